@@ -1,0 +1,43 @@
+# foitrack: the two commands are `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PREFECT_HOME ?= $(CURDIR)/.prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export DO_NOT_TRACK := 1
+export PREFECT_LOGGING_LEVEL ?= WARNING
+
+.PHONY: demo test install lint bench system-deps clean lock
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install  ## run the whole pipeline on the 209 CCGs with simulated replies
+	$(BIN)/foi demo --home foi-data
+
+test: install system-deps  ## install everything and run the test suite
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+bench: install
+	$(BIN)/python bench/run.py
+
+lint: install
+	$(BIN)/ruff check .
+
+lock:  ## re-resolve the pinned dependencies into requirements.lock
+	rm -rf /tmp/foitrack-lock && $(PYTHON) -m venv /tmp/foitrack-lock
+	/tmp/foitrack-lock/bin/pip install --quiet -e '.[dev]'
+	/tmp/foitrack-lock/bin/pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf $(VENV) foi-data .prefect .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""foi package."""

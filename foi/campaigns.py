@@ -1,0 +1,171 @@
+"""Campaign files: one round-robin's letter, numbered questions and recipients."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import jinja2
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from foi.authorities import Authority
+
+AnswerType = Literal["yes_no", "count", "number", "money", "date", "choice", "document", "text"]
+Regime = Literal["foia", "eir", "foisa"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Question(_Strict):
+    """A numbered item of the letter with the type its answer is parsed to."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    text: str = Field(min_length=5)
+    type: AnswerType
+    choices: tuple[str, ...] = ()
+    only_if: str | None = None
+    yes_means: str | None = None
+
+    @model_validator(mode="after")
+    def _choices_for_choice(self) -> Question:
+        if self.type == "choice" and len(self.choices) < 2:
+            raise ValueError("a 'choice' question needs at least two choices")
+        return self
+
+
+class Recipients(_Strict):
+    """Which authorities of the registry receive the campaign."""
+
+    kind: str | None = None
+    nations: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+class Sender(_Strict):
+    """Who signs the letters and receives the replies."""
+
+    name: str = Field(min_length=1)
+    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    organisation: str | None = None
+
+
+class LetterTemplate(_Strict):
+    """The jinja2 templates of the subject line and body."""
+
+    subject: str = Field(min_length=1)
+    body: str = Field(min_length=1)
+
+    @field_validator("subject", "body")
+    @classmethod
+    def _compiles(cls, source: str) -> str:
+        try:
+            jinja2.Environment().parse(source)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ValueError(f"template syntax error on line {exc.lineno}: {exc.message}") from exc
+        return source
+
+
+class Campaign(_Strict):
+    """One round-robin: the same request to every selected authority."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")
+    title: str = Field(min_length=3)
+    reference_prefix: str = Field(pattern=r"^[A-Z][A-Z0-9]{1,9}$")
+    regime: Regime = "foia"
+    authority_noun: str = "authority"
+    authority_noun_plural: str = "authorities"
+    recipients: Recipients = Recipients()
+    sender: Sender
+    letter: LetterTemplate
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _question_links(self) -> Campaign:
+        keys = [q.key for q in self.questions]
+        seen: set[str] = set()
+        for q in self.questions:
+            if q.key in seen:
+                raise ValueError(f"question key {q.key!r} is used twice")
+            if q.only_if is not None:
+                target = next((p for p in self.questions if p.key == q.only_if), None)
+                if target is None or q.only_if not in seen:
+                    raise ValueError(
+                        f"question {q.key!r}: only_if names {q.only_if!r}, which is not an "
+                        f"earlier question (keys: {', '.join(keys)})"
+                    )
+                if target.type != "yes_no":
+                    raise ValueError(f"question {q.key!r}: only_if must name a yes_no question")
+            seen.add(q.key)
+        return self
+
+    def numbered(self) -> list[tuple[int, Question]]:
+        """The questions with their 1-based numbers in the letter."""
+        return list(enumerate(self.questions, start=1))
+
+
+class CampaignFileError(ValueError):
+    """A campaign file that cannot be used, with every problem listed by field."""
+
+    def __init__(self, source: str, problems: list[str]):
+        self.source = source
+        self.problems = problems
+        super().__init__(f"{source}: " + "; ".join(problems))
+
+
+def parse_campaign(text: str, source: str = "campaign") -> Campaign:
+    """Parse and validate campaign TOML text."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CampaignFileError(source, [f"not valid TOML: {exc}"]) from exc
+    try:
+        return Campaign.model_validate(data)
+    except ValidationError as exc:
+        raise CampaignFileError(source, [_describe(e) for e in exc.errors()]) from exc
+
+
+def read_campaign(path: Path) -> Campaign:
+    """Read and validate a campaign file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CampaignFileError(str(path), [f"cannot read the file: {exc}"]) from exc
+    return parse_campaign(text, str(path))
+
+
+def _describe(error: object) -> str:
+    err = dict(error)  # type: ignore[call-overload]
+    loc = ".".join(
+        f"[{part}]" if isinstance(part, int) else str(part) for part in err.get("loc", ())
+    ).replace(".[", "[")
+    message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+    if err.get("type") == "extra_forbidden":
+        message = "unknown field (check its spelling)"
+    elif err.get("type") == "missing":
+        message = "required field is missing"
+    return f"{loc or '(top level)'}: {message}"
+
+
+def select_recipients(campaign: Campaign, authorities: Iterable[Authority]) -> list[Authority]:
+    """The authorities the campaign's recipient selector picks, in id order."""
+    sel = campaign.recipients
+    chosen = []
+    for a in authorities:
+        if sel.ids and a.id not in sel.ids:
+            continue
+        if a.id in sel.exclude:
+            continue
+        if sel.kind and a.kind != sel.kind:
+            continue
+        if sel.nations and a.nation not in sel.nations:
+            continue
+        if sel.tags and not set(sel.tags) <= set(a.tags):
+            continue
+        chosen.append(a)
+    return sorted(chosen, key=lambda a: a.id)

@@ -1,0 +1,1 @@
+"""Mail in and out: building letters, transports, reading and matching replies."""

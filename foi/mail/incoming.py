@@ -1,0 +1,223 @@
+"""Reading an incoming message: headers, body text, attachments, and what kind it is."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import message_from_bytes, policy
+from email.message import Message
+from email.utils import getaddresses, parsedate_to_datetime
+
+from bs4 import BeautifulSoup
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """One attached file as it arrived."""
+
+    part: int                 # position among the message's attachments, 1-based
+    filename: str
+    media_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class IncomingMessage:
+    """What foitrack needs to know of one received email; the raw bytes are kept apart."""
+
+    message_id: str | None
+    in_reply_to: tuple[str, ...]
+    subject: str
+    from_addr: str
+    to_addrs: tuple[str, ...]
+    dated: datetime | None
+    kind: str                 # reply | auto_reply | bounce
+    body_text: str
+    attachments: tuple[Attachment, ...]
+    problems: tuple[str, ...] = field(default=())
+
+
+_AUTO_SUBJECT = re.compile(
+    r"^\s*(automatic reply|auto(matic)?[ -]?(response|reply)|out of (the )?office|autoreply|"
+    r"away from (the )?office|auto:)", re.IGNORECASE)
+_BOUNCE_SUBJECT = re.compile(
+    r"(undeliverable|undelivered mail|delivery status notification|mail delivery failed|"
+    r"delivery failure|failure notice|returned mail|delivery has failed)", re.IGNORECASE)
+_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
+
+
+def read_message(raw: bytes) -> IncomingMessage:
+    """Parse raw RFC 822 bytes; anything that cannot be decoded is noted, never raised."""
+    problems: list[str] = []
+    msg = message_from_bytes(raw, policy=policy.compat32)
+    subject = _header_text(msg, "Subject", problems)
+    from_addr = _addresses(msg, "From")
+    attachments: list[Attachment] = []
+    bodies: list[tuple[str, str]] = []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        media_type = part.get_content_type()
+        filename = _filename(part, problems)
+        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+        is_body = (media_type in ("text/plain", "text/html") and not filename
+                   and disposition != "attachment")
+        if is_body:
+            bodies.append((media_type, _text_of(part, problems)))
+            continue
+        if media_type.startswith("message/") and not filename:
+            continue  # walk() descends into attached messages; their parts are kept
+        data = _payload(part, problems)
+        name = filename or f"part-{len(attachments) + 1}{_extension(media_type)}"
+        attachments.append(Attachment(len(attachments) + 1, name, media_type, data))
+    body = _choose_body(bodies)
+    message = IncomingMessage(
+        message_id=_msgid(msg.get("Message-ID")),
+        in_reply_to=tuple(_msgids(msg.get_all("In-Reply-To", []) + msg.get_all("References", []))),
+        subject=subject,
+        from_addr=from_addr[0] if from_addr else "",
+        to_addrs=tuple(_addresses(msg, "To") + _addresses(msg, "Cc")),
+        dated=_date(msg.get("Date"), problems),
+        kind="reply",
+        body_text=body,
+        attachments=tuple(attachments),
+        problems=tuple(problems),
+    )
+    return _with_kind(message, msg)
+
+
+def _with_kind(message: IncomingMessage, msg: Message) -> IncomingMessage:
+    kind = classify_kind(msg, message.subject, message.from_addr)
+    return IncomingMessage(**{**message.__dict__, "kind": kind})
+
+
+def classify_kind(msg: Message, subject: str, from_addr: str) -> str:
+    """reply, auto_reply or bounce, from headers first and wording second."""
+    content_type = (msg.get("Content-Type") or "").lower()
+    if ("multipart/report" in content_type and "delivery-status" in content_type) or \
+            _BOUNCE_SENDER.match(from_addr) or _BOUNCE_SUBJECT.search(subject):
+        return "bounce"
+    auto = (msg.get("Auto-Submitted") or "no").strip().lower()
+    if auto != "no" or msg.get("X-Autoreply") or msg.get("X-Autorespond"):
+        return "auto_reply"
+    if (msg.get("Precedence") or "").strip().lower() in ("auto_reply", "bulk", "junk"):
+        return "auto_reply"
+    if "autoresponder" in (msg.get("X-POST-MessageClass") or "").lower():
+        return "auto_reply"
+    if _AUTO_SUBJECT.search(subject):
+        return "auto_reply"
+    return "reply"
+
+
+def _header_text(msg: Message, name: str, problems: list[str]) -> str:
+    value = msg.get(name)
+    if value is None:
+        return ""
+    try:
+        return str(policy.default.header_factory(name, str(value)))
+    except Exception as exc:  # a hostile header must not stop ingestion
+        problems.append(f"{name} header could not be decoded ({exc}); kept as raw text")
+        return str(value)
+
+
+def _addresses(msg: Message, name: str) -> list[str]:
+    values = [str(v) for v in msg.get_all(name, [])]
+    return [addr.lower() for _, addr in getaddresses(values) if "@" in addr]
+
+
+def _msgid(value: object) -> str | None:
+    ids = _msgids([value] if value else [])
+    return ids[0] if ids else None
+
+
+def _msgids(values: list) -> list[str]:
+    found: list[str] = []
+    for v in values:
+        for mid in re.findall(r"<[^<>\s]+>", str(v)):
+            if mid not in found:
+                found.append(mid)
+    return found
+
+
+def _date(value: object, problems: list[str]) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(str(value))
+    except (TypeError, ValueError, IndexError):
+        problems.append(f"Date header {str(value)[:60]!r} is not a date")
+        return None
+
+
+def _filename(part: Message, problems: list[str]) -> str:
+    try:
+        name = part.get_filename()
+    except Exception as exc:
+        problems.append(f"attachment filename could not be decoded ({exc})")
+        return ""
+    if not name:
+        return ""
+    name = str(policy.default.header_factory("X-Filename", name)) if "=?" in name else name
+    return re.sub(r"[\x00-\x1f/\\]", "_", name).strip() or ""
+
+
+def _payload(part: Message, problems: list[str]) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception as exc:
+        problems.append(f"part {part.get_content_type()} could not be decoded ({exc}); raw kept")
+        data = None
+    if data is None:
+        raw = part.get_payload()
+        data = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+    for defect in part.defects:
+        problems.append(f"{part.get_content_type()}: {type(defect).__name__}")
+    return data
+
+
+def _text_of(part: Message, problems: list[str]) -> str:
+    data = _payload(part, problems)
+    charset = (part.get_content_charset() or "utf-8").strip().lower() or "utf-8"
+    text = _decode(data, charset, problems)
+    if part.get_content_type() == "text/html":
+        text = BeautifulSoup(text, "html.parser").get_text("\n")
+    return text.replace("\r\n", "\n")
+
+
+def _decode(data: bytes, charset: str, problems: list[str]) -> str:
+    if charset in ("unicode-1-1-utf-7", "utf7"):
+        charset = "utf-7"
+    try:
+        codecs.lookup(charset)
+    except LookupError:
+        problems.append(f"unknown charset {charset!r}; read as utf-8 with replacements")
+        charset = "utf-8"
+    try:
+        return data.decode(charset)
+    except UnicodeDecodeError:
+        for fallback in ("utf-8", "cp1252"):
+            try:
+                text = data.decode(fallback)
+            except UnicodeDecodeError:
+                continue
+            problems.append(f"body is not valid {charset}; read as {fallback}")
+            return text
+        problems.append(f"body is not valid {charset}; undecodable bytes replaced")
+        return data.decode(charset, "replace")
+
+
+def _choose_body(bodies: list[tuple[str, str]]) -> str:
+    plain = [t for kind, t in bodies if kind == "text/plain" and t.strip()]
+    if plain:
+        return "\n\n".join(plain)
+    return "\n\n".join(t for _, t in bodies)
+
+
+def _extension(media_type: str) -> str:
+    return {
+        "application/pdf": ".pdf", "text/plain": ".txt", "text/html": ".html",
+        "message/rfc822": ".eml", "application/ms-tnef": ".dat",
+        "application/vnd.ms-tnef": ".dat",
+    }.get(media_type, ".bin")

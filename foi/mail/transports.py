@@ -1,0 +1,131 @@
+"""Outgoing transports: one interface, a file outbox and SMTP behind it."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesHeaderParser
+from pathlib import Path
+from typing import Protocol
+
+from foi.store import write_atomically
+
+
+class DeliveryError(RuntimeError):
+    """The letter was not accepted; `permanent` says whether retrying can help."""
+
+    def __init__(self, message: str, *, permanent: bool):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+class Transport(Protocol):
+    """Hands a letter to the outside world."""
+
+    name: str
+
+    def deliver(self, message: EmailMessage) -> str:
+        """Deliver one message; return a line describing where it went."""
+        ...
+
+    def delivered(self, message_id: str, reference: str) -> bool:
+        """Whether a message with this Message-ID is known to have been accepted."""
+        ...
+
+
+@dataclass
+class FileOutbox:
+    """Writes each letter as `<reference>.eml` in a folder: the default, for review or demo."""
+
+    directory: Path
+    name: str = "outbox"
+
+    def deliver(self, message: EmailMessage) -> str:
+        """Write the message atomically under its reference."""
+        reference = str(message["X-FOI-Reference"] or message["Message-ID"]).strip("<>")
+        target = self.directory / f"{reference}.eml"
+        write_atomically(target, message.as_bytes(policy=policy.SMTP))
+        return str(target)
+
+    def delivered(self, message_id: str, reference: str) -> bool:
+        """True when the outbox file for the reference carries this Message-ID."""
+        target = self.directory / f"{reference}.eml"
+        if not target.exists():
+            return False
+        with target.open("rb") as f:
+            headers = BytesHeaderParser(policy=policy.default).parse(f)
+        return str(headers.get("Message-ID", "")).strip() == message_id
+
+
+@dataclass
+class SmtpTransport:
+    """Sends through an SMTP server (plain, STARTTLS or implicit TLS)."""
+
+    host: str
+    port: int = 25
+    security: str = "none"
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 60.0
+    name: str = "smtp"
+
+    def deliver(self, message: EmailMessage) -> str:
+        """Send one message, mapping 4xx to a retryable and 5xx to a permanent error."""
+        try:
+            with self._connect() as smtp:
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                refused = smtp.send_message(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            raise DeliveryError(_reply(code, text), permanent=code >= 500) from exc
+        except smtplib.SMTPResponseException as exc:
+            raise DeliveryError(_reply(exc.smtp_code, exc.smtp_error),
+                                permanent=exc.smtp_code >= 500) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise DeliveryError(f"cannot reach {self.host}:{self.port}: {exc}",
+                                permanent=False) from exc
+        if refused:
+            raise DeliveryError(f"refused recipients: {refused}", permanent=True)
+        return f"smtp {self.host}:{self.port}"
+
+    def delivered(self, message_id: str, reference: str) -> bool:
+        """SMTP cannot be asked afterwards whether it accepted a message."""
+        return False
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.security == "tls":
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                    context=ssl.create_default_context())
+        smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+        if self.security == "starttls":
+            smtp.starttls(context=ssl.create_default_context())
+        return smtp
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}"
+
+
+def configured_transport(outbox: Path, settings: dict) -> Transport:
+    """The transport foi.toml asks for; SMTP's password comes from FOI_SMTP_PASSWORD."""
+    kind = settings.get("mail", {}).get("transport", "outbox")
+    if kind == "outbox":
+        return FileOutbox(outbox)
+    if kind == "smtp":
+        smtp = settings.get("smtp", {})
+        security = smtp.get("security", "none")
+        if security not in ("none", "starttls", "tls"):
+            raise ValueError(f"[smtp] security = {security!r}: use none, starttls or tls")
+        return SmtpTransport(
+            host=smtp.get("host", "localhost"), port=int(smtp.get("port", 25)),
+            security=security, username=smtp.get("username") or None,
+            password=os.environ.get("FOI_SMTP_PASSWORD"),
+        )
+    raise ValueError(f"[mail] transport = {kind!r}: use outbox or smtp")

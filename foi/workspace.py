@@ -1,0 +1,100 @@
+"""The workspace: one directory holding settings, the warehouse and the raw store."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+DEFAULT_HOME = Path("foi-data")
+
+DEFAULT_SETTINGS = """\
+# foitrack workspace settings. No secrets here: passwords come from environment
+# variables (FOI_SMTP_PASSWORD) or a Prefect Secret block.
+
+[mail]
+# "outbox" writes each letter as an .eml file under outbox/; "smtp" sends it.
+transport = "outbox"
+
+[smtp]
+host = "localhost"
+port = 25
+# "none", "starttls" or "tls" (implicit TLS, usually port 465)
+security = "none"
+username = ""
+
+[extract]
+# Each untrusted document is read in a worker process with these limits.
+timeout_seconds = 60
+memory_mb = 1024
+max_pages = 500
+# Answers below this confidence wait for a person in the review queue.
+review_below = 0.6
+"""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Paths of one workspace and its settings."""
+
+    home: Path
+    settings: dict[str, Any]
+
+    @property
+    def database(self) -> Path:
+        """The DuckDB file."""
+        return self.home / "foi.duckdb"
+
+    @property
+    def store(self) -> Path:
+        """Raw messages and documents by sha256."""
+        return self.home / "store"
+
+    @property
+    def outbox(self) -> Path:
+        """Letters written by the file transport."""
+        return self.home / "outbox"
+
+    @property
+    def site(self) -> Path:
+        """Published output, one folder per campaign."""
+        return self.home / "site"
+
+    def setting(self, section: str, key: str, default: Any = None) -> Any:
+        """One value of foi.toml, or the default."""
+        return self.settings.get(section, {}).get(key, default)
+
+
+class WorkspaceError(RuntimeError):
+    """The workspace is missing or its settings are unreadable."""
+
+
+def resolve_home(home: Path | str | None = None) -> Path:
+    """The workspace directory: the argument, else FOI_HOME, else ./foi-data."""
+    if home is not None:
+        return Path(home)
+    return Path(os.environ.get("FOI_HOME") or DEFAULT_HOME)
+
+
+def init_workspace(home: Path) -> Workspace:
+    """Create the workspace directories and default settings (keeps existing ones)."""
+    for d in (home, home / "store", home / "outbox", home / "site"):
+        d.mkdir(parents=True, exist_ok=True)
+    settings = home / "foi.toml"
+    if not settings.exists():
+        settings.write_text(DEFAULT_SETTINGS, encoding="utf-8")
+    return open_workspace(home)
+
+
+def open_workspace(home: Path) -> Workspace:
+    """Read an existing workspace's settings."""
+    settings = home / "foi.toml"
+    if not settings.exists():
+        raise WorkspaceError(f"no workspace at {home}: run `foi init --home {home}` first")
+    try:
+        data = tomllib.loads(settings.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise WorkspaceError(f"{settings} is not valid TOML: {exc}") from exc
+    return Workspace(home, data)

@@ -1,0 +1,85 @@
+"""Rendering a campaign's published page and its downloadable data."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from reports.summary import Headline, money
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("reports", "templates"),
+    autoescape=jinja2.select_autoescape(["html", "j2"]),
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+STATUS_LABELS = {
+    "sending": "sending", "awaiting_response": "awaiting response",
+    "waiting_clarification": "clarification asked", "extended": "extended",
+    "successful": "answered", "partially_successful": "partly answered",
+    "not_held": "not held", "refused": "refused", "internal_review": "internal review",
+    "error_message": "delivery failed", "withdrawn": "withdrawn",
+}
+
+
+def display_value(answer: Mapping[str, Any] | None) -> str:
+    """How one answer reads in the table."""
+    if answer is None:
+        return ""
+    status = answer["status"]
+    if status != "answered":
+        label = status.replace("_", " ")
+        return f"{label} ({', '.join(answer['sections'])})" if answer["sections"] else label
+    if answer["question_type"] == "money" and answer["value_number"] is not None:
+        return money(answer["value_number"])
+    return str(answer["value"] or "")
+
+
+def authority_table(requests: Sequence[Mapping[str, Any]],
+                    answers: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per request with its answers keyed by question."""
+    by_request: dict[str, dict[str, Mapping[str, Any]]] = {}
+    for a in answers:
+        by_request.setdefault(a["request_reference"], {})[a["question_key"]] = a
+    return [{**r, "status_label": STATUS_LABELS.get(r["status"], r["status"]),
+             "answers": by_request.get(r["reference"], {})} for r in requests]
+
+
+def render_campaign_page(campaign: Mapping[str, Any], headlines: Sequence[Headline],
+                         table: Sequence[Mapping[str, Any]],
+                         questions: Sequence[Mapping[str, Any]],
+                         generated_at: datetime | None = None) -> str:
+    """The campaign's index.html."""
+    return _ENV.get_template("campaign.html.j2").render(
+        campaign=campaign, headlines=headlines, table=table, questions=questions,
+        display_value=display_value, generated_at=generated_at or datetime.now(UTC))
+
+
+def answers_csv(answers: Sequence[Mapping[str, Any]]) -> str:
+    """Every answer with its provenance, as CSV for spreadsheets."""
+    columns = ["request_reference", "authority_id", "authority_name", "question_number",
+               "question_key", "status", "value", "confidence", "overridden", "needs_review",
+               "document_filename", "page", "snippet"]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(answers)
+    return out.getvalue()
+
+
+def publish(site: Path, campaign_id: str, html: str, csv_text: str) -> Path:
+    """Write the page and its CSV under site/<campaign>/; returns the page's path."""
+    folder = site / campaign_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "answers.csv").write_text(csv_text, encoding="utf-8")
+    page = folder / "index.html"
+    page.write_text(html, encoding="utf-8")
+    return page

@@ -1,0 +1,105 @@
+"""Shared fixtures: workspaces, a real SMTP server on loopback, the shared corpus."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope, Session
+
+from foi.authorities import demo_ccgs
+from foi.campaigns import read_campaign
+from foi.workspace import Workspace, init_workspace
+from warehouse.db import connect
+from warehouse.registry import import_authorities, save_campaign
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+EXAMPLE = ROOT / "examples" / "qof-local-schemes.toml"
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared, skipping the test when it is not there."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available (shared/ missing beside the checkout)")
+    return path
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A fresh, empty workspace."""
+    return init_workspace(tmp_path / "ws")
+
+
+@pytest.fixture
+def qof_workspace(workspace: Workspace) -> Workspace:
+    """A workspace with the 209 CCGs and the QOF campaign added."""
+    con = connect(workspace.database)
+    try:
+        import_authorities(con, demo_ccgs(), "builtin:ccgs-2016")
+        save_campaign(con, read_campaign(EXAMPLE), EXAMPLE.read_text(encoding="utf-8"))
+    finally:
+        con.close()
+    return workspace
+
+
+@dataclass
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every message and can answer with a set code."""
+
+    received: list[Envelope] = field(default_factory=list)
+    reply_for: dict[str, str] = field(default_factory=dict)   # recipient -> SMTP reply
+
+    async def handle_RCPT(self, server, session: Session, envelope: Envelope, address: str,
+                          rcpt_options: list[str]) -> str:
+        reply = self.reply_for.get(address)
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session: Session, envelope: Envelope) -> str:
+        self.received.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    """A TCP port free on loopback right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[tuple[Controller, RecordingHandler]]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1."""
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One Prefect test harness (temporary API and database) for the whole session."""
+    home = tmp_path_factory.mktemp("prefect-home")
+    os.environ["PREFECT_HOME"] = str(home)
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.testing.utilities import prefect_test_harness
+
+    # Heartbeats cost ~1 s per flow run (their thread join) and nothing watches them here.
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), \
+            prefect_test_harness(server_startup_timeout=90):
+        yield

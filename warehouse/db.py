@@ -1,0 +1,92 @@
+"""Opening the warehouse and the few helpers every writer shares."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from warehouse.migrations import migrate, pending
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or used as asked."""
+
+
+def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file; a writer applies pending migrations first."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise WarehouseError(f"no warehouse at {path}: run `foi init` first")
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise WarehouseError(
+                f"{path} is open for writing in another process (DuckDB allows one writer): "
+                "close other foi commands or SQL sessions on it and try again"
+            ) from exc
+        raise WarehouseError(f"cannot open {path}: {exc}") from exc
+    con.execute("SET TimeZone = 'UTC'")
+    if read_only:
+        if pending(con) if _has_migrations_table(con) else True:
+            con.close()
+            raise WarehouseError(f"{path} needs migrating: run any writing foi command first")
+    else:
+        migrate(con)
+    return con
+
+
+def _has_migrations_table(con: duckdb.DuckDBPyConnection) -> bool:
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    return bool(row and row[0])
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run the block as one short write transaction."""
+    con.execute("BEGIN")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
+def upsert(
+    con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]
+) -> int:
+    """Insert or replace rows by primary key in one bulk statement."""
+    if not rows:
+        return 0
+    # unnest of a list-of-structs parameter loads in one statement (~40k rows/s here),
+    # unlike executemany (~1-2k rows/s).
+    con.execute(
+        f"INSERT OR REPLACE INTO {table} BY NAME SELECT unnest(r) FROM (SELECT unnest($rows) AS r)",
+        {"rows": [dict(r) for r in rows]},
+    )
+    return len(rows)
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Append rows in one bulk statement."""
+    if not rows:
+        return 0
+    con.execute(
+        f"INSERT INTO {table} BY NAME SELECT unnest(r) FROM (SELECT unnest($rows) AS r)",
+        {"rows": [dict(r) for r in rows]},
+    )
+    return len(rows)
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> list[dict[str, Any]]:
+    """Run a query and return its rows as dicts."""
+    cur = con.execute(sql, params) if params is not None else con.execute(sql)
+    names = [d[0] for d in cur.description or ()]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]

@@ -1,0 +1,101 @@
+"""Messages, the documents they carry, and the text read from them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import duckdb
+
+from foi.mail.matching import KnownRequest
+from warehouse.db import rows, upsert
+
+OPEN_STATUSES = ("sending", "awaiting_response", "waiting_clarification", "extended",
+                 "internal_review")
+
+
+def known_requests(con: duckdb.DuckDBPyConnection) -> list[KnownRequest]:
+    """Every request with the Message-IDs of the letters sent for it."""
+    out = []
+    for r in rows(con, """
+        SELECT r.reference, r.to_addr, r.status,
+               list(DISTINCT m.message_id) FILTER (WHERE m.message_id IS NOT NULL) AS sent_ids,
+               r.message_id
+        FROM requests r
+        LEFT JOIN messages m ON m.request_reference = r.reference AND m.direction = 'outgoing'
+        GROUP BY ALL"""):
+        ids = tuple({*(r["sent_ids"] or ()), *([r["message_id"]] if r["message_id"] else [])})
+        out.append(KnownRequest(r["reference"], ids, r["to_addr"] or "",
+                                r["status"] in OPEN_STATUSES))
+    return out
+
+
+def has_message(con: duckdb.DuckDBPyConnection, message_sha: str) -> bool:
+    """Whether these exact bytes were ingested before."""
+    return con.execute("SELECT 1 FROM messages WHERE id = ?", [message_sha]).fetchone() is not None
+
+
+def save_message(con: duckdb.DuckDBPyConnection, message: dict[str, Any]) -> None:
+    """Store one message row (raw bytes are already in the store)."""
+    upsert(con, "messages", [message])
+
+
+def save_documents(
+    con: duckdb.DuckDBPyConnection, documents: Sequence[dict[str, Any]],
+    links: Sequence[dict[str, Any]],
+) -> None:
+    """Store documents once by sha256 and link them to their message."""
+    new = [d for d in documents if not con.execute(
+        "SELECT 1 FROM documents WHERE id = ?", [d["id"]]).fetchone()]
+    upsert(con, "documents", new)
+    upsert(con, "message_documents", links)
+
+
+def assign_message(con: duckdb.DuckDBPyConnection, message_sha: str, reference: str,
+                   method: str) -> None:
+    """Take a message out of the holding pen and give it to a request."""
+    con.execute("UPDATE messages SET request_reference = ?, match_method = ? WHERE id = ?",
+                [reference, method, message_sha])
+
+
+def holding_pen(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Incoming messages not matched to any request."""
+    return rows(con, "SELECT id, subject, from_addr, dated, kind, source FROM messages"
+                     " WHERE direction = 'incoming' AND request_reference IS NULL"
+                     " ORDER BY received_at")
+
+
+def documents_to_read(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Documents not read yet, with a filename they arrived under."""
+    return rows(con, """
+        SELECT d.id, d.media_type, d.store_path, min(md.filename) AS filename
+        FROM documents d LEFT JOIN message_documents md ON md.document_id = d.id
+        WHERE d.status = 'pending' GROUP BY ALL ORDER BY d.id""")
+
+
+def save_reading(con: duckdb.DuckDBPyConnection, document_id: str, *, kind: str, status: str,
+                 error: str | None, pages: Sequence[str]) -> None:
+    """Store what reading a document gave: its status and the text of each page."""
+    con.execute(
+        "UPDATE documents SET kind = ?, status = ?, error = ?, page_count = ?,"
+        " read_at = current_timestamp WHERE id = ?",
+        [kind, status, error, len(pages), document_id])
+    con.execute("DELETE FROM document_pages WHERE document_id = ?", [document_id])
+    upsert(con, "document_pages", [
+        {"document_id": document_id, "page": n, "text": text}
+        for n, text in enumerate(pages, start=1)
+    ])
+
+
+def reply_pages(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict[str, Any]]:
+    """Page texts of every reply to the campaign's requests, in arrival order."""
+    return rows(con, """
+        SELECT m.request_reference AS reference, m.id AS message_sha, m.kind,
+               md.part, md.document_id, p.page, p.text
+        FROM messages m
+        JOIN requests r ON r.reference = m.request_reference
+        JOIN message_documents md ON md.message_id = m.id
+        JOIN document_pages p ON p.document_id = md.document_id
+        WHERE r.campaign_id = ? AND m.direction = 'incoming' AND m.kind = 'reply'
+        ORDER BY m.request_reference, coalesce(m.dated, m.received_at), md.part, p.page""",
+        [campaign_id])

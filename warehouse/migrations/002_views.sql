@@ -1,0 +1,134 @@
+-- The documented views: the public interface for ad hoc SQL (see README "Querying").
+
+-- One row per request: who, when, where it stands, what came back.
+CREATE VIEW v_requests AS
+SELECT
+    r.reference,
+    r.campaign_id,
+    r.authority_id,
+    au.name                                  AS authority_name,
+    au.nation,
+    au.kind                                  AS authority_kind,
+    r.status,
+    r.status IN ('successful', 'partially_successful', 'refused', 'not_held', 'internal_review')
+                                             AS responded,
+    r.sent_on,
+    r.sent_at,
+    r.channel,
+    r.to_addr,
+    r.url,
+    r.error,
+    m.first_reply_at                         AS responded_at,
+    coalesce(m.replies, 0)                   AS replies,
+    coalesce(m.auto_replies, 0)              AS auto_replies,
+    coalesce(d.documents, 0)                 AS documents,
+    e.kind                                   AS last_event,
+    e.happened_at                            AS last_event_at
+FROM requests r
+LEFT JOIN authorities au ON au.id = r.authority_id
+LEFT JOIN (
+    SELECT request_reference,
+           min(coalesce(dated, received_at)) FILTER (WHERE kind = 'reply') AS first_reply_at,
+           count(*) FILTER (WHERE kind = 'reply')                          AS replies,
+           count(*) FILTER (WHERE kind IN ('auto_reply', 'bounce'))        AS auto_replies
+    FROM messages WHERE direction = 'incoming' GROUP BY request_reference
+) m ON m.request_reference = r.reference
+LEFT JOIN (
+    SELECT m.request_reference, count(DISTINCT md.document_id) FILTER (WHERE md.part > 0) AS documents
+    FROM messages m JOIN message_documents md ON md.message_id = m.id
+    GROUP BY m.request_reference
+) d ON d.request_reference = r.reference
+LEFT JOIN (
+    SELECT request_reference, kind, happened_at FROM events
+    QUALIFY row_number() OVER (PARTITION BY request_reference ORDER BY happened_at DESC, id DESC) = 1
+) e ON e.request_reference = r.reference;
+
+-- One row per (request, question) that has an answer or an override; an override always wins.
+CREATE VIEW v_answers AS
+WITH latest_override AS (
+    SELECT * FROM overrides
+    QUALIFY row_number() OVER (
+        PARTITION BY request_reference, question_key ORDER BY created_at DESC, id DESC) = 1
+), filenames AS (
+    SELECT document_id, min(filename) AS filename FROM message_documents GROUP BY document_id
+)
+SELECT
+    r.campaign_id,
+    r.reference                                          AS request_reference,
+    r.authority_id,
+    au.name                                              AS authority_name,
+    q.number                                             AS question_number,
+    q.key                                                AS question_key,
+    q.type                                               AS question_type,
+    coalesce(o.status, a.status)                         AS status,
+    CASE WHEN o.id IS NOT NULL THEN o.value ELSE a.value END AS value,
+    TRY_CAST(CASE WHEN o.id IS NOT NULL THEN o.value ELSE a.value END AS DOUBLE)
+                                                         AS value_number,
+    CASE WHEN o.id IS NOT NULL THEN 1.0 ELSE a.confidence END AS confidence,
+    o.id IS NOT NULL                                     AS overridden,
+    o.reason                                             AS override_reason,
+    a.status                                             AS extracted_status,
+    a.value                                              AS extracted_value,
+    a.document_id,
+    f.filename                                           AS document_filename,
+    a.page,
+    a.snippet,
+    a.method,
+    a.sections,
+    (o.id IS NULL AND a.confidence < 0.6)                AS needs_review
+FROM requests r
+JOIN questions q ON q.campaign_id = r.campaign_id
+LEFT JOIN authorities au ON au.id = r.authority_id
+LEFT JOIN answers a ON a.request_reference = r.reference AND a.question_key = q.key
+LEFT JOIN latest_override o ON o.request_reference = r.reference AND o.question_key = q.key
+LEFT JOIN filenames f ON f.document_id = a.document_id
+WHERE a.request_reference IS NOT NULL OR o.id IS NOT NULL;
+
+-- One row per (campaign, question): the counts behind every published sentence.
+-- `asked` is the denominator: requests that responded, and for a question with only_if,
+-- only those whose answer to that question is yes.
+CREATE VIEW v_campaign_summary AS
+WITH sent AS (
+    SELECT campaign_id,
+           count(*) FILTER (WHERE status NOT IN ('sending', 'error_message')) AS requests_sent,
+           count(*) FILTER (WHERE status IN ('successful', 'partially_successful', 'refused',
+                                             'not_held', 'internal_review')) AS responded
+    FROM requests GROUP BY campaign_id
+), asked AS (
+    SELECT q.campaign_id, q.key AS question_key, r.reference, a.status, a.value,
+           a.value_number, a.needs_review
+    FROM questions q
+    JOIN requests r ON r.campaign_id = q.campaign_id
+    LEFT JOIN v_answers a ON a.request_reference = r.reference AND a.question_key = q.key
+    LEFT JOIN v_answers c ON c.request_reference = r.reference AND c.question_key = q.only_if
+    WHERE r.status IN ('successful', 'partially_successful', 'refused', 'not_held',
+                       'internal_review')
+      AND (q.only_if IS NULL OR (c.status = 'answered' AND c.value = 'yes'))
+)
+SELECT
+    q.campaign_id,
+    q.number                                                   AS question_number,
+    q.key                                                      AS question_key,
+    q.text                                                     AS question_text,
+    q.type                                                     AS question_type,
+    q.only_if,
+    q.yes_means,
+    coalesce(s.requests_sent, 0)                               AS requests_sent,
+    coalesce(s.responded, 0)                                   AS responded,
+    count(a.reference)                                         AS asked,
+    count(*) FILTER (WHERE a.status = 'answered')              AS answered,
+    count(*) FILTER (WHERE a.status = 'answered' AND a.value = 'yes') AS yes,
+    count(*) FILTER (WHERE a.status = 'answered' AND a.value = 'no')  AS no,
+    count(*) FILTER (WHERE a.status = 'not_held')              AS not_held,
+    count(*) FILTER (WHERE a.status = 'refused')               AS refused,
+    count(*) FILTER (WHERE a.status = 'not_applicable')        AS not_applicable,
+    count(*) FILTER (WHERE a.reference IS NOT NULL
+                     AND coalesce(a.status, 'unanswered') = 'unanswered') AS unanswered,
+    count(*) FILTER (WHERE a.needs_review)                     AS needs_review,
+    sum(a.value_number) FILTER (WHERE a.status = 'answered')   AS total,
+    median(a.value_number) FILTER (WHERE a.status = 'answered') AS median
+FROM questions q
+LEFT JOIN sent s ON s.campaign_id = q.campaign_id
+LEFT JOIN asked a ON a.campaign_id = q.campaign_id AND a.question_key = q.key
+GROUP BY ALL
+ORDER BY q.campaign_id, q.number;
