@@ -139,13 +139,24 @@ def read_campaign(path: Path) -> Campaign:
     return parse_campaign(text, str(path))
 
 
+_PATTERN_HINTS = {
+    "id": "lowercase letters, digits and '-' (2 to 64 characters)",
+    "reference_prefix": "2 to 10 capital letters and digits starting with a letter, e.g. QOF16",
+    "key": "lowercase letters, digits and '_' starting with a letter (at most 40)",
+    "email": "an email address",
+}
+
+
 def _describe(error: object) -> str:
     err = dict(error)  # type: ignore[call-overload]
     loc = ".".join(
         f"[{part}]" if isinstance(part, int) else str(part) for part in err.get("loc", ())
     ).replace(".[", "[")
     message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
-    if err.get("type") == "extra_forbidden":
+    field = str((err.get("loc") or ("",))[-1])
+    if err.get("type") == "string_pattern_mismatch" and field in _PATTERN_HINTS:
+        message = f"{err.get('input')!r} must be {_PATTERN_HINTS[field]}"
+    elif err.get("type") == "extra_forbidden":
         message = "unknown field (check its spelling)"
     elif err.get("type") == "missing":
         message = "required field is missing"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid
+from email.utils import format_datetime, formataddr
 
 from foi.campaigns import Sender
 from foi.letters import Letter
@@ -13,7 +14,7 @@ from foi.letters import Letter
 def new_message_id(reference: str, sender_email: str) -> str:
     """A fresh Message-ID that names the request, recorded before sending."""
     domain = sender_email.rpartition("@")[2] or "foitrack.invalid"
-    return make_msgid(idstring=reference.lower(), domain=domain)
+    return f"<{reference.lower()}.{secrets.token_hex(8)}@{domain}>"
 
 
 def letter_message(

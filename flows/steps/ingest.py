@@ -1,0 +1,136 @@
+"""Ingesting incoming mail: keep the raw bytes, store attachments, match to a request."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from foi.mail.incoming import IncomingMessage, read_message
+from foi.mail.matching import KnownRequest, match_message
+from foi.store import put, sha256
+from foi.workspace import Workspace
+from warehouse.db import transaction
+from warehouse.mail import assign_message, has_message, known_requests, save_documents, save_message
+from warehouse.problems import record_problem
+from warehouse.registry import campaign_prefixes
+from warehouse.requests import add_events, record_send_failure
+
+EVENT_OF_KIND = {"reply": "response_received", "auto_reply": "acknowledged", "bounce": "bounced"}
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    matched: dict[str, str] = field(default_factory=dict)      # message sha -> reference
+    holding_pen: list[str] = field(default_factory=list)       # message shas
+    duplicates: int = 0
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def eml_files(directory: Path) -> list[Path]:
+    """The .eml files of a directory, in name order."""
+    if not directory.is_dir():
+        raise FileNotFoundError(f"{directory} is not a directory of .eml files")
+    return sorted(p for p in directory.iterdir() if p.suffix.lower() == ".eml" and p.is_file())
+
+
+def ingest_files(con: duckdb.DuckDBPyConnection, workspace: Workspace, paths: Iterable[Path],
+                 *, progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
+    """Ingest raw message files; a file that cannot be read is recorded, the rest go on."""
+    paths = list(paths)
+    report = IngestReport()
+    requests = known_requests(con)
+    prefixes = list(campaign_prefixes(con))
+    for n, path in enumerate(paths, start=1):
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            _problem(con, report, str(path), f"cannot read the file: {exc}")
+        else:
+            ingest_raw(con, workspace, raw, f"eml:{path}", requests, prefixes, report)
+        if progress:
+            progress(n, len(paths), path.name)
+    return report
+
+
+def ingest_raw(con: duckdb.DuckDBPyConnection, workspace: Workspace, raw: bytes, source: str,
+               requests: list[KnownRequest], prefixes: list[str], report: IngestReport) -> None:
+    """Keep one raw message, read it, store its parts and match it."""
+    digest = sha256(raw)
+    if has_message(con, digest):
+        report.duplicates += 1
+        return
+    _, raw_path = put(workspace.store, "messages", raw, ".eml")
+    try:
+        message = read_message(raw)
+    except Exception as exc:  # hostile input: keep the bytes, say why, go on
+        _problem(con, report, source, f"unreadable message kept at {raw_path}: {exc!r}")
+        message = IncomingMessage(None, (), "", "", (), None, "reply", "", (), (repr(exc),))
+    match = match_message(message, requests, prefixes)
+    documents, links = _documents(workspace, digest, message)
+    with transaction(con):
+        save_message(con, {
+            "id": digest, "direction": "incoming", "request_reference": match.reference,
+            "kind": message.kind, "match_method": match.method, "message_id": message.message_id,
+            "in_reply_to": " ".join(message.in_reply_to) or None, "subject": message.subject,
+            "from_addr": message.from_addr, "to_addr": ", ".join(message.to_addrs),
+            "dated": message.dated, "received_at": datetime.now(UTC),
+            "body_text": message.body_text, "raw_path": str(raw_path), "size": len(raw),
+            "source": source, "problems": list(message.problems),
+        })
+        save_documents(con, documents, links)
+        if match.reference:
+            _note_arrival(con, match.reference, digest, message)
+    if match.reference:
+        report.matched[digest] = match.reference
+    else:
+        report.holding_pen.append(digest)
+
+
+def _documents(workspace: Workspace, digest: str,
+               message: IncomingMessage) -> tuple[list[dict], list[dict]]:
+    parts: list[tuple[int, str, str, bytes]] = []
+    if message.body_text.strip():
+        parts.append((0, "message body", "text/plain", message.body_text.encode("utf-8")))
+    parts += [(a.part, a.filename, a.media_type, a.data) for a in message.attachments]
+    documents, links = [], []
+    for part, filename, media_type, data in parts:
+        doc_id, path = put(workspace.store, "documents", data, Path(filename).suffix[:10])
+        documents.append({"id": doc_id, "media_type": media_type, "size": len(data),
+                          "store_path": str(path), "status": "pending"})
+        links.append({"message_id": digest, "part": part, "document_id": doc_id,
+                      "filename": filename})
+    return documents, links
+
+
+def _note_arrival(con: duckdb.DuckDBPyConnection, reference: str, digest: str,
+                  message: IncomingMessage) -> None:
+    add_events(con, [{"request_reference": reference,
+                      "happened_at": message.dated or datetime.now(UTC),
+                      "kind": EVENT_OF_KIND[message.kind],
+                      "detail": message.subject[:200], "message_id": digest}])
+    if message.kind == "bounce":
+        record_send_failure(con, reference, f"letter bounced: {message.subject[:200]}")
+
+
+def rematch(con: duckdb.DuckDBPyConnection, message_sha: str, reference: str, method: str) -> None:
+    """Give a held message to a request found later (e.g. from its attachment's text)."""
+    with transaction(con):
+        assign_message(con, message_sha, reference, method)
+        row = con.execute("SELECT kind, subject, dated FROM messages WHERE id = ?",
+                          [message_sha]).fetchone()
+        add_events(con, [{"request_reference": reference,
+                          "happened_at": row[2] or datetime.now(UTC), "kind": EVENT_OF_KIND[row[0]],
+                          "detail": f"{row[1][:180]} (matched by {method})",
+                          "message_id": message_sha}])
+
+
+def _problem(con: duckdb.DuckDBPyConnection, report: IngestReport, item: str, reason: str) -> None:
+    with transaction(con):
+        record_problem(con, "ingest", item, reason)
+    report.problems.append((item, reason))

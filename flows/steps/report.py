@@ -1,0 +1,34 @@
+"""Publishing a campaign: sentences, table and CSV under site/<campaign>/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from reports.render import answers_csv, authority_table, publish, render_campaign_page
+from reports.summary import Headline, headlines
+from warehouse.db import rows
+from warehouse.queries import answer_rows, campaign_info, question_summary, request_rows
+
+
+def campaign_headlines(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[Headline]:
+    """The published sentence of every question."""
+    info = campaign_info(con, campaign_id)
+    return headlines(question_summary(con, campaign_id), info["authority_noun"],
+                     info["authority_noun_plural"])
+
+
+def publish_campaign(con: duckdb.DuckDBPyConnection, site: Path, campaign_id: str) -> Path:
+    """Render and write the campaign page; returns its path."""
+    info = campaign_info(con, campaign_id)
+    summary = question_summary(con, campaign_id)
+    lines = headlines(summary, info["authority_noun"], info["authority_noun_plural"])
+    answers = answer_rows(con, campaign_id)
+    questions = rows(con, "SELECT number, key, text, type FROM questions WHERE campaign_id = ?"
+                          " ORDER BY number", [campaign_id])
+    first = summary[0] if summary else {"requests_sent": 0, "responded": 0}
+    page_info = {**info, "requests_sent": first["requests_sent"], "responded": first["responded"]}
+    html = render_campaign_page(page_info, lines,
+                                authority_table(request_rows(con, campaign_id), answers), questions)
+    return publish(site, campaign_id, html, answers_csv(answers))

@@ -1,0 +1,110 @@
+"""Sending a campaign's letters: render all, record each before handing it over."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+
+from foi.campaigns import Campaign, select_recipients
+from foi.letters import Letter, render_letter
+from foi.mail.outgoing import letter_message, new_message_id
+from foi.mail.transports import DeliveryError, Transport
+from foi.references import make_reference
+from foi.store import put
+from foi.workspace import Workspace
+from warehouse.db import transaction
+from warehouse.mail import save_message
+from warehouse.registry import load_authorities, load_campaign
+from warehouse.requests import planned_requests, record_send_failure, record_sending, record_sent
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class SendReport:
+    """What one send run did."""
+
+    campaign_id: str
+    sent: list[str] = field(default_factory=list)
+    already_sent: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def plan_letters(
+    con: duckdb.DuckDBPyConnection, campaign: Campaign, today: datetime
+) -> list[Letter]:
+    """Render every recipient's letter; any template error stops here, before sending."""
+    authorities = select_recipients(campaign, load_authorities(con))
+    return [
+        render_letter(campaign, a, make_reference(campaign.reference_prefix, a.id), today.date())
+        for a in authorities
+    ]
+
+
+def send_campaign(
+    con: duckdb.DuckDBPyConnection, workspace: Workspace, campaign_id: str,
+    transport: Transport, *, now: datetime | None = None, limit: int | None = None,
+    dry_run: bool = False, progress: Progress | None = None,
+) -> SendReport:
+    """Send each selected authority its letter exactly once."""
+    campaign = load_campaign(con, campaign_id)
+    now = now or datetime.now(UTC)
+    letters = plan_letters(con, campaign, now)
+    existing = {r["reference"]: r for r in planned_requests(con, campaign_id).values()}
+    report = SendReport(campaign_id, dry_run=dry_run)
+    todo = []
+    for letter in letters:
+        row = existing.get(letter.reference)
+        if row is not None and row["status"] != "sending":
+            report.already_sent.append(letter.reference)
+        else:
+            todo.append((letter, row))
+    if limit is not None:
+        todo = todo[:limit]
+    for done, (letter, row) in enumerate(todo, start=1):
+        if not dry_run:
+            _send_one(con, workspace, campaign, letter, row, transport, now, report)
+        if progress:
+            progress(done, len(todo), letter.reference)
+    return report
+
+
+def _send_one(con: duckdb.DuckDBPyConnection, workspace: Workspace, campaign: Campaign,
+              letter: Letter, row: dict | None, transport: Transport, now: datetime,
+              report: SendReport) -> None:
+    if row is None:
+        message_id = new_message_id(letter.reference, campaign.sender.email)
+        with transaction(con):
+            record_sending(con, reference=letter.reference, campaign_id=campaign.id,
+                           authority_id=letter.authority_id, to_addr=letter.to_addr,
+                           message_id=message_id)
+    else:
+        message_id = row["message_id"]
+    message = letter_message(letter, campaign.sender, message_id, now)
+    raw = message.as_bytes()
+    if row is not None and transport.delivered(message_id, letter.reference):
+        detail = "found already delivered on re-run"
+    else:
+        try:
+            detail = transport.deliver(message)
+        except DeliveryError as exc:
+            with transaction(con):
+                if exc.permanent:
+                    record_send_failure(con, letter.reference, str(exc))
+            report.failed.append((letter.reference, str(exc)))
+            return
+    sha, path = put(workspace.store, "messages", raw, ".eml")
+    with transaction(con):
+        record_sent(con, letter.reference, now, f"{transport.name}: {detail}")
+        save_message(con, {
+            "id": sha, "direction": "outgoing", "request_reference": letter.reference,
+            "kind": "letter", "message_id": message_id, "subject": letter.subject,
+            "from_addr": campaign.sender.email, "to_addr": letter.to_addr, "dated": now,
+            "raw_path": str(path), "size": len(raw), "source": transport.name,
+        })
+    report.sent.append(letter.reference)
+

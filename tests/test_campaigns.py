@@ -1,0 +1,88 @@
+"""Campaign files: the example loads, errors name the field, letters render strictly."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from foi.authorities import Authority, demo_ccgs
+from foi.campaigns import CampaignFileError, parse_campaign, read_campaign, select_recipients
+from foi.letters import LetterError, render_letter
+from foi.references import find_references, make_reference
+
+from .conftest import EXAMPLE
+
+MINIMAL = """
+id = "tt"
+title = "Test"
+reference_prefix = "T1"
+[sender]
+name = "A"
+email = "a@b.example"
+[letter]
+subject = "FOI {{ reference }}"
+body = "Dear {{ authority.name }}"
+[[questions]]
+key = "q"
+text = "Is it so?"
+type = "yes_no"
+"""
+
+
+def test_example_campaign_is_the_seed_story() -> None:
+    campaign = read_campaign(EXAMPLE)
+    assert campaign.reference_prefix == "QOF16"
+    assert [(q.key, q.type, q.only_if) for q in campaign.questions] == [
+        ("delegated", "yes_no", None), ("local_scheme", "yes_no", "delegated"),
+        ("budget", "money", "local_scheme")]
+    assert len(select_recipients(campaign, demo_ccgs())) == 209
+
+
+def test_letter_names_the_authority_the_reference_and_every_question() -> None:
+    campaign = read_campaign(EXAMPLE)
+    darlington = demo_ccgs()[0]
+    letter = render_letter(campaign, darlington, "QOF16-00C", date(2016, 4, 4))
+    assert letter.subject.startswith("Freedom of Information request QOF16-00C")
+    assert "Dear NHS Darlington CCG" in letter.body
+    for n, q in campaign.numbered():
+        assert f"{n}. {q.text}" in letter.body
+
+
+@pytest.mark.parametrize(("change", "field", "why"), [
+    (('type = "yes_no"', 'type = "yesno"'), "questions[0].type", "yes_no"),
+    (('key = "q"', 'key = "Q 1"'), "questions[0].key", "'Q 1' must be lowercase letters"),
+    (('email = "a@b.example"', 'email = "nobody"'), "sender.email", "'nobody' must be an email address"),
+    (('title = "Test"', 'titel = "Test"'), "titel", "unknown field"),
+    (('title = "Test"\n', ''), "title", "required field is missing"),
+    (('body = "Dear {{ authority.name }}"', 'body = "Dear {{ authority.name"'),
+     "letter.body", "template syntax error on line 1"),
+    (('type = "yes_no"', 'type = "yes_no"\nonly_if = "nothing"'), "question 'q'", "not an earlier question"),
+])
+def test_validation_errors_say_which_field_and_why(change, field, why) -> None:
+    with pytest.raises(CampaignFileError) as caught:
+        parse_campaign(MINIMAL.replace(*change), "test.toml")
+    message = str(caught.value)
+    assert message.startswith("test.toml: ")
+    assert field in message and why in message
+
+
+def test_not_toml_is_reported() -> None:
+    with pytest.raises(CampaignFileError, match="not valid TOML"):
+        parse_campaign("id = ", "x.toml")
+
+
+def test_undefined_template_name_is_an_error_naming_it() -> None:
+    campaign = parse_campaign(MINIMAL.replace("{{ authority.name }}", "{{ authority.fax }}"))
+    with pytest.raises(LetterError, match="fax"):
+        render_letter(campaign, Authority("A", "Alpha", "a@x.example"), "T1-A", date(2016, 1, 4))
+
+
+def test_references_are_short_and_found_again() -> None:
+    assert make_reference("QOF16", "00C") == "QOF16-00C"
+    long_ref = make_reference("QOF16", "rnrf-mental-health-trust")
+    assert len(long_ref) == len("QOF16-") + 6
+    assert long_ref == make_reference("QOF16", "rnrf-mental-health-trust")
+    text = "RE: Your request qof16-00c and QOF16 00D (not T2-00C); again QOF16-00C"
+    assert find_references(text, ["QOF16"]) == ["QOF16-00C", "QOF16-00D"]
+    assert find_references("XQOF16-00C", ["QOF16"]) == []
