@@ -32,19 +32,12 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         raise WarehouseError(f"cannot open {path}: {exc}") from exc
     con.execute("SET TimeZone = 'UTC'")
     if read_only:
-        if pending(con) if _has_migrations_table(con) else True:
+        if pending(con):
             con.close()
             raise WarehouseError(f"{path} needs migrating: run any writing foi command first")
     else:
         migrate(con)
     return con
-
-
-def _has_migrations_table(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()
-    return bool(row and row[0])
 
 
 @contextmanager

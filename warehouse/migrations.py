@@ -32,11 +32,11 @@ def available() -> list[Migration]:
 
 def applied(con: duckdb.DuckDBPyConnection) -> set[int]:
     """Versions already applied to this database."""
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
-        " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
-    )
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    if not (exists and exists[0]):
+        return set()
     return {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
 
 
@@ -48,6 +48,11 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[Migration]:
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
     """Apply every pending migration, each in its own transaction."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
+    )
     todo = pending(con)
     for m in todo:
         con.execute("BEGIN")

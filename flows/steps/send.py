@@ -31,6 +31,7 @@ class SendReport:
     sent: list[str] = field(default_factory=list)
     already_sent: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    rendered: int = 0
     dry_run: bool = False
 
 
@@ -65,6 +66,7 @@ def send_campaign(
             todo.append((letter, row))
     if limit is not None:
         todo = todo[:limit]
+    report.rendered = len(todo)
     for done, (letter, row) in enumerate(todo, start=1):
         if not dry_run:
             _send_one(con, workspace, campaign, letter, row, transport, now, report)
