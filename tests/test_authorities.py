@@ -44,7 +44,7 @@ def test_bad_rows_are_named_by_line_and_good_rows_kept() -> None:
 
 
 def test_missing_columns_are_a_file_error() -> None:
-    with pytest.raises(RegistryFileError, match="missing column.*email"):
+    with pytest.raises(RegistryFileError, match=r"missing column.*email"):
         parse_registry("id,name\nA,B\n")
 
 

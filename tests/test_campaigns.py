@@ -52,12 +52,14 @@ def test_letter_names_the_authority_the_reference_and_every_question() -> None:
 @pytest.mark.parametrize(("change", "field", "why"), [
     (('type = "yes_no"', 'type = "yesno"'), "questions[0].type", "yes_no"),
     (('key = "q"', 'key = "Q 1"'), "questions[0].key", "'Q 1' must be lowercase letters"),
-    (('email = "a@b.example"', 'email = "nobody"'), "sender.email", "'nobody' must be an email address"),
+    (('email = "a@b.example"', 'email = "nobody"'), "sender.email",
+     "'nobody' must be an email address"),
     (('title = "Test"', 'titel = "Test"'), "titel", "unknown field"),
     (('title = "Test"\n', ''), "title", "required field is missing"),
     (('body = "Dear {{ authority.name }}"', 'body = "Dear {{ authority.name"'),
      "letter.body", "template syntax error on line 1"),
-    (('type = "yes_no"', 'type = "yes_no"\nonly_if = "nothing"'), "question 'q'", "not an earlier question"),
+    (('type = "yes_no"', 'type = "yes_no"\nonly_if = "nothing"'), "question 'q'",
+     "not an earlier question"),
 ])
 def test_validation_errors_say_which_field_and_why(change, field, why) -> None:
     with pytest.raises(CampaignFileError) as caught:
