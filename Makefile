@@ -30,6 +30,7 @@ system-deps:
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/extraction_accuracy.py --errors 0
 
 lint: install
 	$(BIN)/ruff check .

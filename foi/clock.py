@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, get_args
 
-from foi.calendar import (
+from foi.bank_holidays import (
     HolidayCalendar,
     calendar_from_govuk,
     default_calendar,

@@ -64,7 +64,8 @@ def headline(row: Mapping[str, Any], noun: str, nouns: str,
         if asked and row[column]:
             extras.append(f"{count_words(row[column])} {words}")
     if extras:
-        sentence += "; " + ", ".join(extras)
+        sentence += "; " + (extras[0] if len(extras) == 1
+                            else ", ".join(extras[:-1]) + " and " + extras[-1])
     return Headline(row["question_number"], row["question_key"], row["question_text"],
                     sentence + ".", dict(row))
 

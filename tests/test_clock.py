@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from foi.calendar import HolidayCalendar
+from foi.bank_holidays import HolidayCalendar
 from foi.clock import (
     ClockEvent,
     add_working_days,
