@@ -1,0 +1,510 @@
+"""The `foi` command line: a thin layer over the pipeline steps and the warehouse."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import click
+import duckdb
+import jinja2
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from typer.core import TyperGroup
+
+from flows.steps.chase import chase_campaign
+from flows.steps.extract import (
+    ExtractReport,
+    extract_campaign,
+    read_pending_documents,
+    rematch_holding_pen,
+)
+from flows.steps.ingest import eml_files, ingest_files
+from flows.steps.report import publish_campaign
+from flows.steps.send import plan_letters, send_campaign
+from foi.authorities import RegistryFileError, demo_ccgs, read_registry
+from foi.bank_holidays import GOVUK_URL, default_calendar, fetch_govuk
+from foi.campaigns import CampaignFileError, read_campaign
+from foi.clock import deadline as clock_deadline
+from foi.clock import explain
+from foi.imported_requests import parse_requests_csv
+from foi.letters import LetterError
+from foi.mail.throttle import Throttle, throttle_from_settings
+from foi.mail.transports import configured_transport
+from foi.workspace import Workspace, WorkspaceError, init_workspace, open_workspace, resolve_home
+from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
+from warehouse.db import WarehouseError, connect, rows, transaction
+from warehouse.problems import record_problem
+from warehouse.queries import request_rows
+from warehouse.registry import import_authorities, load_campaign, save_campaign
+from warehouse.requests import import_requests
+from warehouse.timeline import record_event
+
+console = Console()
+err = Console(stderr=True, soft_wrap=True)
+
+
+class Failure(Exception):
+    """A user-facing error: printed in one line, exit code 1."""
+
+
+USER_ERRORS = (Failure, WorkspaceError, WarehouseError, CampaignFileError, RegistryFileError,
+               LetterError, FileNotFoundError, ValueError, jinja2.TemplateError)
+
+
+class _Commands(TyperGroup):
+    """Turns the errors a user can fix into one red line and exit code 1, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            raise typer.Exit(1) from exc
+
+
+app = typer.Typer(cls=_Commands, help="foitrack: Freedom of Information round-robins, from "
+                  "letters to published findings.", no_args_is_help=True, add_completion=False)
+authorities_app = typer.Typer(help="The registry of public authorities.", no_args_is_help=True)
+campaign_app = typer.Typer(help="Campaigns: one letter, numbered questions, many recipients.",
+                           no_args_is_help=True)
+requests_app = typer.Typer(help="Requests sent outside foitrack.", no_args_is_help=True)
+holidays_app = typer.Typer(help="The bank holidays behind the statutory clock.",
+                           no_args_is_help=True)
+app.add_typer(authorities_app, name="authorities")
+app.add_typer(campaign_app, name="campaign")
+app.add_typer(requests_app, name="requests")
+app.add_typer(holidays_app, name="holidays")
+
+HomeOption = Annotated[Path | None, typer.Option(
+    "--home", help="Workspace directory (default: $FOI_HOME or ./foi-data).")]
+Format = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.")]
+
+
+def main() -> None:
+    """Entry point of the `foi` script."""
+    app()
+
+
+@contextmanager
+def workspace_db(home: Path | None, *, read_only: bool = False
+                 ) -> Iterator[tuple[Workspace, duckdb.DuckDBPyConnection]]:
+    """Open the workspace and its warehouse for one command."""
+    workspace = open_workspace(resolve_home(home))
+    con = connect(workspace.database, read_only=read_only)
+    try:
+        yield workspace, con
+    finally:
+        con.close()
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator[Any]:
+    """A rich progress bar on stderr; yields a callback (done, total, item)."""
+    with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=err, transient=False, disable=not err.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, item: str) -> None:
+            bar.update(task, completed=done, total=total, description=item)
+        yield update
+
+
+@app.command()
+def init(home: HomeOption = None) -> None:
+    """Create a workspace: foi.toml, foi.duckdb (migrated) and store/."""
+    path = resolve_home(home)
+    workspace = init_workspace(path)
+    connect(workspace.database).close()
+    console.print(f"workspace ready at {path}")
+
+
+@authorities_app.command("import")
+def authorities_import(
+    file: Annotated[str, typer.Argument(
+        help="CSV with columns id,name,email (optional nation,kind,tags), or "
+             "builtin:ccgs-2016 for the 209 CCGs of 2016 with placeholder addresses.")],
+    home: HomeOption = None,
+) -> None:
+    """Add or update authorities from a CSV file; bad lines are reported, good ones kept."""
+    if file == "builtin:ccgs-2016":
+        authorities, errors, source = demo_ccgs(), (), "builtin:ccgs-2016"
+    else:
+        registry = read_registry(Path(file))
+        authorities, errors, source = registry.authorities, registry.errors, file
+    with workspace_db(home) as (_, con):
+        counts = import_authorities(con, authorities, source)
+        for e in errors:
+            record_problem(con, "import", f"{source}:{e.line}", e.reason)
+    for e in errors:
+        err.print(f"[yellow]{source}: {e}[/yellow]", highlight=False)
+    console.print(f"{counts.added} added, {counts.updated} updated, {counts.unchanged} "
+                  f"unchanged, {len(errors)} rejected")
+    if errors:
+        raise typer.Exit(2)
+
+
+@campaign_app.command("add")
+def campaign_add(file: Annotated[Path, typer.Argument(help="Campaign TOML file.")],
+                 home: HomeOption = None) -> None:
+    """Add (or update) a campaign from its TOML file after validating it."""
+    campaign = read_campaign(file)
+    with workspace_db(home) as (_, con):
+        new = save_campaign(con, campaign, file.read_text(encoding="utf-8"))
+    console.print(f"campaign {campaign.id} {'added' if new else 'updated'}: "
+                  f"{len(campaign.questions)} questions, references {campaign.reference_prefix}-…")
+
+
+@campaign_app.command("list")
+def campaign_list(home: HomeOption = None, fmt: Format = "table") -> None:
+    """List campaigns with their request counts."""
+    with workspace_db(home, read_only=True) as (_, con):
+        data = rows(con, "SELECT c.id, c.title, c.reference_prefix, count(r.reference) AS requests"
+                         " FROM campaigns c LEFT JOIN requests r ON r.campaign_id = c.id"
+                         " GROUP BY ALL ORDER BY c.id")
+    print_rows(data, fmt)
+
+
+@app.command()
+def send(
+    campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+    home: HomeOption = None,
+    limit: Annotated[int | None, typer.Option(help="Send at most N letters (a pilot).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Render all, send none.")] = False,
+    preview: Annotated[str | None, typer.Option(
+        help="Print the letter to this authority id and stop.")] = None,
+) -> None:
+    """Send the campaign's letters: once per authority, through the configured transport."""
+    with workspace_db(home) as (workspace, con):
+        if preview is not None:
+            letters = {ltr.authority_id: ltr for ltr in
+                       plan_letters(con, load_campaign(con, campaign), datetime.now(UTC))}
+            if preview not in letters:
+                raise Failure(f"authority {preview!r} is not a recipient of {campaign}")
+            letter = letters[preview]
+            console.print(f"To: {letter.to_name} <{letter.to_addr}>\nSubject: {letter.subject}\n",
+                          highlight=False)
+            console.print(letter.body, highlight=False, markup=False)
+            return
+        transport = configured_transport(workspace.outbox, workspace.settings)
+        with progress_bar("sending") as update:
+            report = send_campaign(con, workspace, campaign, transport, limit=limit,
+                                   dry_run=dry_run, progress=update,
+                                   throttle=throttle_from_settings(workspace.settings))
+    if dry_run:
+        console.print(f"dry run: {report.rendered} letters rendered, none sent; "
+                      f"{len(report.already_sent)} already sent")
+    else:
+        console.print(f"sent {len(report.sent)}; {len(report.already_sent)} already sent; "
+                      f"{len(report.failed)} failed")
+    for ref, reason in report.failed:
+        err.print(f"[red]{ref}: {reason}[/red]", highlight=False)
+
+
+@app.command()
+def ingest(
+    eml: Annotated[Path, typer.Option("--eml", help="Directory of .eml files to ingest.")],
+    home: HomeOption = None,
+) -> None:
+    """Store incoming .eml files raw and match each to its request (or the holding pen)."""
+    with workspace_db(home) as (workspace, con), progress_bar("ingesting") as update:
+        report = ingest_files(con, workspace, eml_files(eml), progress=update)
+    console.print(f"{len(report.matched)} matched, {len(report.holding_pen)} in the holding pen, "
+                  f"{report.duplicates} already ingested, {len(report.problems)} problems")
+    for item, reason in report.problems:
+        err.print(f"[yellow]{item}: {reason}[/yellow]", highlight=False)
+
+
+@app.command()
+def extract(
+    campaign: Annotated[str | None, typer.Argument(help="Campaign id (default: all).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Read new documents and extract every replied request's answers."""
+    with workspace_db(home) as (workspace, con):
+        report = ExtractReport()
+        with progress_bar("reading documents") as update:
+            read_pending_documents(con, workspace, report, update)
+        rematch_holding_pen(con, workspace, report)
+        ids = [campaign] if campaign else [r[0] for r in con.execute(
+            "SELECT id FROM campaigns ORDER BY id").fetchall()]
+        for cid in ids:
+            with progress_bar(f"extracting {cid}") as update:
+                extract_campaign(con, cid, report, update)
+    console.print(f"{report.documents_read} documents read, {len(report.documents_failed)} not "
+                  f"readable; {report.rematched} held messages matched; {report.answers} answers "
+                  f"from {report.requests} requests")
+    for key, reason in report.documents_failed:
+        err.print(f"[yellow]document {key[:12]}: {reason}[/yellow]", highlight=False)
+
+
+@app.command()
+def report(campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+           home: HomeOption = None) -> None:
+    """Render site/<campaign>/index.html (sentences and a table) and answers.csv."""
+    with workspace_db(home) as (workspace, con):
+        load_campaign(con, campaign)
+        page = publish_campaign(con, workspace.site, campaign)
+    console.print(f"published {page}")
+
+
+@app.command()
+def status(
+    campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+    home: HomeOption = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue requests.")] = False,
+    fmt: Format = "table",
+) -> None:
+    """List the campaign's requests: status, due date, working days late, next action."""
+    with workspace_db(home, read_only=True) as (_, con):
+        load_campaign(con, campaign)
+        data = [{k: r[k] for k in STATUS_COLUMNS} for r in request_rows(con, campaign)
+                if r["overdue"] or not overdue]
+    if fmt == "table":
+        print_status_table(data, f"{campaign}: {len(data)} requests"
+                                 + (" overdue" if overdue else ""))
+    else:
+        print_rows(data, fmt)
+
+
+STATUS_COLUMNS = ("reference", "authority_name", "status", "sent_on", "due_on", "clock",
+                  "working_days_late", "responded_at", "next_action")
+CLOCK_STYLE = {"very overdue": "bold red", "overdue": "red", "clock stopped": "yellow",
+               "on time": "green", "closed": "dim"}
+
+
+def print_status_table(data: list[dict[str, Any]], title: str) -> None:
+    """The status list as a reporter reads it: late ones in red."""
+    table = Table(title=title)
+    for column, header in (("reference", "Reference"), ("authority_name", "Authority"),
+                           ("status", "Status"), ("sent_on", "Sent"), ("due_on", "Due"),
+                           ("working_days_late", "Days late"), ("next_action", "Next action")):
+        table.add_column(header, justify="right" if column == "working_days_late" else "left",
+                         no_wrap=column in ("reference", "sent_on", "due_on"))
+    for r in data:
+        late = r["working_days_late"]
+        table.add_row(r["reference"], r["authority_name"] or "", r["status"].replace("_", " "),
+                      str(r["sent_on"] or ""), str(r["due_on"] or ""),
+                      "" if late is None else str(late), r["next_action"],
+                      style=CLOCK_STYLE.get(r["clock"], ""))
+    console.print(table)
+
+
+@app.command()
+def chase(
+    campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+    home: HomeOption = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what is due, send none.")]
+    = False,
+) -> None:
+    """Send due chasers (after the due date; again when very overdue) and draft internal-review
+    requests and ICO complaints; each at most once per request and stage."""
+    with workspace_db(home) as (workspace, con):
+        transport = configured_transport(workspace.outbox, workspace.settings)
+        per_minute = workspace.setting("chase", "per_minute", 6)
+        with progress_bar("chasing") as update:
+            report = chase_campaign(con, workspace, campaign, transport, dry_run=dry_run,
+                                    throttle=Throttle(per_minute or None), progress=update)
+    if dry_run:
+        for c in report.planned:
+            console.print(f"{c.reference}: {c.stage.replace('_', ' ')} - {c.subject}",
+                          highlight=False)
+        console.print(f"dry run: {len(report.planned)} due, none sent")
+        return
+    console.print(f"{len(report.sent)} chasers sent, {len(report.drafted)} drafts written "
+                  f"(drafts/), {len(report.failed)} failed")
+    for ref, stage, reason in report.failed:
+        err.print(f"[red]{ref} {stage}: {reason}[/red]", highlight=False)
+
+
+@app.command()
+def deadline(
+    sent_date: Annotated[str, typer.Argument(help="Day the request was received (day 0), "
+                                                  "YYYY-MM-DD.")],
+    regime: Annotated[str, typer.Option(help="foia, eir or foisa.")] = "foia",
+    school: Annotated[bool, typer.Option("--school", help="Very overdue at 60 working days.")]
+    = False,
+    explain_days: Annotated[bool, typer.Option("--explain", help="List the skipped days.")]
+    = False,
+    home: HomeOption = None,
+) -> None:
+    """Print the due date and the very-overdue date of a request received on SENT_DATE."""
+    try:
+        received = date.fromisoformat(sent_date)
+    except ValueError as exc:
+        raise Failure(f"{sent_date!r} is not a date: use YYYY-MM-DD") from exc
+    if regime not in ("foia", "eir", "foisa"):
+        raise Failure(f"--regime {regime!r}: use foia, eir or foisa")
+    calendar, source = default_calendar(), "the holidays package"
+    path = resolve_home(home)
+    if (path / "foi.duckdb").exists():
+        with workspace_db(home, read_only=True) as (_, con):
+            calendar, source = load_calendar(con), f"the workspace {path}"
+    result = clock_deadline(received, regime, school=school, calendar=calendar)  # type: ignore[arg-type]
+    console.print(f"due                 {result.due}\nvery_overdue_after  "
+                  f"{result.very_overdue_after}", highlight=False)
+    if explain_days:
+        console.print(f"received {received} (day 0); {regime.upper()} working days skip "
+                      f"weekends and bank holidays ({source}):", highlight=False)
+        for line in explain(result):
+            console.print(f"  {line}", highlight=False)
+
+
+@app.command()
+def event(
+    reference: Annotated[str, typer.Argument(help="Request reference, e.g. QOF16-00C.")],
+    kind: Annotated[str, typer.Argument(help="clarification_requested, clarification_received, "
+                                             "fees_notice, fees_paid, extended, successful, "
+                                             "partially_successful, not_held, refused, "
+                                             "internal_review, withdrawn or note.")],
+    on: Annotated[str | None, typer.Option(help="Day it happened (default today).")] = None,
+    until: Annotated[str | None, typer.Option(help="For extended: the new due date.")] = None,
+    sections: Annotated[str, typer.Option(help="For refused: e.g. s12,s40(2).")] = "",
+    detail: Annotated[str | None, typer.Option(help="A note for the timeline.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Record a timeline event (it may change the status and the statutory clock)."""
+    on_day = _date_option("--on", on)
+    until_day = _date_option("--until", until)
+    with workspace_db(home) as (_, con):
+        new_status = record_event(con, reference.upper(), kind, on=on_day, until=until_day,
+                                  detail=detail, sections=tuple(
+                                      s.strip() for s in sections.split(",") if s.strip()))
+        row = con.execute("SELECT due_on FROM requests WHERE reference = ?",
+                          [reference.upper()]).fetchone()
+    console.print(f"{reference.upper()}: {new_status.replace('_', ' ')}; due {row[0]}",
+                  highlight=False)
+
+
+def _date_option(name: str, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise Failure(f"{name} {value!r} is not a date: use YYYY-MM-DD") from exc
+
+
+@requests_app.command("import")
+def requests_import(
+    campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+    file: Annotated[Path, typer.Argument(help="CSV: authority_id,sent_on[,reference,channel,url]")],
+    home: HomeOption = None,
+) -> None:
+    """Track requests sent outside foitrack (a spreadsheet, WhatDoTheyKnow) like the rest."""
+    parsed, errors = parse_requests_csv(file.read_text(encoding="utf-8-sig"))
+    with workspace_db(home) as (_, con):
+        info = load_campaign(con, campaign)
+        with transaction(con):
+            added, rejected = import_requests(con, campaign, info.regime, info.reference_prefix,
+                                              parsed)
+            refresh_deadlines(con, added)
+            problems = [(e.line, e.reason) for e in errors] + rejected
+            for line, reason in problems:
+                record_problem(con, "import", f"{file}:{line}", reason)
+    for line, reason in sorted(problems):
+        err.print(f"[yellow]{file}: line {line}: {reason}[/yellow]", highlight=False)
+    console.print(f"{len(added)} requests imported, {len(problems)} rejected")
+    if problems:
+        raise typer.Exit(2)
+
+
+@holidays_app.command("update")
+def holidays_update(
+    url: Annotated[str, typer.Option(help="GOV.UK's bank-holidays JSON, or a mirror.")]
+    = GOVUK_URL,
+    home: HomeOption = None,
+) -> None:
+    """Fetch GOV.UK's bank holidays into the workspace; they win for the years they cover,
+    and every due date is recomputed."""
+    calendar = fetch_govuk(url)
+    with workspace_db(home) as (_, con):
+        added = replace_holidays(con, calendar, "gov.uk")
+    years = sorted({d.year for d in calendar.days})
+    console.print(f"{added} bank holidays for {years[0]}-{years[-1]} from {url}; due dates "
+                  "recomputed")
+
+
+@holidays_app.command("list")
+def holidays_list(
+    year: Annotated[int, typer.Option(help="Year to list.")] = date.today().year,
+    home: HomeOption = None, fmt: Format = "table",
+) -> None:
+    """The bank holidays the workspace's clock uses for a year, with their source."""
+    with workspace_db(home, read_only=True) as (_, con):
+        data = rows(con, "SELECT day, nation, name, source FROM bank_holidays"
+                         " WHERE year(day) = ? ORDER BY day, nation", [year])
+    print_rows(data, fmt)
+
+
+@app.command()
+def sql(query: Annotated[str, typer.Argument(help="SQL to run on the workspace, read-only.")],
+        home: HomeOption = None, fmt: Format = "table") -> None:
+    """Run ad hoc SQL on the warehouse (read-only) and print the result."""
+    with workspace_db(home, read_only=True) as (_, con):
+        try:
+            data = rows(con, query)
+        except duckdb.Error as exc:
+            raise Failure(str(exc).splitlines()[0]) from exc
+    print_rows(data, fmt)
+
+
+@app.command()
+def problems(home: HomeOption = None, fmt: Format = "table") -> None:
+    """List rejected input (bad rows, unreadable mail and documents) with reasons."""
+    with workspace_db(home, read_only=True) as (_, con):
+        data = rows(con, "SELECT id, noted_at, stage, item, reason FROM problems ORDER BY id")
+    print_rows(data, fmt)
+
+
+@app.command()
+def demo(
+    home: HomeOption = None,
+    seed: Annotated[int, typer.Option(help="Seed of the simulated authorities.")] = 2016,
+) -> None:
+    """Run the whole pipeline as a Prefect flow on the 209 CCGs with simulated replies."""
+    from flows.demo import demo_flow  # Prefect is imported only when a flow runs
+
+    page = demo_flow(home=str(resolve_home(home)), seed=seed)
+    console.print(f"published {page}")
+
+
+def print_rows(data: list[dict[str, Any]], fmt: str, title: str | None = None) -> None:
+    """Print rows as a rich table, CSV or JSON."""
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data, default=_json_default, indent=2) + "\n")
+    elif fmt == "csv":
+        out = io.StringIO()
+        if data:
+            writer = csv.DictWriter(out, list(data[0]), lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(data)
+        sys.stdout.write(out.getvalue())
+    elif fmt == "table":
+        table = Table(title=title, show_lines=False)
+        for column in data[0] if data else ["(no rows)"]:
+            table.add_column(str(column))
+        for row in data:
+            table.add_row(*("" if v is None else str(v) for v in row.values()))
+        console.print(table)
+    else:
+        raise Failure(f"--format {fmt!r}: use table, csv or json")
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    return str(value)

@@ -1,0 +1,82 @@
+"""The `foi` command line through typer's runner, on a real workspace."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from flows.cli import app
+
+from .conftest import EXAMPLE
+
+runner = CliRunner()
+
+
+def foi(*args: str, home: Path) -> tuple[int, str]:
+    result = runner.invoke(app, [*args, "--home", str(home)])
+    return result.exit_code, result.output
+
+
+def test_a_campaign_from_init_to_status(tmp_path: Path) -> None:
+    home = tmp_path / "ws"
+    assert foi("init", home=home)[0] == 0
+    assert (home / "foi.toml").exists() and (home / "foi.duckdb").exists()
+    code, out = foi("authorities", "import", "builtin:ccgs-2016", home=home)
+    assert code == 0 and "209 added" in out
+    code, out = foi("authorities", "import", "builtin:ccgs-2016", home=home)
+    assert "0 added, 0 updated, 209 unchanged" in out
+    code, out = foi("campaign", "add", str(EXAMPLE), home=home)
+    assert code == 0 and "3 questions" in out
+    code, out = foi("send", "qof-local-schemes", "--preview", "00C", home=home)
+    assert code == 0 and "Dear NHS Darlington CCG" in out and "QOF16-00C" in out
+    code, out = foi("send", "qof-local-schemes", "--dry-run", home=home)
+    assert code == 0 and not list((home / "outbox").glob("*.eml"))
+    code, out = foi("send", "qof-local-schemes", "--limit", "4", home=home)
+    assert code == 0 and len(list((home / "outbox").glob("*.eml"))) == 4
+    code, out = foi("status", "qof-local-schemes", "--format", "json", home=home)
+    data = json.loads(out)
+    assert len(data) == 4 and {r["status"] for r in data} == {"awaiting_response"}
+    code, out = foi("sql", "SELECT status, count(*) AS n FROM v_requests GROUP BY ALL",
+                    "--format", "csv", home=home)
+    assert list(csv.DictReader(io.StringIO(out))) == [{"status": "awaiting_response", "n": "4"}]
+    code, out = foi("report", "qof-local-schemes", home=home)
+    assert code == 0
+    page = (home / "site" / "qof-local-schemes" / "index.html").read_text()
+    assert "QOF16-00C" in page and "No responses" in page
+
+
+def test_errors_are_one_clear_line(tmp_path: Path) -> None:
+    home = tmp_path / "ws"
+    code, out = foi("status", "x", home=home)
+    assert code == 1 and "foi init" in out
+    foi("init", home=home)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,email\nA,Alpha,foi@a.example\nB,Beta,nope\n")
+    code, out = foi("authorities", "import", str(bad), home=home)
+    assert code == 2 and "line 3" in out and "1 added" in out
+    code, out = foi("problems", "--format", "json", home=home)
+    assert json.loads(out)[0]["item"].endswith("bad.csv:3")
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text('id = "x"\n')
+    code, out = foi("campaign", "add", str(wrong), home=home)
+    assert code == 1 and "title: required field is missing" in out
+    code, out = foi("sql", "SELEC 1", home=home)
+    assert code == 1 and "syntax error" in out.lower()
+    code, out = foi("sql", "DELETE FROM authorities", home=home)
+    assert code == 1 and "read-only" in out.lower()
+    code, out = foi("status", "nope", home=home)
+    assert code == 1 and "no campaign 'nope'" in out
+
+
+def test_every_command_has_help() -> None:
+    for args in (["--help"], ["init", "--help"], ["authorities", "import", "--help"],
+                 ["campaign", "add", "--help"], ["send", "--help"], ["ingest", "--help"],
+                 ["extract", "--help"], ["report", "--help"], ["status", "--help"],
+                 ["sql", "--help"], ["problems", "--help"], ["demo", "--help"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, args
+        assert "Usage" in result.output
