@@ -125,3 +125,24 @@ def merge_calendars(*cals: HolidayCalendar) -> HolidayCalendar:
     for cal in cals:
         years = None if years is None or cal.years is None else years | cal.years
     return _build(days, years)
+
+
+GOVUK_URL = "https://www.gov.uk/bank-holidays.json"
+
+
+def fetch_govuk(url: str = GOVUK_URL, *, timeout: float = 30.0) -> HolidayCalendar:
+    """Download GOV.UK's bank holidays (or a mirror of the same JSON) and parse them."""
+    import httpx
+
+    try:
+        response = httpx.get(url, timeout=timeout, follow_redirects=True)
+        response.raise_for_status()
+        payload = response.json()
+    except httpx.HTTPError as exc:
+        raise ValueError(f"cannot fetch bank holidays from {url}: {exc}") from exc
+    except ValueError as exc:
+        raise ValueError(f"{url} did not return JSON: {exc}") from exc
+    try:
+        return calendar_from_govuk(payload)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise ValueError(f"{url} is not in GOV.UK's bank-holidays format: {exc!r}") from exc

@@ -17,6 +17,9 @@ DEFAULT_SETTINGS = """\
 [mail]
 # "outbox" writes each letter as an .eml file under outbox/; "smtp" sends it.
 transport = "outbox"
+# Spacing of sends (0 = no limit): overall, and to any one recipient domain.
+per_minute = 0
+per_domain_per_minute = 0
 
 [smtp]
 host = "localhost"
@@ -24,6 +27,7 @@ port = 25
 # "none", "starttls" or "tls" (implicit TLS, usually port 465)
 security = "none"
 username = ""
+# ca_file = "/path/to/relay-ca.pem"   # only for a relay with a private certificate
 
 [extract]
 # Each untrusted document is read in a worker process with these limits.

@@ -37,6 +37,9 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
             raise WarehouseError(f"{path} needs migrating: run any writing foi command first")
     else:
         migrate(con)
+        from warehouse.clock import ensure_holidays  # clock builds on this module
+
+        ensure_holidays(con)
     return con
 
 

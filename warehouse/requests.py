@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 import duckdb
@@ -25,13 +25,13 @@ def planned_requests(
 
 def record_sending(
     con: duckdb.DuckDBPyConnection, *, reference: str, campaign_id: str, authority_id: str,
-    to_addr: str, message_id: str,
+    to_addr: str, message_id: str, regime: str = "foia",
 ) -> None:
     """Record a request and its Message-ID before the letter is handed over."""
     con.execute(
-        "INSERT INTO requests (reference, campaign_id, authority_id, status, to_addr, message_id)"
-        " VALUES (?, ?, ?, 'sending', ?, ?)",
-        [reference, campaign_id, authority_id, to_addr, message_id],
+        "INSERT INTO requests (reference, campaign_id, authority_id, status, to_addr, message_id,"
+        " regime) VALUES (?, ?, ?, 'sending', ?, ?, ?)",
+        [reference, campaign_id, authority_id, to_addr, message_id, regime],
     )
 
 
@@ -63,3 +63,38 @@ def add_events(con: duckdb.DuckDBPyConnection, events: Sequence[dict[str, Any]])
     """Append lines to request timelines."""
     return insert(con, "events", events)
 
+
+
+def import_requests(
+    con: duckdb.DuckDBPyConnection, campaign_id: str, regime: str, prefix: str,
+    imported: Sequence[Any],
+) -> tuple[list[str], list[tuple[int, str]]]:
+    """Track requests sent outside foitrack; returns (references added, (line, reason) rejects)."""
+    from foi.references import make_reference
+
+    authorities = {r[0] for r in con.execute("SELECT id FROM authorities").fetchall()}
+    existing = planned_requests(con, campaign_id)
+    taken = {r[0] for r in con.execute("SELECT reference FROM requests").fetchall()}
+    added: list[dict[str, Any]] = []
+    rejected: list[tuple[int, str]] = []
+    for item in imported:
+        reference = item.reference or make_reference(prefix, item.authority_id)
+        if item.authority_id not in authorities:
+            rejected.append((item.line, f"no authority {item.authority_id!r} in the registry"))
+        elif item.authority_id in existing:
+            rejected.append((item.line, f"{item.authority_id} already has request "
+                                        f"{existing[item.authority_id]['reference']}"))
+        elif reference in taken:
+            rejected.append((item.line, f"reference {reference} is already used"))
+        else:
+            taken.add(reference)
+            existing[item.authority_id] = {"reference": reference}
+            added.append({"reference": reference, "campaign_id": campaign_id,
+                          "authority_id": item.authority_id, "status": "awaiting_response",
+                          "sent_on": item.sent_on, "channel": item.channel, "url": item.url,
+                          "regime": regime})
+    insert(con, "requests", added)
+    add_events(con, [{"request_reference": r["reference"], "kind": "sent",
+                      "happened_at": datetime.combine(r["sent_on"], time(12), tzinfo=UTC),
+                      "detail": f"imported ({r['channel']})"} for r in added])
+    return [r["reference"] for r in added], rejected

@@ -11,14 +11,22 @@ import duckdb
 from foi.campaigns import Campaign, select_recipients
 from foi.letters import Letter, render_letter
 from foi.mail.outgoing import letter_message, new_message_id
+from foi.mail.throttle import Throttle
 from foi.mail.transports import DeliveryError, Transport
 from foi.references import make_reference
 from foi.store import put
 from foi.workspace import Workspace
+from warehouse.clock import refresh_deadlines
 from warehouse.db import transaction
 from warehouse.mail import save_message
 from warehouse.registry import load_authorities, load_campaign
-from warehouse.requests import planned_requests, record_send_failure, record_sending, record_sent
+from warehouse.requests import (
+    add_events,
+    planned_requests,
+    record_send_failure,
+    record_sending,
+    record_sent,
+)
 
 Progress = Callable[[int, int, str], None]
 
@@ -49,7 +57,7 @@ def plan_letters(
 def send_campaign(
     con: duckdb.DuckDBPyConnection, workspace: Workspace, campaign_id: str,
     transport: Transport, *, now: datetime | None = None, limit: int | None = None,
-    dry_run: bool = False, progress: Progress | None = None,
+    dry_run: bool = False, progress: Progress | None = None, throttle: Throttle | None = None,
 ) -> SendReport:
     """Send each selected authority its letter exactly once."""
     campaign = load_campaign(con, campaign_id)
@@ -69,44 +77,66 @@ def send_campaign(
     report.rendered = len(todo)
     for done, (letter, row) in enumerate(todo, start=1):
         if not dry_run:
-            _send_one(con, workspace, campaign, letter, row, transport, now, report)
+            _send_one(con, workspace, campaign, letter, row, transport, now, report,
+                      throttle or Throttle())
         if progress:
             progress(done, len(todo), letter.reference)
+    # Also catches requests a killed run sent but never gave a due date.
+    undated = [r[0] for r in con.execute(
+        "SELECT reference FROM requests WHERE campaign_id = ? AND sent_on IS NOT NULL"
+        " AND due_on IS NULL", [campaign_id]).fetchall()]
+    if undated:
+        with transaction(con):
+            refresh_deadlines(con, undated)
     return report
 
 
 def _send_one(con: duckdb.DuckDBPyConnection, workspace: Workspace, campaign: Campaign,
               letter: Letter, row: dict | None, transport: Transport, now: datetime,
-              report: SendReport) -> None:
+              report: SendReport, throttle: Throttle) -> None:
     if row is None:
         message_id = new_message_id(letter.reference, campaign.sender.email)
+        dated = now
         with transaction(con):
             record_sending(con, reference=letter.reference, campaign_id=campaign.id,
                            authority_id=letter.authority_id, to_addr=letter.to_addr,
-                           message_id=message_id)
+                           message_id=message_id, regime=campaign.regime)
     else:
-        message_id = row["message_id"]
-    message = letter_message(letter, campaign.sender, message_id, now)
+        message_id, dated = row["message_id"], row["created_at"]
+    message = letter_message(letter, campaign.sender, message_id, dated)
     raw = message.as_bytes()
+    # Kept before handing over, so that after the server's "250" only one commit remains:
+    # that commit is the whole ambiguous window.
+    sha, path = put(workspace.store, "messages", raw, ".eml")
+    events = []
     if row is not None and transport.delivered(message_id, letter.reference):
         detail = "found already delivered on re-run"
     else:
+        if row is not None:
+            events.append({"request_reference": letter.reference, "happened_at": now,
+                           "kind": "resent_after_interruption",
+                           "detail": f"same Message-ID {message_id}: a run stopped between "
+                                     "handing the letter over and recording it"})
+        throttle.wait(letter.to_addr.rpartition("@")[2])
         try:
             detail = transport.deliver(message)
         except DeliveryError as exc:
             with transaction(con):
                 if exc.permanent:
                     record_send_failure(con, letter.reference, str(exc))
+                else:
+                    add_events(con, [{"request_reference": letter.reference,
+                                      "happened_at": now, "kind": "deferred",
+                                      "detail": f"retry later: {exc}"}])
             report.failed.append((letter.reference, str(exc)))
             return
-    sha, path = put(workspace.store, "messages", raw, ".eml")
     with transaction(con):
         record_sent(con, letter.reference, now, f"{transport.name}: {detail}")
+        add_events(con, events)
         save_message(con, {
             "id": sha, "direction": "outgoing", "request_reference": letter.reference,
             "kind": "letter", "message_id": message_id, "subject": letter.subject,
-            "from_addr": campaign.sender.email, "to_addr": letter.to_addr, "dated": now,
+            "from_addr": campaign.sender.email, "to_addr": letter.to_addr, "dated": dated,
             "raw_path": str(path), "size": len(raw), "source": transport.name,
         })
     report.sent.append(letter.reference)
-
