@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import (
     create_markdown_artifact,
-    create_progress_artifact,
-    update_progress_artifact,
 )
 
+from flows.artifacts import progress_artifact
+from flows.steps.chase import chase_campaign
 from flows.steps.extract import (
     ExtractReport,
     extract_campaign,
@@ -33,19 +33,6 @@ from warehouse.registry import import_authorities, load_campaign, save_campaign
 # The seed story's letters went out at the start of 2016-17; the simulated replies follow.
 STORY_SENT_AT = datetime(2016, 4, 4, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 EXAMPLE_CAMPAIGN = Path(__file__).resolve().parents[1] / "examples" / "qof-local-schemes.toml"
-
-
-def _progress(key: str, description: str):
-    """A callback that keeps a Prefect progress artifact up to date."""
-    artifact_id = create_progress_artifact(progress=0.0, key=key, description=description)
-    state = {"last": 0.0}
-
-    def update(done: int, total: int, item: str) -> None:
-        percent = 100.0 * done / total if total else 100.0
-        if percent - state["last"] >= 5 or done == total:
-            update_progress_artifact(artifact_id=artifact_id, progress=percent)
-            state["last"] = percent
-    return update
 
 
 @task
@@ -71,7 +58,7 @@ def send(home: str, campaign_id: str, sent_at: datetime) -> int:
     con = connect(workspace.database)
     try:
         report = send_campaign(con, workspace, campaign_id, FileOutbox(workspace.outbox),
-                               now=sent_at, progress=_progress("demo-send", "letters sent"))
+                               now=sent_at, progress=progress_artifact("demo-send", "letters sent"))
     finally:
         con.close()
     get_run_logger().info("%d sent, %d already sent, %d failed", len(report.sent),
@@ -111,7 +98,7 @@ def ingest(home: str, inbox: str) -> dict[str, int]:
     con = connect(workspace.database)
     try:
         report = ingest_files(con, workspace, eml_files(Path(inbox)),
-                              progress=_progress("demo-ingest", "emails ingested"))
+                              progress=progress_artifact("demo-ingest", "emails ingested"))
     finally:
         con.close()
     return {"matched": len(report.matched), "holding_pen": len(report.holding_pen),
@@ -126,7 +113,7 @@ def extract(home: str, campaign_id: str) -> dict[str, int]:
     report = ExtractReport()
     try:
         read_pending_documents(con, workspace, report,
-                               _progress("demo-read", "documents read"))
+                               progress_artifact("demo-read", "documents read"))
         rematch_holding_pen(con, workspace, report)
         extract_campaign(con, campaign_id, report)
     finally:
@@ -135,6 +122,19 @@ def extract(home: str, campaign_id: str) -> dict[str, int]:
             "documents_failed": len(report.documents_failed),
             "rematched": report.rematched, "requests": report.requests,
             "answers": report.answers}
+
+
+@task
+def chase(home: str, campaign_id: str) -> dict[str, int]:
+    """Chase the late ones (to the outbox) and draft internal reviews for refusals."""
+    workspace = open_workspace(Path(home))
+    con = connect(workspace.database)
+    try:
+        report = chase_campaign(con, workspace, campaign_id, FileOutbox(workspace.outbox),
+                                progress=progress_artifact("demo-chase", "chasers and drafts"))
+    finally:
+        con.close()
+    return {"chasers": len(report.sent), "drafts": len(report.drafted)}
 
 
 @task
@@ -166,7 +166,8 @@ def demo_flow(home: str = "foi-data", seed: int = 2016,
     inbox = simulate(home, campaign_id, seed)
     ingested = ingest(home, inbox)
     extracted = extract(home, campaign_id)
+    chased = chase(home, campaign_id)
     page = publish(home, campaign_id)
-    get_run_logger().info("sent %d; ingested %s; extracted %s; page %s",
-                          sent, ingested, extracted, page)
+    get_run_logger().info("sent %d; ingested %s; extracted %s; chased %s; page %s",
+                          sent, ingested, extracted, chased, page)
     return page

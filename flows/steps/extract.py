@@ -14,17 +14,19 @@ from extract.outcomes import classify_reply
 from flows.steps.ingest import rematch
 from foi.mail.incoming import read_message
 from foi.mail.matching import match_message
+from foi.statuses import EventError, status_after
 from foi.workspace import Workspace
 from warehouse.answers import save_answers
 from warehouse.db import rows, transaction
 from warehouse.mail import documents_to_read, holding_pen, known_requests, reply_pages, save_reading
 from warehouse.problems import record_problem
 from warehouse.registry import campaign_prefixes, load_campaign
-from warehouse.requests import add_events, set_status
+from warehouse.timeline import record_event
 
-STATUS_OF_OUTCOME = {
+# The timeline event each reply outcome records (and so the status it leaves).
+EVENT_OF_OUTCOME = {
     "successful": "successful", "partially_successful": "partially_successful",
-    "refused": "refused", "not_held": "not_held", "clarification": "waiting_clarification",
+    "refused": "refused", "not_held": "not_held", "clarification": "clarification_requested",
 }
 
 Progress = Callable[[int, int, str], None]
@@ -104,6 +106,9 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
         pages_by_request[r["reference"]].append(PageText(r["document_id"], r["page"], r["text"]))
     statuses = dict(con.execute("SELECT reference, status FROM requests WHERE campaign_id = ?",
                                 [campaign_id]).fetchall())
+    replied_on = dict(con.execute(
+        "SELECT request_reference, min(coalesce(dated, received_at))::DATE FROM messages"
+        " WHERE direction = 'incoming' AND kind = 'reply' GROUP BY ALL").fetchall())
     for n, (reference, pages) in enumerate(sorted(pages_by_request.items()), start=1):
         answers = extract_answers(pages, specs)
         outcome = classify_reply("\n".join(p.text for p in pages), answers)
@@ -113,13 +118,16 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
                  "confidence": a.confidence, "document_id": a.document_id, "page": a.page,
                  "snippet": a.snippet, "method": a.method, "sections": list(a.sections)}
                 for a in answers])
-            status = STATUS_OF_OUTCOME.get(outcome.outcome)
-            if status and statuses.get(reference) != status:
-                set_status(con, reference, status)
-                detail = outcome.outcome + (f" ({', '.join(outcome.sections)})"
-                                            if outcome.sections else "")
-                add_events(con, [{"request_reference": reference, "kind": outcome.outcome,
-                                  "detail": detail}])
+        kind = EVENT_OF_OUTCOME.get(outcome.outcome)
+        if kind and statuses.get(reference) != status_after(kind, statuses[reference]):
+            detail = "read from the reply" + (f"; cites {', '.join(outcome.sections)}"
+                                              if outcome.sections else "")
+            try:
+                record_event(con, reference, kind, on=replied_on.get(reference), detail=detail,
+                             sections=outcome.sections)
+            except EventError as exc:  # e.g. a reply to a withdrawn request: keep, say why
+                with transaction(con):
+                    record_problem(con, "extract", reference, f"outcome {kind} not recorded: {exc}")
         report.requests += 1
         report.outcomes[reference] = outcome.outcome
         if progress:

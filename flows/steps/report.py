@@ -28,7 +28,8 @@ def publish_campaign(con: duckdb.DuckDBPyConnection, site: Path, campaign_id: st
     questions = rows(con, "SELECT number, key, text, type FROM questions WHERE campaign_id = ?"
                           " ORDER BY number", [campaign_id])
     first = summary[0] if summary else {"requests_sent": 0, "responded": 0}
-    page_info = {**info, "requests_sent": first["requests_sent"], "responded": first["responded"]}
-    html = render_campaign_page(page_info, lines,
-                                authority_table(request_rows(con, campaign_id), answers), questions)
+    requests = request_rows(con, campaign_id)
+    page_info = {**info, "requests_sent": first["requests_sent"], "responded": first["responded"],
+                 "overdue": sum(1 for r in requests if r["overdue"])}
+    html = render_campaign_page(page_info, lines, authority_table(requests, answers), questions)
     return publish(site, campaign_id, html, answers_csv(answers))

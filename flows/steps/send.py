@@ -108,15 +108,16 @@ def _send_one(con: duckdb.DuckDBPyConnection, workspace: Workspace, campaign: Ca
     # Kept before handing over, so that after the server's "250" only one commit remains:
     # that commit is the whole ambiguous window.
     sha, path = put(workspace.store, "messages", raw, ".eml")
-    events = []
     if row is not None and transport.delivered(message_id, letter.reference):
         detail = "found already delivered on re-run"
     else:
         if row is not None:
-            events.append({"request_reference": letter.reference, "happened_at": now,
-                           "kind": "resent_after_interruption",
-                           "detail": f"same Message-ID {message_id}: a run stopped between "
-                                     "handing the letter over and recording it"})
+            # Recorded before the attempt, so every possible duplicate leaves a trace.
+            with transaction(con):
+                add_events(con, [{"request_reference": letter.reference, "happened_at": now,
+                                  "kind": "resent_after_interruption",
+                                  "detail": f"same Message-ID {message_id}: a run stopped "
+                                            "between handing the letter over and recording it"}])
         throttle.wait(letter.to_addr.rpartition("@")[2])
         try:
             detail = transport.deliver(message)
@@ -132,7 +133,6 @@ def _send_one(con: duckdb.DuckDBPyConnection, workspace: Workspace, campaign: Ca
             return
     with transaction(con):
         record_sent(con, letter.reference, now, f"{transport.name}: {detail}")
-        add_events(con, events)
         save_message(con, {
             "id": sha, "direction": "outgoing", "request_reference": letter.reference,
             "kind": "letter", "message_id": message_id, "subject": letter.subject,

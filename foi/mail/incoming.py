@@ -116,10 +116,11 @@ def _header_text(msg: Message, name: str, problems: list[str]) -> str:
     if value is None:
         return ""
     try:
-        return str(policy.default.header_factory(name, str(value)))
+        # A header folded right after its colon parses with leading white space.
+        return str(policy.default.header_factory(name, str(value))).strip()
     except Exception as exc:  # a hostile header must not stop ingestion
         problems.append(f"{name} header could not be decoded ({exc}); kept as raw text")
-        return str(value)
+        return str(value).strip()
 
 
 def _addresses(msg: Message, name: str) -> list[str]:

@@ -34,7 +34,8 @@ WITH base AS (
         coalesce(d.documents, 0)                 AS documents,
         e.kind                                   AS last_event,
         e.happened_at                            AS last_event_at,
-        coalesce(ch.stages, [])                  AS chases
+        coalesce(ch.stages, [])                  AS chases,
+        ch.second_chase_on
     FROM requests r
     LEFT JOIN authorities au ON au.id = r.authority_id
     LEFT JOIN (
@@ -56,8 +57,9 @@ WITH base AS (
                                    ORDER BY happened_at DESC, id DESC) = 1
     ) e ON e.request_reference = r.reference
     LEFT JOIN (
-        SELECT request_reference, list(stage ORDER BY stage) AS stages FROM chases
-        WHERE state IN ('sent', 'drafted') GROUP BY request_reference
+        SELECT request_reference, list(stage ORDER BY stage) AS stages,
+               (max(sent_at) FILTER (WHERE stage = 'second_chase'))::DATE AS second_chase_on
+        FROM chases WHERE state IN ('sent', 'drafted') GROUP BY request_reference
     ) ch ON ch.request_reference = r.reference
 ), clocked AS (
     SELECT b.*,
@@ -89,6 +91,9 @@ SELECT *,
         WHEN status = 'waiting_clarification' THEN 'answer the request for clarification'
         WHEN very_overdue AND NOT list_contains(chases, 'second_chase')
             THEN 'send second chaser'
+        -- the second chaser gives ten working days (about two weeks) before the ICO
+        WHEN very_overdue AND second_chase_on > current_date - INTERVAL 14 DAY
+            THEN 'wait for the reply to the chaser'
         WHEN very_overdue AND NOT list_contains(chases, 'ico_complaint')
             THEN 'complain to the ICO'
         WHEN very_overdue THEN 'send the drafted ICO complaint'

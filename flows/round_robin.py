@@ -1,0 +1,134 @@
+"""The scheduled flows of a live round-robin: send, check mail, chase, publish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from flows.artifacts import progress_artifact
+from flows.credentials import smtp_transport_from_block
+from flows.steps.chase import chase_campaign
+from flows.steps.extract import (
+    ExtractReport,
+    extract_campaign,
+    read_pending_documents,
+    rematch_holding_pen,
+)
+from flows.steps.ingest import eml_files, ingest_files
+from flows.steps.report import campaign_headlines, publish_campaign
+from flows.steps.send import send_campaign
+from foi.mail.throttle import Throttle, throttle_from_settings
+from foi.mail.transports import Transport, configured_transport
+from foi.workspace import Workspace, open_workspace
+from warehouse.db import connect
+from warehouse.queries import request_rows
+
+
+def _transport(workspace: Workspace, credentials_block: str | None) -> Transport:
+    """SMTP from a Prefect credentials block when named, else what foi.toml says."""
+    if credentials_block:
+        return smtp_transport_from_block(
+            credentials_block, ca_file=workspace.setting("smtp", "ca_file"))
+    return configured_transport(workspace.outbox, workspace.settings)
+
+
+@task
+def send_task(home: str, campaign_id: str, credentials_block: str | None) -> dict[str, int]:
+    """Send the campaign's unsent letters, once each."""
+    workspace = open_workspace(Path(home))
+    con = connect(workspace.database)
+    try:
+        report = send_campaign(con, workspace, campaign_id,
+                               _transport(workspace, credentials_block),
+                               throttle=throttle_from_settings(workspace.settings),
+                               progress=progress_artifact(f"{campaign_id}-send", "letters sent"))
+    finally:
+        con.close()
+    for ref, reason in report.failed:
+        get_run_logger().warning("%s not sent: %s", ref, reason)
+    return {"sent": len(report.sent), "already_sent": len(report.already_sent),
+            "failed": len(report.failed)}
+
+
+@flow(name="foitrack-send")
+def send_letters(home: str, campaign_id: str, credentials_block: str | None = None) -> dict:
+    """Send a campaign's letters (a re-run sends only what is still unsent)."""
+    return send_task(home, campaign_id, credentials_block)
+
+
+@task
+def check_mail_task(home: str, eml_dir: str) -> dict[str, int]:
+    """Ingest new .eml files, read their documents, extract every campaign."""
+    workspace = open_workspace(Path(home))
+    con = connect(workspace.database)
+    report = ExtractReport()
+    try:
+        ingested = ingest_files(con, workspace, eml_files(Path(eml_dir)))
+        read_pending_documents(con, workspace, report,
+                               progress_artifact("check-mail-read", "documents read"))
+        rematch_holding_pen(con, workspace, report)
+        for (campaign_id,) in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall():
+            extract_campaign(con, campaign_id, report)
+    finally:
+        con.close()
+    return {"matched": len(ingested.matched), "holding_pen": len(ingested.holding_pen),
+            "documents_read": report.documents_read, "answers": report.answers}
+
+
+@flow(name="foitrack-check-mail")
+def check_mail(home: str, eml_dir: str) -> dict:
+    """Take in replies from a folder of .eml files and extract their answers."""
+    return check_mail_task(home, eml_dir)
+
+
+@task
+def chase_task(home: str, campaign_id: str, credentials_block: str | None) -> dict[str, int]:
+    """Send due chasers and write due drafts; a table artifact lists what is still late."""
+    workspace = open_workspace(Path(home))
+    con = connect(workspace.database)
+    try:
+        report = chase_campaign(
+            con, workspace, campaign_id, _transport(workspace, credentials_block),
+            throttle=Throttle(workspace.setting("chase", "per_minute", 6) or None),
+            progress=progress_artifact(f"{campaign_id}-chase", "chasers and drafts"))
+        late = [{"reference": r["reference"], "authority": r["authority_name"],
+                 "due_on": str(r["due_on"]), "working_days_late": r["working_days_late"],
+                 "next_action": r["next_action"]}
+                for r in request_rows(con, campaign_id) if r["overdue"]]
+    finally:
+        con.close()
+    create_table_artifact(key=f"{campaign_id}-overdue", table=late,
+                          description=f"{len(late)} overdue requests")
+    return {"sent": len(report.sent), "drafted": len(report.drafted),
+            "failed": len(report.failed)}
+
+
+@flow(name="foitrack-chase")
+def chase_late(home: str, campaign_id: str, credentials_block: str | None = None) -> dict:
+    """Chase overdue requests and draft internal reviews and ICO complaints."""
+    return chase_task(home, campaign_id, credentials_block)
+
+
+@task
+def publish_task(home: str, campaign_id: str) -> str:
+    """Render the campaign page; its sentences become a markdown artifact."""
+    workspace = open_workspace(Path(home))
+    con = connect(workspace.database)
+    try:
+        page = publish_campaign(con, workspace.site, campaign_id)
+        lines = campaign_headlines(con, campaign_id)
+    finally:
+        con.close()
+    create_markdown_artifact(
+        key=f"{campaign_id}-findings",
+        markdown="\n".join([f"# {campaign_id}", *(f"- **Q{h.number}** {h.sentence}"
+                                                   for h in lines), "", f"`{page}`"]))
+    return str(page)
+
+
+@flow(name="foitrack-publish")
+def publish(home: str, campaign_id: str) -> str:
+    """Publish the campaign's sentences, table and CSV."""
+    return publish_task(home, campaign_id)
