@@ -31,6 +31,7 @@ system-deps:
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extraction_accuracy.py --errors 0
+	$(BIN)/python bench/status.py
 
 lint: install
 	$(BIN)/ruff check .

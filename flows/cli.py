@@ -45,7 +45,7 @@ from foi.workspace import Workspace, WorkspaceError, init_workspace, open_worksp
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
 from warehouse.db import WarehouseError, connect, rows, transaction
 from warehouse.problems import record_problem
-from warehouse.queries import request_rows
+from warehouse.queries import STATUS_COLUMNS, request_rows
 from warehouse.registry import import_authorities, load_campaign, save_campaign
 from warehouse.requests import import_requests
 from warehouse.timeline import record_event
@@ -269,8 +269,7 @@ def status(
     """List the campaign's requests: status, due date, working days late, next action."""
     with workspace_db(home, read_only=True) as (_, con):
         load_campaign(con, campaign)
-        data = [{k: r[k] for k in STATUS_COLUMNS} for r in request_rows(con, campaign)
-                if r["overdue"] or not overdue]
+        data = request_rows(con, campaign, overdue_only=overdue, columns=STATUS_COLUMNS)
     if fmt == "table":
         print_status_table(data, f"{campaign}: {len(data)} requests"
                                  + (" overdue" if overdue else ""))
@@ -278,8 +277,6 @@ def status(
         print_rows(data, fmt)
 
 
-STATUS_COLUMNS = ("reference", "authority_name", "status", "sent_on", "due_on", "clock",
-                  "working_days_late", "responded_at", "next_action")
 CLOCK_STYLE = {"very overdue": "bold red", "overdue": "red", "clock stopped": "yellow",
                "on time": "green", "closed": "dim"}
 

@@ -35,11 +35,21 @@ def question_summary(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[d
     return summary
 
 
+STATUS_COLUMNS = ("reference", "authority_name", "status", "sent_on", "due_on", "clock",
+                  "working_days_late", "responded_on", "next_action")
+
+
 def request_rows(con: duckdb.DuckDBPyConnection, campaign_id: str,
-                 statuses: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """v_requests rows of a campaign, by authority name."""
-    sql = "SELECT * FROM v_requests WHERE campaign_id = ?"
+                 statuses: tuple[str, ...] = (), *, overdue_only: bool = False,
+                 columns: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """v_requests rows of a campaign (all columns, or the named ones), by authority name."""
+    # Naming columns matters at scale: turning 35 columns of 100k rows (time zones, lists)
+    # into Python objects costs seconds; the query itself costs tens of milliseconds.
+    picked = ", ".join(f'"{c}"' for c in columns) if columns else "*"
+    sql = f"SELECT {picked} FROM v_requests WHERE campaign_id = ?"
     params: list[Any] = [campaign_id]
+    if overdue_only:
+        sql += " AND overdue"
     if statuses:
         sql += " AND list_contains(?, status)"
         params.append(list(statuses))

@@ -29,6 +29,7 @@ WITH base AS (
         r.url,
         r.error,
         m.first_reply_at                         AS responded_at,
+        coalesce(r.responded_on, m.first_reply_at::DATE) AS responded_on,
         coalesce(m.replies, 0)                   AS replies,
         coalesce(m.auto_replies, 0)              AS auto_replies,
         coalesce(d.documents, 0)                 AS documents,
