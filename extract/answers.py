@@ -5,12 +5,23 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal, InvalidOperation
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from extract.outcomes import cited_sections
+from extract.values import (
+    LEADING_NO,
+    LEADING_YES,
+    NOT_HELD_RE,
+    REFUSAL_RE,
+    TRANSLATE,
+    Reading,
+    answer_status,
+    clean_text,
+    normalise_text,
+    read_answer,
+    typed_value,
+)
 
 ANSWER_TYPES = ("yes_no", "count", "number", "money", "date", "choice", "document", "text")
 SNIPPET_CHARS = 300
@@ -51,421 +62,6 @@ class ExtractedAnswer:
     snippet: str | None
     method: str
     sections: tuple[str, ...] = ()
-
-
-# ---------------------------------------------------------------------------
-# Normalising text
-
-_TRANSLATE = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-        "\t": " ",
-        "\r": " ",
-        "\u00a3": "£",
-    }
-)
-
-
-def _normalise(text: str) -> str:
-    """Lower-case, straight quotes and dashes, one space: for fuzzy comparison."""
-    return " ".join(text.translate(_TRANSLATE).lower().split())
-
-
-def _clean(text: str) -> str:
-    """Straight quotes and dashes, whitespace collapsed: the form every parser reads."""
-    return " ".join(text.translate(_TRANSLATE).split())
-
-
-# ---------------------------------------------------------------------------
-# Parsers of one answer text
-
-_LEADING_YES = re.compile(r"^\W{0,3}(yes|yeah|yep|correct|affirmative)\b", re.I)
-_LEADING_NO = re.compile(r"^\W{0,3}no\b(?!\.?\s*(?:\d|of\b))", re.I)
-_NOT_HELD_RE = re.compile(
-    r"\b(?:do(?:es)?\s+not|don't|doesn't|did\s+not|cannot|can't)\s+hold\b"
-    r"|\bnot\s+(?:currently\s+)?held\b"
-    r"|\bhold\s+no\s+(?:recorded\s+)?information\b"
-    r"|\bno\s+(?:recorded\s+)?information\s+(?:is\s+|was\s+)?held\b"
-    r"|\bno\s+(?:relevant\s+|such\s+)?(?:records?|data)\s+(?:is\s+|are\s+)?held\b"
-    r"|\bnot\s+recorded\b|\bdo(?:es)?\s+not\s+record\b|\bnot\s+collected\b",
-    re.I,
-)
-_REFUSAL_RE = re.compile(
-    r"\bexempt(?:ion|ions|ed)?\b|\bwithh(?:eld|old|olding)\b|\brefus(?:e|ed|al|ing)\b"
-    r"|\bnot\s+(?:be\s+)?(?:able\s+to\s+)?(?:disclos|releas|provid|shar)\w*"
-    r"|\b(?:cost|appropriate)\s+limit\b|\bvexatious\b",
-    re.I,
-)
-_NOT_APPLICABLE_RE = re.compile(r"^\W{0,3}(?:n/?a|not\s+applicable|not\s+relevant)\b", re.I)
-_NOT_APPLICABLE_ANY = re.compile(r"\bnot\s+applicable\b|\bN/A\b", re.I)
-_CONFIRM_RE = re.compile(r"\b(?:can|could|would\s+like\s+to)\s+confirm\s+(?:that\s+)?", re.I)
-_NEGATION_RE = re.compile(
-    r"\b(?:does\s+not|do\s+not|did\s+not|has\s+not|have\s+not|had\s+not|is\s+not|are\s+not"
-    r"|was\s+not|were\s+not|will\s+not|cannot|can\s+not|doesn't|don't|didn't|hasn't|haven't"
-    r"|isn't|aren't|wasn't|weren't|won't|can't|no\s+longer|not\s+currently|never|no\s+plans?"
-    r"|not\s+at\s+(?:this|the\s+present)\s+time|not\s+in\s+place|neither)\b",
-    re.I,
-)
-_POSITIVE_RE = re.compile(
-    r"\b(?:we|it|they|(?:the\s+)?(?:council|trust|ccg|board|service|authority|library"
-    r"\s+service|department|force|organisation|borough|university))\s+"
-    r"(?:do|does|did|has|have|had|is|are|was|were|will|can|currently|already)\b",
-    re.I,
-)
-_NO_PLANS_RE = re.compile(r"^\W{0,3}(?:there\s+are\s+)?no\s+(?:current\s+)?plans?\b", re.I)
-_HOLDING_WORDS = re.compile(r"\b(?:hold|held|exempt\w*|withh\w+|unable|clarif\w+)\b", re.I)
-
-
-def _first_sentence(text: str) -> str:
-    match = re.search(r"(?<=[.!?])\s+(?=[A-Z(\"'])", text)
-    return text[: match.start()] if match else text
-
-
-def parse_yes_no(text: str) -> tuple[str | None, float]:
-    """'yes'/'no' from an answer text, with confidence; (None, 0.0) when it does not say."""
-    clean = _clean(text)
-    if not clean:
-        return None, 0.0
-    if _LEADING_YES.match(clean):
-        return "yes", 0.95
-    if _LEADING_NO.match(clean):
-        return "no", 0.95
-    if _NO_PLANS_RE.match(clean):
-        return "no", 0.85
-    sentence = _first_sentence(clean)
-    confirm = _CONFIRM_RE.search(sentence)
-    if confirm:
-        rest = sentence[confirm.end() :]
-        if _NOT_HELD_RE.search(rest) and not _POSITIVE_RE.search(rest.replace("hold", "")):
-            return None, 0.0
-        return ("no", 0.8) if _NEGATION_RE.search(rest) else ("yes", 0.8)
-    if _NOT_HELD_RE.search(sentence) or _HOLDING_WORDS.search(sentence):
-        return None, 0.0
-    if _NEGATION_RE.search(sentence):
-        return "no", 0.7
-    if _POSITIVE_RE.search(sentence):
-        return "yes", 0.6
-    return None, 0.0
-
-
-_MULTIPLIERS = {
-    "k": Decimal(1000),
-    "thousand": Decimal(1000),
-    "m": Decimal(10) ** 6,
-    "mn": Decimal(10) ** 6,
-    "mil": Decimal(10) ** 6,
-    "million": Decimal(10) ** 6,
-    "bn": Decimal(10) ** 9,
-    "b": Decimal(10) ** 9,
-    "billion": Decimal(10) ** 9,
-}
-_MONEY_RE = re.compile(
-    r"(?P<cur>£|GBP\s?|€|\$|EUR\s?)?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"(?:\s?(?P<mult>k|thousand|mn|m|mil|million|bn|b|billion)\b)?(?P<pence>p\b)?",
-    re.I,
-)
-_NIL_RE = re.compile(r"^\W{0,3}(?:nil|none|zero|nothing|no\s+cost|no\s+charge)\b", re.I)
-_YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
-# a financial or academic year: "2016-17", "2016/17", "2016 - 2017", "FY2016/17"
-_YEAR_SPAN_RE = re.compile(r"(?<![\d£$€])(?:19|20)\d\d\s?[-/]\s?(?:(?:19|20)\d\d|\d\d)(?![\d,])")
-
-
-def _mask_year_spans(clean: str) -> str:
-    """Blank out financial-year spans, keeping offsets, so no parser reads '17' as a value."""
-    return _YEAR_SPAN_RE.sub(lambda m: " " * len(m.group(0)), clean)
-
-
-def _amounts(clean: str) -> list[tuple[Decimal, bool]]:
-    """Every money-like amount in a text, with whether it carried a currency sign."""
-    found: list[tuple[Decimal, bool]] = []
-    clean = _mask_year_spans(clean)
-    for m in _MONEY_RE.finditer(clean):
-        raw = m.group("num").replace(",", "")
-        has_currency = bool(m.group("cur"))
-        mult = (m.group("mult") or "").lower()
-        before = clean[max(0, m.start("num") - 12) : m.start("num")].lower()
-        after = clean[m.end() : m.end() + 3]
-        if not has_currency and not mult:
-            if _YEAR_RE.match(raw) or (raw.startswith("0") and len(raw) > 3):
-                continue  # a year or a phone number, not an amount
-            if re.search(r"\b(?:section|s\.?|reg\w*|regulation|page|q|question)\s*$", before):
-                continue
-            if after.startswith(("/", "%", ")")) or (m.start() and clean[m.start() - 1] in "/("):
-                continue
-            if re.search(r"\d\s$|tel\w*:?\s*$", before):
-                continue  # the second group of a phone number
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            continue
-        if mult:
-            value *= _MULTIPLIERS[mult]
-        if m.group("pence") and not has_currency:
-            value /= 100
-        found.append((value, has_currency or bool(mult)))
-    return found
-
-
-def parse_money(text: str) -> tuple[str | None, float]:
-    """An amount of money as a decimal string with pence ('125000.00'), with confidence."""
-    clean = _clean(text)
-    if _NIL_RE.match(clean):
-        return "0.00", 0.85
-    amounts = _amounts(clean)
-    if not amounts:
-        return None, 0.0
-    marked = [a for a, cur in amounts if cur]
-    pool = marked or [a for a, _ in amounts]
-    value = pool[0]
-    confidence = 0.9 if marked else 0.6
-    if len(set(pool)) > 1:
-        confidence -= 0.3  # several different amounts: the first may not be the answer
-    return f"{value.quantize(Decimal('0.01'))}", round(confidence, 2)
-
-
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
-_COUNT_RE = re.compile(r"(?<![\w.£$€/-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w.,]?\d)(?![%/])")
-_SUPPRESSED_RE = re.compile(
-    r"\b(?:fewer|less)\s+than\s+(?:\d+|five|ten)\b|<\s*\d+|\bunder\s+(?:5|five)\b", re.I
-)
-_NONE_COUNT_RE = re.compile(
-    r"^\W{0,3}(?:none|nil|zero|nought|no\s+\w+(?:\s+\w+)?\s+(?:were|was|have|has|had))\b"
-    r"|^\W{0,3}there\s+(?:were|are|have\s+been|was)\s+no\b",
-    re.I,
-)
-
-
-def parse_count(text: str) -> tuple[str | None, float]:
-    """A whole number count as a string ('none'/'nil' are '0'), with confidence."""
-    clean = _clean(text)
-    if not clean:
-        return None, 0.0
-    if _NONE_COUNT_RE.match(clean):
-        return "0", 0.85
-    if _SUPPRESSED_RE.search(clean):
-        return None, 0.2  # a suppressed small number ("fewer than 5"): a person must decide
-    numbers: list[int] = []
-    for m in _COUNT_RE.finditer(_mask_year_spans(clean)):
-        raw = m.group(1).replace(",", "")
-        before = clean[max(0, m.start() - 12) : m.start()].lower()
-        if re.search(r"\b(?:section|s\.?|reg\w*|regulation|page|q|question|no\.?)\s*$", before):
-            continue
-        if _YEAR_RE.match(raw) or (raw.startswith("0") and len(raw) > 1):
-            continue
-        if re.match(
-            r"\s*(?:st|nd|rd|th)?\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
-            clean[m.end() : m.end() + 12],
-            re.I,
-        ):
-            continue  # a day of a date
-        numbers.append(int(raw))
-    if not numbers:
-        word = re.match(r"^\W{0,3}(" + "|".join(_NUMBER_WORDS) + r")\b", clean, re.I)
-        if word:
-            return str(_NUMBER_WORDS[word.group(1).lower()]), 0.8
-        return None, 0.0
-    confidence = 0.9 if len(set(numbers)) == 1 else 0.55
-    if not re.match(r"^\W{0,3}\d", clean):
-        confidence -= 0.1
-    return str(numbers[0]), round(confidence, 2)
-
-
-def parse_number(text: str) -> tuple[str | None, float]:
-    """A decimal number as a normalised string ('12.5'), with confidence."""
-    clean = _clean(text)
-    numbers = re.finditer(
-        r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+(?:\.\d+)?",
-        _mask_year_spans(clean),
-    )
-    m = next((n for n in numbers if not _YEAR_RE.match(n.group(0))), None)
-    if not m:
-        count, confidence = parse_count(clean)
-        return count, confidence
-    value = Decimal(m.group(0).replace(",", ""))
-    text_value = format(value.normalize(), "f") if value != value.to_integral() else str(int(value))
-    return text_value, 0.8
-
-
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-        start=1,
-    )
-}
-_DATE_DMY = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([a-z]{3})[a-z]*\.?,?\s+(\d{4})\b", re.I
-)
-_DATE_MDY = re.compile(r"\b([a-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b", re.I)
-_DATE_NUM = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
-_DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
-_MONTH_YEAR = re.compile(r"\b([a-z]{3})[a-z]*\.?\s+(\d{4})\b", re.I)
-
-
-def parse_date(text: str) -> tuple[str | None, float]:
-    """An ISO date from a UK-style date (day first); month and year only give 'YYYY-MM'."""
-    clean = _clean(text)
-    candidates: list[tuple[int, int, int]] = []
-    for m in _DATE_ISO.finditer(clean):
-        candidates.append((int(m.group(1)), int(m.group(2)), int(m.group(3))))
-    for m in _DATE_DMY.finditer(clean):
-        if m.group(2).lower() in _MONTHS:
-            candidates.append((int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1))))
-    for m in _DATE_MDY.finditer(clean):
-        if m.group(1).lower() in _MONTHS:
-            candidates.append((int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2))))
-    for m in _DATE_NUM.finditer(clean):
-        year = int(m.group(3))
-        year = year + 2000 if year < 100 else year
-        candidates.append((year, int(m.group(2)), int(m.group(1))))  # UK: day first
-    for year, month, day in candidates:
-        try:
-            return date(year, month, day).isoformat(), 0.85
-        except ValueError:
-            continue
-    m = _MONTH_YEAR.search(clean)
-    if m and m.group(1).lower() in _MONTHS:
-        return f"{int(m.group(2)):04d}-{_MONTHS[m.group(1).lower()]:02d}", 0.5
-    return None, 0.0
-
-
-def parse_choice(text: str, choices: Sequence[str]) -> tuple[str | None, float]:
-    """The listed choice an answer names (exact word first, then fuzzy), with confidence."""
-    clean = _normalise(text)
-    if not clean or not choices:
-        return None, 0.0
-    named = [c for c in choices if re.search(r"\b" + re.escape(_normalise(c)) + r"\b", clean)]
-    if len(named) == 1:
-        return named[0], 0.9
-    best = process.extractOne(
-        clean[:200], list(choices), scorer=fuzz.partial_ratio, processor=_normalise
-    )
-    if best and best[1] >= 85:
-        return best[0], round(0.5 + best[1] / 400, 2)
-    return None, 0.0
-
-
-_PROVIDED_RE = re.compile(
-    r"\battach(?:ed|ment|ments)?\b|\benclosed?\b|\bplease\s+find\b|\bherewith\b"
-    r"|\bprovided\s+(?:below|above|here)\b|\bas\s+follows\b|\bsee\s+(?:the\s+)?(?:below|table)\b"
-    r"|https?://|www\.",
-    re.I,
-)
-
-
-def parse_document(text: str) -> tuple[str | None, float]:
-    """'provided' when the answer says the document is attached, linked or enclosed."""
-    clean = _clean(text)
-    if _PROVIDED_RE.search(clean):
-        return "provided", 0.8
-    return None, 0.0
-
-
-# ---------------------------------------------------------------------------
-# Statuses other than answered
-
-
-def answer_status(text: str) -> tuple[str, tuple[str, ...], float] | None:
-    """('refused'|'not_held'|'not_applicable', sections, confidence) if the text says so."""
-    clean = _clean(text)
-    if not clean:
-        return None
-    if _NOT_APPLICABLE_RE.match(clean):
-        return "not_applicable", (), 0.9
-    sections = cited_sections(clean)
-    if sections and _REFUSAL_RE.search(clean):
-        return "refused", sections, 0.85
-    if sections and re.search(r"\bappl(?:y|ies|ied)\b|\bengaged?\b|\brel(?:y|ied)\b", clean, re.I):
-        return "refused", sections, 0.75
-    if _NOT_HELD_RE.search(clean):
-        return "not_held", (), 0.85
-    if _REFUSAL_RE.search(_first_sentence(clean)):
-        return "refused", sections, 0.6
-    if _NOT_APPLICABLE_ANY.search(_first_sentence(clean)):
-        return "not_applicable", (), 0.7
-    return None
-
-
-def _typed_value(text: str, question: QuestionSpec) -> tuple[str | None, float]:
-    kind = question.type
-    if kind == "yes_no":
-        return parse_yes_no(text)
-    if kind == "count":
-        return parse_count(text)
-    if kind == "number":
-        return parse_number(text)
-    if kind == "money":
-        return parse_money(text)
-    if kind == "date":
-        return parse_date(text)
-    if kind == "choice":
-        return parse_choice(text, question.choices)
-    if kind == "document":
-        return parse_document(text)
-    clean = _clean(text)
-    return (clean[:SNIPPET_CHARS] or None), (0.7 if clean else 0.0)
-
-
-@dataclass(frozen=True)
-class _Reading:
-    status: str
-    value: str | None
-    confidence: float
-    sections: tuple[str, ...]
-
-
-def read_answer(text: str, question: QuestionSpec) -> _Reading:
-    """Status, typed value and confidence of one answer text for one question."""
-    clean = _clean(text)
-    if not clean:
-        return _Reading("unanswered", None, 0.0, ())
-    if question.type == "yes_no" and (_LEADING_YES.match(clean) or _LEADING_NO.match(clean)):
-        value, confidence = parse_yes_no(clean)
-        return _Reading("answered", value, confidence, ())
-    if question.type in ("count", "money") and _NIL_RE.match(clean):
-        value, confidence = _typed_value(clean, question)
-        return _Reading("answered", value, confidence, ())
-    status = answer_status(clean)
-    if status is not None:
-        return _Reading(status[0], None, status[2], status[1])
-    value, confidence = _typed_value(clean, question)
-    if value is None:
-        return _Reading("answered", None, 0.25, ())  # something is there; a person must read it
-    return _Reading("answered", value, confidence, ())
 
 
 # ---------------------------------------------------------------------------
@@ -521,7 +117,7 @@ def _restatement(question_norm: str, text: str) -> tuple[float, int]:
     if not question_norm:
         return 0.0, 0
     window = text[: int(len(question_norm) * 1.3) + 40]
-    norm_window = _normalise(window)
+    norm_window = normalise_text(window)
     if len(norm_window) < min(20, len(question_norm)) * 0.6:
         return 0.0, 0
     alignment = fuzz.partial_ratio_alignment(
@@ -535,10 +131,10 @@ def _restatement(question_norm: str, text: str) -> tuple[float, int]:
 
 
 def _raw_offset(raw: str, norm_offset: int) -> int:
-    """Map an offset in _normalise(raw) back to an offset in raw."""
+    """Map an offset in normalise_text(raw) back to an offset in raw."""
     seen = 0
     in_space = True
-    for i, ch in enumerate(raw.translate(_TRANSLATE)):
+    for i, ch in enumerate(raw.translate(TRANSLATE)):
         if ch.isspace():
             if not in_space:
                 seen += 1
@@ -594,7 +190,7 @@ def _echoes_as_answer(question_norm: str, text: str, end: int) -> bool:
     """Whether a question's words at the start of a text are an answer stating it back."""
     # "Yes - the Trust did ...", "The Council does not hold ... ." repeat the question's words
     # but as a statement: a restated question is still a question.
-    if _LEADING_YES.match(text.lstrip()) or _LEADING_NO.match(text.lstrip()):
+    if LEADING_YES.match(text.lstrip()) or LEADING_NO.match(text.lstrip()):
         return True
     if not question_norm.endswith("?"):
         return False
@@ -632,7 +228,7 @@ def _question_lines(text: str, questions_norm: Sequence[str]) -> list[tuple[int,
 
 def _segments(pages: Sequence[PageText], questions: Sequence[QuestionSpec]) -> list[_Segment]:
     """Cut every document of the reply into numbered or question-anchored segments."""
-    questions_norm = [_normalise(q.text) for q in questions]
+    questions_norm = [normalise_text(q.text) for q in questions]
     by_document: dict[str, list[PageText]] = {}
     for page in pages:
         by_document.setdefault(page.document_id, []).append(page)
@@ -722,15 +318,15 @@ _STRONG_METHODS = ("numbered", "restated")
 
 def _answers_something(answer: str) -> bool:
     """A restatement's remainder that reads like an answer rather than more of the request."""
-    clean = _clean(answer)
-    if _LEADING_YES.match(clean) or _LEADING_NO.match(clean):
+    clean = clean_text(answer)
+    if LEADING_YES.match(clean) or LEADING_NO.match(clean):
         return True
     more_request = r"^\W{0,3}(?:these\s+are|this\s+is|it\s+is\s+important|please|for\s+example)"
     return not re.match(more_request, clean, re.I)
 
 
 def _snippet(text: str) -> str:
-    return _clean(text)[:SNIPPET_CHARS]
+    return clean_text(text)[:SNIPPET_CHARS]
 
 
 def _whole_text_answer(
@@ -738,7 +334,7 @@ def _whole_text_answer(
 ) -> ExtractedAnswer | None:
     """A low-confidence answer from the reply as a whole, when no segment answers a question."""
     for page in pages if not used else ():  # a reply-wide refusal only when nothing else is found
-        clean = _cut_boilerplate(_clean(page.text))
+        clean = _cut_boilerplate(clean_text(page.text))
         for sentence in re.split(r"(?<=[.!?])\s+", clean):
             status = answer_status(sentence)
             if status is None or status[0] not in ("refused", "not_held"):
@@ -780,7 +376,7 @@ def _whole_text_answer(
     if n_questions == 1:
         for page in pages:
             body = _cut_boilerplate(page.text)
-            value, confidence = _typed_value(body, question)
+            value, confidence = typed_value(body, question)
             if value is not None:
                 return ExtractedAnswer(
                     question.key,
@@ -841,7 +437,7 @@ def _whole_request_statement(
         ("not_held", _WHOLE_REQUEST_NOT_HELD_RE),
     ):
         for page in pages:
-            clean = _cut_boilerplate(_clean(page.text))
+            clean = _cut_boilerplate(clean_text(page.text))
             for sentence in re.split(r"(?<=[.!?])\s+", clean):
                 if not pattern.search(sentence):
                     continue
@@ -920,7 +516,7 @@ def _infer_from_follow_up(
 
 
 def _evidence_sentence(clean: str, status: str) -> str:
-    pattern = _REFUSAL_RE if status == "refused" else _NOT_HELD_RE
+    pattern = REFUSAL_RE if status == "refused" else NOT_HELD_RE
     for sentence in re.split(r"(?<=[.!?])\s+", clean):
         if pattern.search(sentence):
             return sentence[:SNIPPET_CHARS]
@@ -935,7 +531,7 @@ def extract_answers(
     found: list[ExtractedAnswer | None] = []
     used_documents: set[str] = set()
     for index, question in enumerate(questions):
-        chosen: tuple[_Segment, str, float, _Reading] | None = None
+        chosen: tuple[_Segment, str, float, Reading] | None = None
         for segment, method, base in _candidates(index, question, segments, len(questions)):
             reading = read_answer(segment.answer, question)
             useful = reading.status != "answered" or (

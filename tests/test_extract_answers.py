@@ -12,17 +12,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from reportlab.platypus import SimpleDocTemplate, Table
 
-from extract.answers import (
-    ExtractedAnswer,
-    PageText,
-    QuestionSpec,
-    extract_answers,
-    parse_count,
-    parse_date,
-    parse_money,
-    parse_number,
-    parse_yes_no,
-)
+from extract.answers import ExtractedAnswer, PageText, QuestionSpec, extract_answers
+from extract.values import parse_count, parse_date, parse_money, parse_number, parse_yes_no
 from extract.documents import read_document
 from extract.outcomes import classify_reply
 
