@@ -84,14 +84,17 @@ def check_mail(home: str, eml_dir: str) -> dict:
 
 
 @task
-def chase_task(home: str, campaign_id: str, credentials_block: str | None) -> dict[str, int]:
-    """Send due chasers and write due drafts; a table artifact lists what is still late."""
+def chase_task(home: str, campaign_id: str, credentials_block: str | None,
+               per_minute: int | None = None) -> dict[str, int]:
+    """Send due chasers and write due drafts; a table artifact lists what is still late.
+    Chasers are spaced `per_minute` (default: foi.toml's [chase] per_minute, else 6)."""
     workspace = open_workspace(Path(home))
     con = connect(workspace.database)
     try:
         report = chase_campaign(
             con, workspace, campaign_id, _transport(workspace, credentials_block),
-            throttle=Throttle(workspace.setting("chase", "per_minute", 6) or None),
+            throttle=Throttle((workspace.setting("chase", "per_minute", 6)
+                               if per_minute is None else per_minute) or None),
             progress=progress_artifact(f"{campaign_id}-chase", "chasers and drafts"))
         late = [{"reference": r["reference"], "authority": r["authority_name"],
                  "due_on": str(r["due_on"]), "working_days_late": r["working_days_late"],
