@@ -6,7 +6,6 @@ STAMP := $(VENV)/.installed
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
-export PREFECT_LOGGING_LEVEL ?= WARNING
 
 .PHONY: demo test install lint bench system-deps clean lock
 

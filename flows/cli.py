@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,7 +30,7 @@ from flows.steps.extract import (
     read_pending_documents,
     rematch_holding_pen,
 )
-from flows.steps.ingest import eml_files, ingest_files
+from flows.steps.ingest import eml_files, ingest_files, rematch
 from flows.steps.report import publish_campaign
 from flows.steps.send import plan_letters, send_campaign
 from foi.authorities import RegistryFileError, demo_ccgs, read_registry
@@ -42,8 +43,10 @@ from foi.letters import LetterError
 from foi.mail.throttle import Throttle, throttle_from_settings
 from foi.mail.transports import configured_transport
 from foi.workspace import Workspace, WorkspaceError, init_workspace, open_workspace, resolve_home
+from warehouse.answers import add_override
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
 from warehouse.db import WarehouseError, connect, rows, transaction
+from warehouse.mail import holding_pen
 from warehouse.problems import record_problem
 from warehouse.queries import STATUS_COLUMNS, request_rows
 from warehouse.registry import import_authorities, load_campaign, save_campaign
@@ -463,6 +466,80 @@ def problems(home: HomeOption = None, fmt: Format = "table") -> None:
     with workspace_db(home, read_only=True) as (_, con):
         data = rows(con, "SELECT id, noted_at, stage, item, reason FROM problems ORDER BY id")
     print_rows(data, fmt)
+
+
+@app.command()
+def review(
+    campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+    home: HomeOption = None, fmt: Format = "table",
+) -> None:
+    """The review queue: answers read with low confidence, with the words and page they came
+    from. Correct one with `foi override`."""
+    with workspace_db(home, read_only=True) as (_, con):
+        load_campaign(con, campaign)
+        data = rows(con, "SELECT request_reference, authority_name, question_key, status, value,"
+                         " round(confidence, 2) AS confidence, document_filename, page, snippet"
+                         " FROM v_answers WHERE campaign_id = ? AND needs_review"
+                         " ORDER BY request_reference, question_number", [campaign])
+    print_rows(data, fmt, title=f"{campaign}: {len(data)} answers to review")
+
+
+@app.command()
+def override(
+    reference: Annotated[str, typer.Argument(help="Request reference, e.g. QOF16-00C.")],
+    question: Annotated[str, typer.Argument(help="Question key, e.g. delegated.")],
+    value: Annotated[str | None, typer.Argument(help="The right value (yes, no, 125000...).")]
+    = None,
+    status: Annotated[str, typer.Option(help="answered, not_held, refused, not_applicable or "
+                                             "unanswered.")] = "answered",
+    reason: Annotated[str, typer.Option(help="Why: where the right answer is.")] = "",
+    author: Annotated[str, typer.Option(help="Who decided.")] = "",
+    home: HomeOption = None,
+) -> None:
+    """Correct an extracted answer; the correction always wins in v_answers and the report."""
+    if status not in ("answered", "not_held", "refused", "not_applicable", "unanswered"):
+        raise Failure(f"--status {status!r}: use answered, not_held, refused, not_applicable or "
+                      "unanswered")
+    if status == "answered" and value is None:
+        raise Failure("an answered override needs a VALUE")
+    if not reason:
+        raise Failure("say why with --reason (e.g. 'letter p2 says yes'): it is kept with it")
+    with workspace_db(home) as (_, con):
+        add_override(con, reference=reference.upper(), question_key=question, status=status,
+                     value=value, reason=reason, author=author or os.environ.get("USER", ""))
+    console.print(f"{reference.upper()} {question}: {status} {value or ''}".rstrip(),
+                  highlight=False)
+
+
+@app.command()
+def held(home: HomeOption = None, fmt: Format = "table") -> None:
+    """The holding pen: incoming messages not matched to any request."""
+    with workspace_db(home, read_only=True) as (_, con):
+        data = [{**r, "id": r["id"][:12]} for r in holding_pen(con)]
+    print_rows(data, fmt, title=f"{len(data)} messages in the holding pen")
+
+
+@app.command()
+def assign(
+    message: Annotated[str, typer.Argument(help="Message id (or its first 8+ characters) "
+                                                "from `foi held`.")],
+    reference: Annotated[str, typer.Argument(help="Request reference it belongs to.")],
+    home: HomeOption = None,
+) -> None:
+    """Give a held message to a request (its documents are read at the next `foi extract`)."""
+    if len(message) < 8:
+        raise Failure("give at least 8 characters of the message id")
+    with workspace_db(home) as (_, con):
+        found = [r[0] for r in con.execute(
+            "SELECT id FROM messages WHERE direction = 'incoming' AND starts_with(id, ?)",
+            [message.lower()]).fetchall()]
+        if len(found) != 1:
+            raise Failure(f"{len(found)} messages start with {message!r}; give more characters")
+        if con.execute("SELECT 1 FROM requests WHERE reference = ?",
+                       [reference.upper()]).fetchone() is None:
+            raise Failure(f"no request {reference.upper()!r}")
+        rematch(con, found[0], reference.upper(), "by_hand")
+    console.print(f"message {found[0][:12]} assigned to {reference.upper()}", highlight=False)
 
 
 @app.command()

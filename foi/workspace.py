@@ -29,6 +29,10 @@ security = "none"
 username = ""
 # ca_file = "/path/to/relay-ca.pem"   # only for a relay with a private certificate
 
+[chase]
+# Chasers going out through SMTP are spaced out across the batch.
+per_minute = 6
+
 [extract]
 # Each untrusted document is read in a worker process with these limits.
 timeout_seconds = 60

@@ -76,7 +76,59 @@ def test_every_command_has_help() -> None:
     for args in (["--help"], ["init", "--help"], ["authorities", "import", "--help"],
                  ["campaign", "add", "--help"], ["send", "--help"], ["ingest", "--help"],
                  ["extract", "--help"], ["report", "--help"], ["status", "--help"],
-                 ["sql", "--help"], ["problems", "--help"], ["demo", "--help"]):
+                 ["sql", "--help"], ["problems", "--help"], ["demo", "--help"],
+                 ["chase", "--help"], ["deadline", "--help"], ["event", "--help"],
+                 ["requests", "import", "--help"], ["holidays", "update", "--help"],
+                 ["holidays", "list", "--help"], ["review", "--help"], ["override", "--help"],
+                 ["held", "--help"], ["assign", "--help"], ["campaign", "list", "--help"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, args
         assert "Usage" in result.output
+
+
+def test_holding_pen_assign_review_and_override(tmp_path: Path) -> None:
+    from email.message import EmailMessage
+
+    home = tmp_path / "ws"
+    foi("init", home=home)
+    foi("authorities", "import", "builtin:ccgs-2016", home=home)
+    foi("campaign", "add", str(EXAMPLE), home=home)
+    foi("send", "qof-local-schemes", "--limit", "3", home=home)
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    msg = EmailMessage()
+    msg["From"] = "someone@unknown.example"
+    msg["To"] = "foi-desk@newsroom.example"
+    msg["Subject"] = "Your information request"
+    msg["Message-ID"] = "<held-1@unknown.example>"
+    msg.set_content("Dear Alex,\n\n1. Yes.\n2. No, we have no such plans.\n3. Not applicable.\n")
+    (inbox / "held.eml").write_bytes(msg.as_bytes())
+    code, out = foi("ingest", "--eml", str(inbox), home=home)
+    assert "1 in the holding pen" in out
+    code, out = foi("held", "--format", "json", home=home)
+    held = json.loads(out)
+    assert len(held) == 1 and held[0]["subject"] == "Your information request"
+    code, out = foi("assign", held[0]["id"], "qof16-00c", home=home)
+    assert code == 0 and "assigned to QOF16-00C" in out
+    assert json.loads(foi("held", "--format", "json", home=home)[1]) == []
+    code, out = foi("extract", home=home)
+    assert code == 0
+    code, out = foi("sql", "SELECT question_key, status, value FROM v_answers"
+                    " WHERE request_reference = 'QOF16-00C' ORDER BY question_number",
+                    "--format", "json", home=home)
+    assert json.loads(out) == [
+        {"question_key": "delegated", "status": "answered", "value": "yes"},
+        {"question_key": "local_scheme", "status": "answered", "value": "no"},
+        {"question_key": "budget", "status": "not_applicable", "value": None}]
+    code, out = foi("override", "QOF16-00C", "delegated", "no", home=home)
+    assert code == 1 and "--reason" in out
+    code, out = foi("override", "QOF16-00C", "delegated", "no", "--reason",
+                    "letter p2 corrects it", home=home)
+    assert code == 0
+    code, out = foi("sql", "SELECT value, overridden, override_reason FROM v_answers WHERE"
+                    " request_reference = 'QOF16-00C' AND question_key = 'delegated'",
+                    "--format", "json", home=home)
+    assert json.loads(out) == [{"value": "no", "overridden": True,
+                                "override_reason": "letter p2 corrects it"}]
+    code, out = foi("review", "qof-local-schemes", "--format", "json", home=home)
+    assert code == 0 and isinstance(json.loads(out), list)
