@@ -162,9 +162,13 @@ def authorities_import(
 def campaign_add(file: Annotated[Path, typer.Argument(help="Campaign TOML file.")],
                  home: HomeOption = None) -> None:
     """Add (or update) a campaign from its TOML file after validating it."""
-    campaign = read_campaign(file)
     with workspace_db(home) as (_, con):
-        new = save_campaign(con, campaign, file.read_text(encoding="utf-8"))
+        try:
+            campaign = read_campaign(file)
+            new = save_campaign(con, campaign, file.read_text(encoding="utf-8"))
+        except (CampaignFileError, WarehouseError) as exc:
+            record_problem(con, "import", str(file), str(exc))  # kept with its reason
+            raise
     console.print(f"campaign {campaign.id} {'added' if new else 'updated'}: "
                   f"{len(campaign.questions)} questions, references {campaign.reference_prefix}-…")
 

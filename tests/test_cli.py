@@ -64,6 +64,8 @@ def test_errors_are_one_clear_line(tmp_path: Path) -> None:
     wrong.write_text('id = "x"\n')
     code, out = foi("campaign", "add", str(wrong), home=home)
     assert code == 1 and "title: required field is missing" in out
+    code, out = foi("problems", "--format", "json", home=home)
+    assert json.loads(out)[-1]["item"] == str(wrong)
     code, out = foi("sql", "SELEC 1", home=home)
     assert code == 1 and "syntax error" in out.lower()
     code, out = foi("sql", "DELETE FROM authorities", home=home)

@@ -30,6 +30,7 @@ def publish_campaign(con: duckdb.DuckDBPyConnection, site: Path, campaign_id: st
     first = summary[0] if summary else {"requests_sent": 0, "responded": 0}
     requests = request_rows(con, campaign_id)
     page_info = {**info, "requests_sent": first["requests_sent"], "responded": first["responded"],
-                 "overdue": sum(1 for r in requests if r["overdue"])}
+                 "overdue": sum(1 for r in requests if r["overdue"]),
+                 "needs_review": sum(r["needs_review"] for r in summary)}
     html = render_campaign_page(page_info, lines, authority_table(requests, answers), questions)
     return publish(site, campaign_id, html, answers_csv(answers))
