@@ -26,7 +26,12 @@ sys.path.insert(0, str(ROOT))
 
 from extract.documents import read_document  # noqa: E402
 from extract.isolation import ReadJob, read_documents_isolated  # noqa: E402
-from flows.steps.extract import ExtractReport, extract_campaign, read_pending_documents  # noqa: E402
+from flows.steps.extract import (  # noqa: E402
+    ExtractReport,
+    extract_campaign,
+    read_pending_documents,
+    rematch_holding_pen,
+)
 from flows.steps.ingest import eml_files, ingest_files  # noqa: E402
 from flows.steps.send import plan_letters, send_campaign  # noqa: E402
 from foi.authorities import demo_ccgs  # noqa: E402
@@ -153,6 +158,7 @@ def main() -> None:
 
     # Extraction + outcomes over stored pages (documents marked read first).
     read_pending_documents(con, ws, ExtractReport())
+    rematch_holding_pen(con, ws, ExtractReport())
     report = ExtractReport()
     stage_s, _ = timed(lambda: extract_campaign(con, campaign.id, report))
     results["extract_answers"] = {"items": report.requests, "seconds": stage_s,
