@@ -12,8 +12,6 @@ from extract.outcomes import cited_sections
 from extract.values import (
     LEADING_NO,
     LEADING_YES,
-    NOT_HELD_RE,
-    REFUSAL_RE,
     TRANSLATE,
     Reading,
     answer_status,
@@ -513,14 +511,6 @@ def _infer_from_follow_up(
                 "inferred",
             )
     return out
-
-
-def _evidence_sentence(clean: str, status: str) -> str:
-    pattern = REFUSAL_RE if status == "refused" else NOT_HELD_RE
-    for sentence in re.split(r"(?<=[.!?])\s+", clean):
-        if pattern.search(sentence):
-            return sentence[:SNIPPET_CHARS]
-    return clean[:SNIPPET_CHARS]
 
 
 def extract_answers(

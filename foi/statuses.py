@@ -9,6 +9,8 @@ STATUSES = (
 )
 OPEN = ("sending", "awaiting_response", "waiting_clarification", "extended")
 RESPONDED = ("successful", "partially_successful", "not_held", "refused", "internal_review")
+# Requests still expecting correspondence from the authority (for matching by sender).
+EXPECTING_MAIL = (*OPEN, "internal_review")
 
 # Events a person (or a reply) records, and the status each one leaves the request in;
 # None keeps the status as it is.

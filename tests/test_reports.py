@@ -9,7 +9,8 @@ from flows.steps.report import campaign_headlines, publish_campaign
 from reports.summary import count_words, money
 from warehouse.answers import add_override, save_answers
 from warehouse.db import connect, rows
-from warehouse.requests import record_sending, record_sent, set_status
+from warehouse.requests import record_sending, record_sent
+from warehouse.timeline import record_event
 
 
 def _answer(key: str, status: str, value: str | None, confidence: float = 0.95) -> dict:
@@ -40,7 +41,7 @@ def test_sentences_count_only_whom_each_question_applies_to(qof_workspace) -> No
         if local:
             answers.append(_answer("budget", "answered", f"{budget}.00"))
         save_answers(con, ref, answers)
-        set_status(con, ref, "successful")
+        record_event(con, ref, "successful")
         truth[ref] = (delegated, local, budget)
     lines = {h.key: h for h in campaign_headlines(con, "qof-local-schemes")}
     n_delegated = sum(d for d, _, _ in truth.values())

@@ -8,10 +8,8 @@ from typing import Any
 import duckdb
 
 from foi.mail.matching import KnownRequest
+from foi.statuses import EXPECTING_MAIL
 from warehouse.db import rows, upsert
-
-OPEN_STATUSES = ("sending", "awaiting_response", "waiting_clarification", "extended",
-                 "internal_review")
 
 
 def known_requests(con: duckdb.DuckDBPyConnection) -> list[KnownRequest]:
@@ -26,7 +24,7 @@ def known_requests(con: duckdb.DuckDBPyConnection) -> list[KnownRequest]:
         GROUP BY ALL"""):
         ids = tuple({*(r["sent_ids"] or ()), *([r["message_id"]] if r["message_id"] else [])})
         out.append(KnownRequest(r["reference"], ids, r["to_addr"] or "",
-                                r["status"] in OPEN_STATUSES))
+                                r["status"] in EXPECTING_MAIL))
     return out
 
 

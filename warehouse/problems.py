@@ -4,15 +4,9 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.db import rows
-
 
 def record_problem(con: duckdb.DuckDBPyConnection, stage: str, item: str, reason: str) -> None:
     """Keep why one piece of input (a file, message, document) was rejected."""
     con.execute("INSERT INTO problems (stage, item, reason) VALUES (?, ?, ?)",
                 [stage, item, reason])
 
-
-def recent_problems(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[dict]:
-    """The latest problems, newest first."""
-    return rows(con, "SELECT * FROM problems ORDER BY id DESC LIMIT ?", [limit])

@@ -10,8 +10,6 @@ import duckdb
 
 from warehouse.db import insert, rows
 
-RESPONDED = ("successful", "partially_successful", "refused", "not_held")
-
 
 def planned_requests(
     con: duckdb.DuckDBPyConnection, campaign_id: str
@@ -52,11 +50,6 @@ def record_send_failure(con: duckdb.DuckDBPyConnection, reference: str, reason: 
     con.execute("UPDATE requests SET status = 'error_message', error = ? WHERE reference = ?",
                 [reason, reference])
     add_events(con, [{"request_reference": reference, "kind": "send_failed", "detail": reason}])
-
-
-def set_status(con: duckdb.DuckDBPyConnection, reference: str, status: str) -> None:
-    """Set a request's current status (its event says why)."""
-    con.execute("UPDATE requests SET status = ? WHERE reference = ?", [status, reference])
 
 
 def add_events(con: duckdb.DuckDBPyConnection, events: Sequence[dict[str, Any]]) -> int:
