@@ -1,7 +1,10 @@
-"""SMTP credentials from a Prefect EmailServerCredentials block (never from files)."""
+"""SMTP credentials from Prefect blocks (EmailServerCredentials or a Secret), never files."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from prefect.blocks.system import Secret
 from prefect_email import EmailServerCredentials, SMTPType
 
 from foi.mail.transports import SmtpTransport
@@ -20,3 +23,8 @@ def smtp_transport_from_block(block_name: str, *, ca_file: str | None = None) ->
         username=creds.username or None, password=creds.password.get_secret_value() or None,
         ca_file=ca_file,
     )
+
+
+def with_secret_password(transport: SmtpTransport, secret_name: str) -> SmtpTransport:
+    """The foi.toml SMTP transport with its password from a Prefect Secret block."""
+    return replace(transport, password=str(Secret.load(secret_name).get()))

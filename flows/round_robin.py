@@ -8,7 +8,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from flows.artifacts import progress_artifact
-from flows.credentials import smtp_transport_from_block
+from flows.credentials import smtp_transport_from_block, with_secret_password
 from flows.steps.chase import chase_campaign
 from flows.steps.extract import (
     ExtractReport,
@@ -20,28 +20,34 @@ from flows.steps.ingest import eml_files, ingest_files
 from flows.steps.report import campaign_headlines, publish_campaign
 from flows.steps.send import send_campaign
 from foi.mail.throttle import Throttle, throttle_from_settings
-from foi.mail.transports import Transport, configured_transport
+from foi.mail.transports import SmtpTransport, Transport, configured_transport
 from foi.workspace import Workspace, open_workspace
 from warehouse.db import connect
 from warehouse.queries import request_rows
 
 
-def _transport(workspace: Workspace, credentials_block: str | None) -> Transport:
-    """SMTP from a Prefect credentials block when named, else what foi.toml says."""
+def _transport(workspace: Workspace, credentials_block: str | None,
+               password_secret: str | None = None) -> Transport:
+    """SMTP from a Prefect EmailServerCredentials block when named; else what foi.toml says,
+    with the password from a Prefect Secret block when one is named."""
     if credentials_block:
         return smtp_transport_from_block(
             credentials_block, ca_file=workspace.setting("smtp", "ca_file"))
-    return configured_transport(workspace.outbox, workspace.settings)
+    transport = configured_transport(workspace.outbox, workspace.settings)
+    if password_secret and isinstance(transport, SmtpTransport):
+        return with_secret_password(transport, password_secret)
+    return transport
 
 
 @task
-def send_task(home: str, campaign_id: str, credentials_block: str | None) -> dict[str, int]:
+def send_task(home: str, campaign_id: str, credentials_block: str | None,
+              password_secret: str | None = None) -> dict[str, int]:
     """Send the campaign's unsent letters, once each."""
     workspace = open_workspace(Path(home))
     con = connect(workspace.database)
     try:
         report = send_campaign(con, workspace, campaign_id,
-                               _transport(workspace, credentials_block),
+                               _transport(workspace, credentials_block, password_secret),
                                throttle=throttle_from_settings(workspace.settings),
                                progress=progress_artifact(f"{campaign_id}-send", "letters sent"))
     finally:
@@ -53,9 +59,10 @@ def send_task(home: str, campaign_id: str, credentials_block: str | None) -> dic
 
 
 @flow(name="foitrack-send")
-def send_letters(home: str, campaign_id: str, credentials_block: str | None = None) -> dict:
+def send_letters(home: str, campaign_id: str, credentials_block: str | None = None,
+                 password_secret: str | None = None) -> dict:
     """Send a campaign's letters (a re-run sends only what is still unsent)."""
-    return send_task(home, campaign_id, credentials_block)
+    return send_task(home, campaign_id, credentials_block, password_secret)
 
 
 @task
@@ -85,14 +92,16 @@ def check_mail(home: str, eml_dir: str) -> dict:
 
 @task
 def chase_task(home: str, campaign_id: str, credentials_block: str | None,
-               per_minute: int | None = None) -> dict[str, int]:
+               per_minute: int | None = None,
+               password_secret: str | None = None) -> dict[str, int]:
     """Send due chasers and write due drafts; a table artifact lists what is still late.
     Chasers are spaced `per_minute` (default: foi.toml's [chase] per_minute, else 6)."""
     workspace = open_workspace(Path(home))
     con = connect(workspace.database)
     try:
         report = chase_campaign(
-            con, workspace, campaign_id, _transport(workspace, credentials_block),
+            con, workspace, campaign_id,
+            _transport(workspace, credentials_block, password_secret),
             throttle=Throttle((workspace.setting("chase", "per_minute", 6)
                                if per_minute is None else per_minute) or None),
             progress=progress_artifact(f"{campaign_id}-chase", "chasers and drafts"))
@@ -109,9 +118,10 @@ def chase_task(home: str, campaign_id: str, credentials_block: str | None,
 
 
 @flow(name="foitrack-chase")
-def chase_late(home: str, campaign_id: str, credentials_block: str | None = None) -> dict:
+def chase_late(home: str, campaign_id: str, credentials_block: str | None = None,
+               password_secret: str | None = None) -> dict:
     """Chase overdue requests and draft internal reviews and ICO complaints."""
-    return chase_task(home, campaign_id, credentials_block)
+    return chase_task(home, campaign_id, credentials_block, password_secret=password_secret)
 
 
 @task

@@ -212,3 +212,26 @@ def test_prefect_credentials_block_sends_over_starttls(
     assert len(report.sent) == 2 and not report.failed
     assert server.auth.attempts == [(USER, True), (USER, True)]
     assert_password_not_stored(qof_workspace)
+
+
+def test_send_flow_takes_the_password_from_a_prefect_secret(
+    prefect_harness, qof_workspace, tls_server, ca, ca_file
+) -> None:
+    from prefect.blocks.system import Secret
+
+    from flows.round_robin import send_letters
+
+    server = tls_server("starttls", ca)
+    Secret(value=PASSWORD).save("foi-smtp-password-test", overwrite=True)
+    settings = qof_workspace.home / "foi.toml"
+    settings.write_text(settings.read_text().replace('transport = "outbox"', 'transport = "smtp"')
+                        .replace('host = "localhost"', 'host = "127.0.0.1"')
+                        .replace("port = 25", f"port = {server.port}")
+                        .replace('security = "none"', 'security = "starttls"')
+                        .replace('username = ""', f'username = "{USER}"\nca_file = "{ca_file}"'))
+    result = send_letters(home=str(qof_workspace.home), campaign_id="qof-local-schemes",
+                          password_secret="foi-smtp-password-test")
+    assert result["sent"] == 209 and result["failed"] == 0
+    assert len(server.handler.received) == 209
+    assert all(ok for _, ok in server.auth.attempts)
+    assert_password_not_stored(qof_workspace)
