@@ -30,7 +30,8 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
                 "close other foi commands or SQL sessions on it and try again"
             ) from exc
         raise WarehouseError(f"cannot open {path}: {exc}") from exc
-    con.execute("SET TimeZone = 'UTC'")
+    # FOI days are UK days: dates cast from timestamps, and current_date, are London's.
+    con.execute("SET TimeZone = 'Europe/London'")
     if read_only:
         if pending(con):
             con.close()

@@ -1,5 +1,6 @@
 -- v_requests gains the statutory clock: due dates, working days late, and the next action.
--- "today" is current_date (UTC); working days come from the working_days index.
+-- "today" is current_date in Europe/London (set on connect); working days come from the
+-- working_days index.
 
 CREATE OR REPLACE VIEW v_requests AS
 WITH base AS (
