@@ -33,6 +33,7 @@ from flows.steps.extract import (
 from flows.steps.ingest import eml_files, ingest_files, rematch
 from flows.steps.report import publish_campaign
 from flows.steps.send import plan_letters, send_campaign
+from flows.steps.session import workspace_db
 from foi.authorities import RegistryFileError, demo_ccgs, read_registry
 from foi.bank_holidays import GOVUK_URL, default_calendar, fetch_govuk
 from foi.campaigns import CampaignFileError, read_campaign
@@ -42,7 +43,7 @@ from foi.imported_requests import parse_requests_csv
 from foi.letters import LetterError
 from foi.mail.throttle import Throttle, throttle_from_settings
 from foi.mail.transports import configured_transport
-from foi.workspace import Workspace, WorkspaceError, init_workspace, open_workspace, resolve_home
+from foi.workspace import WorkspaceError, init_workspace, resolve_home
 from warehouse.answers import add_override
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
 from warehouse.db import WarehouseError, connect, rows, transaction
@@ -97,18 +98,6 @@ Format = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.
 def main() -> None:
     """Entry point of the `foi` script."""
     app()
-
-
-@contextmanager
-def workspace_db(home: Path | None, *, read_only: bool = False
-                 ) -> Iterator[tuple[Workspace, duckdb.DuckDBPyConnection]]:
-    """Open the workspace and its warehouse for one command."""
-    workspace = open_workspace(resolve_home(home))
-    con = connect(workspace.database, read_only=read_only)
-    try:
-        yield workspace, con
-    finally:
-        con.close()
 
 
 @contextmanager

@@ -11,11 +11,12 @@ from prefect import flow, get_run_logger, task
 from flows.artifacts import progress_artifact
 from flows.round_robin import chase_task, check_mail_task, publish_task
 from flows.steps.send import send_campaign
+from flows.steps.session import workspace_db
 from foi.authorities import demo_ccgs
 from foi.campaigns import read_campaign
 from foi.mail.transports import FileOutbox
 from foi.simulator import SentLetter, SimQuestion, simulate_replies, write_replies
-from foi.workspace import init_workspace, open_workspace
+from foi.workspace import init_workspace
 from warehouse.db import connect, rows
 from warehouse.registry import import_authorities, load_campaign, save_campaign
 
@@ -43,13 +44,9 @@ def prepare(home: str, campaign_file: str, sample: int | None = None) -> str:
 @task
 def send(home: str, campaign_id: str, sent_at: datetime) -> int:
     """Send every letter through the file outbox, once."""
-    workspace = open_workspace(Path(home))
-    con = connect(workspace.database)
-    try:
+    with workspace_db(home) as (workspace, con):
         report = send_campaign(con, workspace, campaign_id, FileOutbox(workspace.outbox),
                                now=sent_at, progress=progress_artifact("demo-send", "letters sent"))
-    finally:
-        con.close()
     get_run_logger().info("%d sent, %d already sent, %d failed", len(report.sent),
                           len(report.already_sent), len(report.failed))
     return len(report.sent) + len(report.already_sent)
@@ -58,17 +55,13 @@ def send(home: str, campaign_id: str, sent_at: datetime) -> int:
 @task
 def simulate(home: str, campaign_id: str, seed: int) -> str:
     """Let the simulated CCGs answer: reply emails with PDF and Word letters."""
-    workspace = open_workspace(Path(home))
-    con = connect(workspace.database, read_only=True)
-    try:
+    with workspace_db(home, read_only=True) as (workspace, con):
         campaign = load_campaign(con, campaign_id)
         sent = rows(con, """
             SELECT r.reference, r.authority_id, a.name, a.email, r.message_id, m.subject, r.sent_at
             FROM requests r JOIN authorities a ON a.id = r.authority_id
-            JOIN messages m ON m.request_reference = r.reference AND m.direction = 'outgoing'
+            JOIN messages m ON m.request_reference = r.reference AND m.kind = 'letter'
             WHERE r.campaign_id = ? ORDER BY r.reference""", [campaign_id])
-    finally:
-        con.close()
     letters = [SentLetter(r["reference"], r["authority_id"], r["name"], r["email"],
                           campaign.sender.name, campaign.sender.email, r["message_id"],
                           r["subject"], r["sent_at"]) for r in sent]

@@ -19,10 +19,10 @@ from flows.steps.extract import (
 from flows.steps.ingest import eml_files, ingest_files
 from flows.steps.report import campaign_headlines, publish_campaign
 from flows.steps.send import send_campaign
+from flows.steps.session import workspace_db
 from foi.mail.throttle import Throttle, throttle_from_settings
 from foi.mail.transports import SmtpTransport, Transport, configured_transport
-from foi.workspace import Workspace, open_workspace
-from warehouse.db import connect
+from foi.workspace import Workspace
 from warehouse.queries import request_rows
 
 
@@ -43,15 +43,11 @@ def _transport(workspace: Workspace, credentials_block: str | None,
 def send_task(home: str, campaign_id: str, credentials_block: str | None,
               password_secret: str | None = None) -> dict[str, int]:
     """Send the campaign's unsent letters, once each."""
-    workspace = open_workspace(Path(home))
-    con = connect(workspace.database)
-    try:
+    with workspace_db(home) as (workspace, con):
         report = send_campaign(con, workspace, campaign_id,
                                _transport(workspace, credentials_block, password_secret),
                                throttle=throttle_from_settings(workspace.settings),
                                progress=progress_artifact(f"{campaign_id}-send", "letters sent"))
-    finally:
-        con.close()
     for ref, reason in report.failed:
         get_run_logger().warning("%s not sent: %s", ref, reason)
     return {"sent": len(report.sent), "already_sent": len(report.already_sent),
@@ -68,18 +64,14 @@ def send_letters(home: str, campaign_id: str, credentials_block: str | None = No
 @task
 def check_mail_task(home: str, eml_dir: str) -> dict[str, int]:
     """Ingest new .eml files, read their documents, extract every campaign."""
-    workspace = open_workspace(Path(home))
-    con = connect(workspace.database)
     report = ExtractReport()
-    try:
+    with workspace_db(home) as (workspace, con):
         ingested = ingest_files(con, workspace, eml_files(Path(eml_dir)))
         read_pending_documents(con, workspace, report,
                                progress_artifact("check-mail-read", "documents read"))
         rematch_holding_pen(con, workspace, report)
         for (campaign_id,) in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall():
             extract_campaign(con, campaign_id, report)
-    finally:
-        con.close()
     return {"matched": len(ingested.matched), "holding_pen": len(ingested.holding_pen),
             "documents_read": report.documents_read, "answers": report.answers}
 
@@ -96,9 +88,7 @@ def chase_task(home: str, campaign_id: str, credentials_block: str | None,
                password_secret: str | None = None) -> dict[str, int]:
     """Send due chasers and write due drafts; a table artifact lists what is still late.
     Chasers are spaced `per_minute` (default: foi.toml's [chase] per_minute, else 6)."""
-    workspace = open_workspace(Path(home))
-    con = connect(workspace.database)
-    try:
+    with workspace_db(home) as (workspace, con):
         report = chase_campaign(
             con, workspace, campaign_id,
             _transport(workspace, credentials_block, password_secret),
@@ -109,8 +99,6 @@ def chase_task(home: str, campaign_id: str, credentials_block: str | None,
                  "due_on": str(r["due_on"]), "working_days_late": r["working_days_late"],
                  "next_action": r["next_action"]}
                 for r in request_rows(con, campaign_id) if r["overdue"]]
-    finally:
-        con.close()
     create_table_artifact(key=f"{campaign_id}-overdue", table=late,
                           description=f"{len(late)} overdue requests")
     return {"sent": len(report.sent), "drafted": len(report.drafted),
@@ -127,13 +115,9 @@ def chase_late(home: str, campaign_id: str, credentials_block: str | None = None
 @task
 def publish_task(home: str, campaign_id: str) -> str:
     """Render the campaign page; its sentences become a markdown artifact."""
-    workspace = open_workspace(Path(home))
-    con = connect(workspace.database)
-    try:
+    with workspace_db(home) as (workspace, con):
         page = publish_campaign(con, workspace.site, campaign_id)
         lines = campaign_headlines(con, campaign_id)
-    finally:
-        con.close()
     create_markdown_artifact(
         key=f"{campaign_id}-findings",
         markdown="\n".join([f"# {campaign_id}", *(f"- **Q{h.number}** {h.sentence}"

@@ -43,8 +43,10 @@ def save_documents(
     links: Sequence[dict[str, Any]],
 ) -> None:
     """Store documents once by sha256 and link them to their message."""
-    new = [d for d in documents if not con.execute(
-        "SELECT 1 FROM documents WHERE id = ?", [d["id"]]).fetchone()]
+    ids = [d["id"] for d in documents]
+    known = {r[0] for r in con.execute(
+        "SELECT id FROM documents WHERE list_contains(?, id)", [ids]).fetchall()} if ids else set()
+    new = [d for d in documents if d["id"] not in known]
     upsert(con, "documents", new)
     upsert(con, "message_documents", links)
 

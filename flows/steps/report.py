@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -12,18 +13,23 @@ from warehouse.db import rows
 from warehouse.queries import answer_rows, campaign_info, question_summary, request_rows
 
 
+def _findings(con: duckdb.DuckDBPyConnection, campaign_id: str
+              ) -> tuple[dict[str, Any], list[dict[str, Any]], list[Headline]]:
+    """The campaign row, its per-question counts and the sentence of every question."""
+    info = campaign_info(con, campaign_id)
+    summary = question_summary(con, campaign_id)
+    return info, summary, headlines(summary, info["authority_noun"],
+                                    info["authority_noun_plural"])
+
+
 def campaign_headlines(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[Headline]:
     """The published sentence of every question."""
-    info = campaign_info(con, campaign_id)
-    return headlines(question_summary(con, campaign_id), info["authority_noun"],
-                     info["authority_noun_plural"])
+    return _findings(con, campaign_id)[2]
 
 
 def publish_campaign(con: duckdb.DuckDBPyConnection, site: Path, campaign_id: str) -> Path:
     """Render and write the campaign page; returns its path."""
-    info = campaign_info(con, campaign_id)
-    summary = question_summary(con, campaign_id)
-    lines = headlines(summary, info["authority_noun"], info["authority_noun_plural"])
+    info, summary, lines = _findings(con, campaign_id)
     answers = answer_rows(con, campaign_id)
     questions = rows(con, "SELECT number, key, text, type FROM questions WHERE campaign_id = ?"
                           " ORDER BY number", [campaign_id])
