@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -42,11 +43,11 @@ from foi.clock import explain
 from foi.imported_requests import parse_requests_csv
 from foi.letters import LetterError
 from foi.mail.throttle import Throttle, throttle_from_settings
-from foi.mail.transports import configured_transport
+from foi.mail.transports import TransportError, configured_transport
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
 from warehouse.answers import add_override
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
-from warehouse.db import WarehouseError, connect, rows, transaction
+from warehouse.db import WarehouseError, rows, transaction
 from warehouse.mail import holding_pen
 from warehouse.problems import record_problem
 from warehouse.queries import STATUS_COLUMNS, request_rows
@@ -63,7 +64,8 @@ class Failure(Exception):
 
 
 USER_ERRORS = (Failure, WorkspaceError, WarehouseError, CampaignFileError, RegistryFileError,
-               LetterError, FileNotFoundError, ValueError, jinja2.TemplateError)
+               LetterError, TransportError, FileNotFoundError, ValueError,
+               jinja2.TemplateError)
 
 
 class _Commands(TyperGroup):
@@ -97,6 +99,8 @@ Format = Annotated[str, typer.Option("--format", "-f", help="table, csv or json.
 
 def main() -> None:
     """Entry point of the `foi` script."""
+    # Waiting behind another run is worth a line on stderr; nothing else is logged here.
+    logging.basicConfig(level=logging.WARNING, format="%(message)s", stream=sys.stderr)
     app()
 
 
@@ -117,8 +121,9 @@ def progress_bar(label: str) -> Iterator[Any]:
 def init(home: HomeOption = None) -> None:
     """Create a workspace: foi.toml, foi.duckdb (migrated) and store/."""
     path = resolve_home(home)
-    workspace = init_workspace(path)
-    connect(workspace.database).close()
+    init_workspace(path)
+    with workspace_db(path):
+        pass  # migrates, and publishes the readers' snapshot and Parquet files
     console.print(f"workspace ready at {path}")
 
 
@@ -443,9 +448,14 @@ def holidays_list(
 
 @app.command()
 def sql(query: Annotated[str, typer.Argument(help="SQL to run on the workspace, read-only.")],
-        home: HomeOption = None, fmt: Format = "table") -> None:
-    """Run ad hoc SQL on the warehouse (read-only) and print the result."""
-    with workspace_db(home, read_only=True) as (_, con):
+        home: HomeOption = None, fmt: Format = "table",
+        live: Annotated[bool, typer.Option(
+            "--live", help="Read foi.duckdb itself, not the snapshot (waits for a writing run "
+                           "to finish, and holds up the next one while it reads).")] = False,
+        ) -> None:
+    """Run ad hoc SQL, read-only, on the readers' snapshot foi-read.duckdb (as of the last
+    writing run; refreshed first when no run is writing) and print the result."""
+    with workspace_db(home, read_only=True, live=live) as (_, con):
         try:
             data = rows(con, query)
         except duckdb.Error as exc:

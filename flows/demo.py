@@ -17,7 +17,7 @@ from foi.campaigns import read_campaign
 from foi.mail.transports import FileOutbox
 from foi.simulator import SentLetter, SimQuestion, simulate_replies, write_replies
 from foi.workspace import init_workspace
-from warehouse.db import connect, rows
+from warehouse.db import rows
 from warehouse.registry import import_authorities, load_campaign, save_campaign
 
 # The seed story's letters went out at the start of 2016-17; the simulated replies follow.
@@ -28,14 +28,11 @@ EXAMPLE_CAMPAIGN = Path(__file__).resolve().parents[1] / "examples" / "qof-local
 @task
 def prepare(home: str, campaign_file: str, sample: int | None = None) -> str:
     """Create the workspace, import the 209 CCGs (or the first `sample`) and add the campaign."""
-    workspace = init_workspace(Path(home))
+    init_workspace(Path(home))
     campaign = read_campaign(Path(campaign_file))
-    con = connect(workspace.database)
-    try:
+    with workspace_db(home) as (_, con):
         counts = import_authorities(con, demo_ccgs()[:sample], "builtin:ccgs-2016")
         save_campaign(con, campaign, Path(campaign_file).read_text(encoding="utf-8"))
-    finally:
-        con.close()
     get_run_logger().info("registry: %s added, %s updated, %s unchanged",
                           counts.added, counts.updated, counts.unchanged)
     return campaign.id

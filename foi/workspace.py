@@ -33,6 +33,10 @@ username = ""
 # Chasers going out through SMTP are spaced out across the batch.
 per_minute = 6
 
+[warehouse]
+# A run that finds another foitrack run writing waits this long for it, then fails.
+wait_seconds = 900
+
 [extract]
 # Each untrusted document is read in a worker process with these limits.
 timeout_seconds = 60
@@ -66,6 +70,11 @@ class Workspace:
         return self.home / "outbox"
 
     @property
+    def inbox(self) -> Path:
+        """Replies dropped in as .eml files, for check-mail to take in."""
+        return self.home / "inbox"
+
+    @property
     def site(self) -> Path:
         """Published output, one folder per campaign."""
         return self.home / "site"
@@ -88,7 +97,7 @@ def resolve_home(home: Path | str | None = None) -> Path:
 
 def init_workspace(home: Path) -> Workspace:
     """Create the workspace directories and default settings (keeps existing ones)."""
-    for d in (home, home / "store", home / "outbox", home / "site"):
+    for d in (home, home / "store", home / "outbox", home / "inbox", home / "site"):
         d.mkdir(parents=True, exist_ok=True)
     settings = home / "foi.toml"
     if not settings.exists():

@@ -8,7 +8,7 @@ import pytest
 
 from flows.steps.send import send_campaign
 from foi.letters import LetterError
-from foi.mail.transports import FileOutbox, SmtpTransport
+from foi.mail.transports import FileOutbox, SmtpTransport, TransportError
 from warehouse.db import connect, rows
 from warehouse.registry import save_campaign
 
@@ -96,12 +96,19 @@ def test_smtp_5xx_marks_the_request_and_4xx_leaves_it_to_retry(qof_workspace, sm
     assert retry.sent == ["QOF16-00D"]
 
 
-def test_unreachable_server_is_a_retryable_failure(qof_workspace) -> None:
+def test_unreachable_server_stops_the_run_and_keeps_letters_due(qof_workspace, smtp_server
+                                                                  ) -> None:
     ws = qof_workspace
     con = connect(ws.database)
-    report = send_campaign(con, ws, "qof-local-schemes", SmtpTransport("127.0.0.1", 9, timeout=2),
-                           limit=1)
-    assert report.failed and "cannot reach" in report.failed[0][1]
+    with pytest.raises(TransportError, match=r"cannot reach .*209 letters are still due"):
+        send_campaign(con, ws, "qof-local-schemes", SmtpTransport("127.0.0.1", 9, timeout=2))
+    assert con.execute("SELECT count(*) FROM requests").fetchone()[0] == 0
+    controller, handler = smtp_server
+    retry = send_campaign(con, ws, "qof-local-schemes",
+                          SmtpTransport(controller.hostname, controller.port), limit=2)
+    assert len(retry.sent) == 2 and not retry.already_sent and len(handler.received) == 2
+    events = {k for (k,) in con.execute("SELECT DISTINCT kind FROM events").fetchall()}
+    assert events == {"sent"}
 
 
 def test_template_error_stops_before_anything_is_sent(qof_workspace) -> None:

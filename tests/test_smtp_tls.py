@@ -14,7 +14,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from flows.steps.send import send_campaign
-from foi.mail.transports import DeliveryError, SmtpTransport, configured_transport
+from foi.mail.transports import SmtpTransport, TransportError, configured_transport
 from foi.workspace import Workspace
 from warehouse.db import connect, rows
 
@@ -126,13 +126,12 @@ def test_tls_with_auth_delivers(tls_server, ca, ca_file, security) -> None:
 
 
 @pytest.mark.parametrize("security", ["starttls", "tls"])
-def test_wrong_password_is_a_permanent_535(tls_server, ca, ca_file, security) -> None:
+def test_wrong_password_is_the_transports_failure(tls_server, ca, ca_file, security) -> None:
     server = tls_server(security, ca)
     smtp = SmtpTransport("127.0.0.1", server.port, security=security, username=USER,
                          password="not-it", ca_file=ca_file, timeout=10)
-    with pytest.raises(DeliveryError, match=r"^535") as caught:
+    with pytest.raises(TransportError, match=r"refused the login .*535.*FOI_SMTP_PASSWORD"):
         smtp.deliver(letter())
-    assert caught.value.permanent
     # smtplib tries PLAIN, then LOGIN: both refused, nothing sent.
     assert server.auth.attempts and not any(ok for _, ok in server.auth.attempts)
     assert not server.handler.received
@@ -143,7 +142,7 @@ def test_certificate_from_another_ca_is_refused_clearly(tls_server, ca_file, sec
     server = tls_server(security, trustme.CA())
     smtp = SmtpTransport("127.0.0.1", server.port, security=security, username=USER,
                          password=PASSWORD, ca_file=ca_file, timeout=10)
-    with pytest.raises(DeliveryError) as caught:
+    with pytest.raises(TransportError) as caught:
         smtp.deliver(letter())
     message = str(caught.value)
     assert "certificate" in message and f"127.0.0.1:{server.port}" in message
@@ -158,9 +157,9 @@ def test_server_requiring_auth_refuses_a_transport_without_credentials(
     server = tls_server("starttls", ca)
     smtp = SmtpTransport("127.0.0.1", server.port, security="starttls", ca_file=ca_file,
                          timeout=10)
-    with pytest.raises(DeliveryError, match=r"^530") as caught:
+    with pytest.raises(TransportError, match=r"refused the sender .*530"):
         smtp.deliver(letter())
-    assert caught.value.permanent and not server.handler.received
+    assert not server.handler.received
 
 
 def test_configured_transport_takes_credentials_from_the_environment(
@@ -182,6 +181,28 @@ def test_configured_transport_takes_credentials_from_the_environment(
     assert len(report.sent) == 3 and not report.failed
     assert len(server.handler.received) == 3
     assert_password_not_stored(qof_workspace)
+
+
+def test_wrong_password_fails_the_run_loudly_and_the_letters_stay_due(
+    qof_workspace, tls_server, ca, ca_file
+) -> None:
+    server = tls_server("starttls", ca)
+    wrong = SmtpTransport("127.0.0.1", server.port, security="starttls", username=USER,
+                          password="not-it", ca_file=ca_file, timeout=10)
+    con = connect(qof_workspace.database)
+    try:
+        with pytest.raises(TransportError, match=r"535.*2 letters are still due"):
+            send_campaign(con, qof_workspace, "qof-local-schemes", wrong, limit=2)
+        assert rows(con, "SELECT * FROM requests") == []
+        right = SmtpTransport("127.0.0.1", server.port, security="starttls", username=USER,
+                              password=PASSWORD, ca_file=ca_file, timeout=10)
+        report = send_campaign(con, qof_workspace, "qof-local-schemes", right, limit=2)
+        statuses = rows(con, "SELECT DISTINCT status FROM requests")
+    finally:
+        con.close()
+    assert len(report.sent) == 2 and not report.already_sent and not report.failed
+    assert statuses == [{"status": "awaiting_response"}]
+    assert len(server.handler.received) == 2
 
 
 def test_configured_transport_refuses_a_password_in_foi_toml(tmp_path, monkeypatch) -> None:

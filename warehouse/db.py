@@ -25,10 +25,8 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
         con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise WarehouseError(
-                f"{path} is open for writing in another process (DuckDB allows one writer): "
-                "close other foi commands or SQL sessions on it and try again"
-            ) from exc
+            # warehouse.access waits on this and names who holds the file.
+            raise WarehouseError(f"{path} is held open by another process: {exc}") from exc
         raise WarehouseError(f"cannot open {path}: {exc}") from exc
     # FOI days are UK days: dates cast from timestamps, and current_date, are London's.
     con.execute("SET TimeZone = 'Europe/London'")

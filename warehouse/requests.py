@@ -33,6 +33,11 @@ def record_sending(
     )
 
 
+def forget_unsent(con: duckdb.DuckDBPyConnection, reference: str) -> None:
+    """Drop a request recorded as sending whose letter was never handed over."""
+    con.execute("DELETE FROM requests WHERE reference = ? AND status = 'sending'", [reference])
+
+
 def record_sent(con: duckdb.DuckDBPyConnection, reference: str, sent_at: datetime,
                 detail: str) -> None:
     """Mark a request sent: the statutory clock starts on the day it was sent."""

@@ -12,7 +12,7 @@ from foi.campaigns import Campaign, select_recipients
 from foi.letters import Letter, render_letter
 from foi.mail.outgoing import letter_message, new_message_id
 from foi.mail.throttle import Throttle
-from foi.mail.transports import DeliveryError, Transport
+from foi.mail.transports import DeliveryError, Transport, TransportError
 from foi.references import make_reference
 from foi.store import put
 from foi.workspace import Workspace
@@ -22,6 +22,7 @@ from warehouse.mail import save_message
 from warehouse.registry import load_authorities, load_campaign
 from warehouse.requests import (
     add_events,
+    forget_unsent,
     planned_requests,
     record_send_failure,
     record_sending,
@@ -77,8 +78,13 @@ def send_campaign(
     report.rendered = len(todo)
     for done, (letter, row) in enumerate(todo, start=1):
         if not dry_run:
-            _send_one(con, workspace, campaign, letter, row, transport, now, report,
-                      throttle or Throttle())
+            try:
+                _send_one(con, workspace, campaign, letter, row, transport, now, report,
+                          throttle or Throttle())
+            except TransportError as exc:
+                left = len(todo) - done + 1
+                raise TransportError(f"{exc}. Sent {len(report.sent)} before it; {left} letters "
+                                     "are still due and go out on the next `foi send`") from exc
         if progress:
             progress(done, len(todo), letter.reference)
     # Also catches requests a killed run sent but never gave a due date.
@@ -121,6 +127,11 @@ def _send_one(con: duckdb.DuckDBPyConnection, workspace: Workspace, campaign: Ca
         throttle.wait(letter.to_addr.rpartition("@")[2])
         try:
             detail = transport.deliver(message)
+        except TransportError:
+            if row is None:  # never handed over: the letter is simply still due
+                with transaction(con):
+                    forget_unsent(con, letter.reference)
+            raise
         except DeliveryError as exc:
             with transaction(con):
                 if exc.permanent:

@@ -9,16 +9,21 @@ from pathlib import Path
 import duckdb
 
 from foi.workspace import Workspace, open_workspace, resolve_home
-from warehouse.db import connect
+from warehouse.access import DEFAULT_WAIT_SECONDS, reading, writing
 
 
 @contextmanager
-def workspace_db(home: Path | str | None, *, read_only: bool = False
+def workspace_db(home: Path | str | None, *, read_only: bool = False, live: bool = False
                  ) -> Iterator[tuple[Workspace, duckdb.DuckDBPyConnection]]:
-    """The workspace (argument, else $FOI_HOME, else ./foi-data) and a connection, closed after."""
+    """The workspace (argument, else $FOI_HOME, else ./foi-data) and a connection, closed after.
+
+    A writer waits its turn behind other foitrack runs and publishes the readers' snapshot
+    when it closes; a reader opens that snapshot (or the warehouse itself when `live`)."""
     workspace = open_workspace(resolve_home(home))
-    con = connect(workspace.database, read_only=read_only)
-    try:
+    if read_only:
+        with reading(workspace.database, live=live) as con:
+            yield workspace, con
+        return
+    wait = float(workspace.setting("warehouse", "wait_seconds", DEFAULT_WAIT_SECONDS))
+    with writing(workspace.database, wait_seconds=wait) as con:
         yield workspace, con
-    finally:
-        con.close()

@@ -23,6 +23,11 @@ class DeliveryError(RuntimeError):
         self.permanent = permanent
 
 
+class TransportError(RuntimeError):
+    """The transport itself failed (unreachable, TLS, login, sender refused): no letter was
+    handed over, and every other letter would fail the same way. Stop the run, keep them due."""
+
+
 class Transport(Protocol):
     """Hands a letter to the outside world."""
 
@@ -75,28 +80,54 @@ class SmtpTransport:
     name: str = "smtp"
 
     def deliver(self, message: EmailMessage) -> str:
-        """Send one message, mapping 4xx to a retryable and 5xx to a permanent error."""
+        """Send one message, mapping 4xx to a retryable and 5xx to a permanent error; a failure
+        of the server or our credentials (before any letter is handed over) to TransportError."""
+        smtp = self._session()
         try:
-            with self._connect() as smtp:
-                if self.username:
-                    smtp.login(self.username, self.password or "")
+            with smtp:
                 refused = smtp.send_message(message)
+        except smtplib.SMTPSenderRefused as exc:
+            raise TransportError(f"{self.host}:{self.port} refused the sender "
+                                 f"{exc.sender!r}: {_reply(exc.smtp_code, exc.smtp_error)}"
+                                 ) from exc
         except smtplib.SMTPRecipientsRefused as exc:
             code, text = next(iter(exc.recipients.values()))
             raise DeliveryError(_reply(code, text), permanent=code >= 500) from exc
         except smtplib.SMTPResponseException as exc:
             raise DeliveryError(_reply(exc.smtp_code, exc.smtp_error),
                                 permanent=exc.smtp_code >= 500) from exc
-        except ssl.SSLCertVerificationError as exc:
-            raise DeliveryError(f"TLS certificate of {self.host}:{self.port} not trusted: "
-                                f"{exc.verify_message}; for a relay with a private CA set "
-                                "[smtp] ca_file", permanent=False) from exc
         except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"cannot reach {self.host}:{self.port}: {exc}",
-                                permanent=False) from exc
+            # The connection dropped while the letter was under way: it may have arrived.
+            raise DeliveryError(f"connection to {self.host}:{self.port} lost while sending: "
+                                f"{exc}", permanent=False) from exc
         if refused:
             raise DeliveryError(f"refused recipients: {refused}", permanent=True)
         return f"smtp {self.host}:{self.port}"
+
+    def _session(self) -> smtplib.SMTP:
+        """A connected, authenticated session, or TransportError saying what to fix."""
+        where = f"{self.host}:{self.port}"
+        try:
+            smtp = self._connect()
+        except ssl.SSLCertVerificationError as exc:
+            raise TransportError(f"TLS certificate of {where} not trusted: {exc.verify_message};"
+                                 " for a relay with a private CA set [smtp] ca_file") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise TransportError(f"cannot reach the SMTP server {where}: {exc}") from exc
+        if not self.username:
+            return smtp
+        try:
+            smtp.login(self.username, self.password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            smtp.close()
+            raise TransportError(f"{where} refused the login of {self.username!r} "
+                                 f"({_reply(exc.smtp_code, exc.smtp_error)}): check "
+                                 "FOI_SMTP_USERNAME and FOI_SMTP_PASSWORD (or the credentials "
+                                 "block)") from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            smtp.close()
+            raise TransportError(f"cannot log in to {where}: {exc}") from exc
+        return smtp
 
     def delivered(self, message_id: str, reference: str) -> bool:
         """SMTP cannot be asked afterwards whether it accepted a message."""

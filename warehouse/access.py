@@ -1,0 +1,317 @@
+"""Who may open the warehouse, and when: one writer at a time, readers on a snapshot.
+
+DuckDB lets one process write a file, or many read it, never both. So:
+
+- every writer first takes the workspace's writer lock (`foi.duckdb.writer`, an flock the
+  kernel drops when the process dies). A second foitrack run waits for it, up to a bounded
+  time, instead of failing: runs queue;
+- when the writer closes, it publishes what it wrote for readers: `foi-read.duckdb`, a copy
+  of the whole warehouse (tables and views) replaced atomically, and `parquet/<view>.parquet`
+  for every public view, for clients of any DuckDB version, pandas, R or Datawrapper;
+- readers (`foi sql`, `foi status`, a notebook) open the snapshot, so they never stop a
+  writer and a writer never stops them. A reader that finds the snapshot older than the
+  warehouse while no one writes refreshes it first.
+
+    with writing(db, wait_seconds=600) as con:      # queued behind any other foitrack run
+        con.execute("INSERT ...")
+    with reading(db) as con:                        # the snapshot: never blocks a writer
+        con.execute("SELECT * FROM v_requests")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from warehouse.db import WarehouseError, connect
+
+log = logging.getLogger("foitrack.warehouse")
+
+DEFAULT_WAIT_SECONDS = 900.0
+_CONFLICT_PID = re.compile(r"\(PID (\d+)\)")
+
+
+class WarehouseBusy(WarehouseError):
+    """The warehouse stayed locked by someone else for longer than we may wait."""
+
+
+def snapshot_path(database: Path) -> Path:
+    """The readers' copy beside the warehouse: foi.duckdb -> foi-read.duckdb."""
+    return database.with_name(f"{database.stem}-read{database.suffix}")
+
+
+def parquet_dir(database: Path) -> Path:
+    """Where the public views are published as Parquet."""
+    return database.parent / "parquet"
+
+
+def _lock_path(database: Path) -> Path:
+    return database.with_name(f"{database.name}.writer")
+
+
+@dataclass
+class _Held:
+    fd: int
+    depth: int
+
+
+_held: dict[Path, _Held] = {}
+_held_guard = threading.Lock()
+
+
+def _describe_holder(lock: Path) -> str:
+    """Who holds the writer lock, as its holder wrote it down."""
+    try:
+        info = json.loads(lock.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return "another foitrack run"
+    return (f"another foitrack run (PID {info.get('pid', '?')}, `{info.get('command', '?')}`, "
+            f"since {info.get('since', '?')})")
+
+
+def _command_of(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return "?"
+    return " ".join(part.decode("utf-8", "replace") for part in raw.split(b"\0") if part)[:120]
+
+
+@contextlib.contextmanager
+def writer_lock(database: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
+    """Hold the workspace's writer lock, waiting (with backoff) up to `wait_seconds` for it.
+
+    Re-entrant within a process: DuckDB shares one database instance per process anyway."""
+    key = database.resolve()
+    with _held_guard:
+        if key in _held:
+            _held[key].depth += 1
+            nested = True
+        else:
+            nested = False
+    if nested:
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[key].depth -= 1
+        return
+    lock = _lock_path(database)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _acquire(fd, lock, wait_seconds)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({
+            "pid": os.getpid(), "command": _run_name(),
+            "since": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+        }).encode(), 0)
+        with _held_guard:
+            _held[key] = _Held(fd, 1)
+        try:
+            yield
+        finally:
+            with _held_guard:
+                del _held[key]
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _run_name() -> str:
+    name = os.environ.get("FOI_RUN_NAME")  # set by the flows: "flow foitrack-publish (run x)"
+    if name:
+        return name
+    argv = [Path(sys.argv[0]).name, *sys.argv[1:]] if sys.argv else ["python"]
+    return " ".join(argv)[:120]
+
+
+def _acquire(fd: int, lock: Path, wait_seconds: float) -> None:
+    deadline = time.monotonic() + wait_seconds
+    delay, announced = 0.05, False
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+        holder = _describe_holder(lock)
+        if time.monotonic() >= deadline:
+            raise WarehouseBusy(
+                f"{lock.with_suffix('')} is being written by {holder}; waited "
+                f"{wait_seconds:.0f} s. Let it finish and try again, or raise "
+                "[warehouse] wait_seconds in foi.toml")
+        if not announced:
+            log.warning("waiting for %s to finish writing (up to %.0f s)", holder, wait_seconds)
+            announced = True
+        time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+        delay = min(delay * 2, 5.0)
+
+
+def _connect_waiting(database: Path, *, read_only: bool, deadline: float,
+                     waited_for: str) -> duckdb.DuckDBPyConnection:
+    """Open the file, retrying with backoff while another process holds DuckDB's own lock."""
+    delay, announced = 0.05, False
+    while True:
+        try:
+            return connect(database, read_only=read_only)
+        except WarehouseError as exc:
+            cause = exc.__cause__
+            if not (isinstance(cause, duckdb.IOException) and "lock" in str(cause).lower()):
+                raise
+            found = _CONFLICT_PID.search(str(cause))
+            pid = int(found.group(1)) if found else None
+            who = (f"{waited_for} (PID {pid}: {_command_of(pid)})" if pid
+                   else waited_for)
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(f"{database.name} is held open by {who}. {_advice(read_only)}"
+                                    ) from cause
+            if not announced:
+                log.warning("%s is held open by %s; retrying", database.name, who)
+                announced = True
+            time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
+            delay = min(delay * 2, 5.0)
+
+
+def _advice(read_only: bool) -> str:
+    if read_only:
+        return "Read the snapshot instead (foi sql without --live, or open foi-read.duckdb)."
+    return ("Close that session: readers should open foi-read.duckdb, the snapshot that every "
+            "run publishes, or the Parquet files in parquet/.")
+
+
+@contextlib.contextmanager
+def writing(database: Path, *, wait_seconds: float = DEFAULT_WAIT_SECONDS
+            ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection, queued behind other writers; the snapshot follows on close."""
+    database = Path(database)
+    deadline = time.monotonic() + wait_seconds
+    with writer_lock(database, wait_seconds):
+        outermost = _held[database.resolve()].depth == 1
+        con = _connect_waiting(database, read_only=False, deadline=deadline,
+                               waited_for="a reader holding foi.duckdb")
+        try:
+            yield con
+        except BaseException:
+            con.close()
+            if outermost:
+                _publish_quietly(database)
+            raise
+        if outermost:
+            export_public_views(con, parquet_dir(database))
+        con.close()
+        if outermost:
+            publish_snapshot(database)
+
+
+def _publish_quietly(database: Path) -> None:
+    # What was committed before a failure is still worth showing readers, but a failed
+    # publication must not hide the failure that got us here.
+    try:
+        publish_snapshot(database)
+    except Exception as exc:
+        log.warning("snapshot not published: %s", exc)
+
+
+def publish_snapshot(database: Path) -> Path:
+    """Copy the (checkpointed, closed) warehouse to the readers' file, atomically."""
+    target = snapshot_path(database)
+    wal = database.with_name(database.name + ".wal")
+    if wal.exists():
+        # Another connection in this process still has uncheckpointed work: fold it in.
+        con = connect(database)
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        shutil.copyfile(database, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+def public_views(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The documented views readers query: every view named v_*."""
+    return [r[0] for r in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name LIKE 'v\\_%'"
+        " ESCAPE '\\' ORDER BY view_name").fetchall()]
+
+
+def export_public_views(con: duckdb.DuckDBPyConnection, directory: Path) -> list[Path]:
+    """Write each public view to <directory>/<view>.parquet, each replaced atomically."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for view in public_views(con):
+        target = directory / f"{view}.parquet"
+        tmp = directory / f".{view}.{os.getpid()}.tmp"
+        try:
+            quoted = str(tmp).replace("'", "''")
+            con.execute(f"COPY (SELECT * FROM {view}) TO '{quoted}' (FORMAT parquet)")
+            os.replace(tmp, target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        written.append(target)
+    return written
+
+
+def _snapshot_is_current(database: Path) -> bool:
+    target = snapshot_path(database)
+    wal = database.with_name(database.name + ".wal")
+    return (target.exists() and not wal.exists()
+            and target.stat().st_mtime_ns >= database.stat().st_mtime_ns)
+
+
+@contextlib.contextmanager
+def reading(database: Path, *, live: bool = False, wait_seconds: float = 30.0
+            ) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection: on the snapshot, or on the warehouse itself when `live`."""
+    database = Path(database)
+    if not database.exists():
+        raise WarehouseError(f"no warehouse at {database}: run `foi init` first")
+    deadline = time.monotonic() + wait_seconds
+    if live:
+        source = database
+        waited_for = "a foitrack run writing it"
+    else:
+        source = snapshot_path(database)
+        waited_for = "another process"
+        if not _snapshot_is_current(database):
+            _refresh_if_idle(database)
+        if not source.exists():
+            raise WarehouseBusy(f"{database.name} is being written by "
+                                f"{_describe_holder(_lock_path(database))} and has no "
+                                f"snapshot yet: try again when it finishes")
+    con = _connect_waiting(source, read_only=True, deadline=deadline, waited_for=waited_for)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _refresh_if_idle(database: Path) -> None:
+    """Publish the snapshot now if no one is writing; otherwise readers keep the last one."""
+    try:
+        with writer_lock(database, wait_seconds=0):
+            publish_snapshot(database)
+    except WarehouseBusy:
+        pass
+    except WarehouseError as exc:   # e.g. a reader holds the live file: keep the last snapshot
+        log.info("snapshot not refreshed: %s", exc)
