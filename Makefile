@@ -31,6 +31,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extraction_accuracy.py --errors 0
 	$(BIN)/python bench/status.py
+	$(BIN)/python bench/snapshot.py
 
 lint: install
 	$(BIN)/ruff check .

@@ -41,17 +41,8 @@ def best_of(n: int, fn) -> float:
     return min(times)
 
 
-def main() -> None:
-    """Generate, time, print the ratios."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=100_000)
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "status.json")
-    args = parser.parse_args()
-    n = args.requests
-    ws = init_workspace(Path(tempfile.mkdtemp(prefix="foitrack-status-")) / "ws")
-    con = connect(ws.database)
-    save_campaign(con, read_campaign(EXAMPLE), EXAMPLE.read_text(encoding="utf-8"))
-    started = time.perf_counter()
+def generate_requests(con, n: int) -> None:
+    """n authorities and one request each for the QOF campaign, sent over the past year."""
     with transaction(con):
         con.execute("""
             INSERT INTO authorities (id, name, email, kind)
@@ -70,6 +61,20 @@ def main() -> None:
         con.execute("""
             INSERT INTO events (request_reference, kind, detail)
             SELECT 'QOF16-' || i, 'sent', 'bench' FROM range(?) t(i)""", [n])
+
+
+def main() -> None:
+    """Generate, time, print the ratios."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "status.json")
+    args = parser.parse_args()
+    n = args.requests
+    ws = init_workspace(Path(tempfile.mkdtemp(prefix="foitrack-status-")) / "ws")
+    con = connect(ws.database)
+    save_campaign(con, read_campaign(EXAMPLE), EXAMPLE.read_text(encoding="utf-8"))
+    started = time.perf_counter()
+    generate_requests(con, n)
     generate_s = time.perf_counter() - started
     refresh_s = best_of(1, lambda: refresh_deadlines(con))
     count_s = best_of(5, lambda: con.execute("SELECT count(*) FROM requests").fetchall())

@@ -1,10 +1,15 @@
-"""Prefect artifacts that show a person how long work is going."""
+"""Prefect artifacts that show a person how work is going and what a run did."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from prefect.artifacts import create_progress_artifact, update_progress_artifact
+from prefect import get_run_logger
+from prefect.artifacts import (
+    create_progress_artifact,
+    create_table_artifact,
+    update_progress_artifact,
+)
 
 
 def progress_artifact(key: str, description: str) -> Callable[[int, int, str], None]:
@@ -18,3 +23,13 @@ def progress_artifact(key: str, description: str) -> Callable[[int, int, str], N
             update_progress_artifact(artifact_id=artifact_id, progress=percent)
             last[0] = percent
     return update
+
+
+def run_summary(key: str, title: str, counts: dict[str, int]) -> dict[str, int]:
+    """Log what a run did and keep it as a table artifact; returns the counts."""
+    get_run_logger().info("%s: %s", title, ", ".join(f"{k.replace('_', ' ')} {v}"
+                                                    for k, v in counts.items()))
+    create_table_artifact(key=key, description=title,
+                          table=[{"what": k.replace("_", " "), "count": v}
+                                 for k, v in counts.items()])
+    return counts

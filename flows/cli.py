@@ -22,6 +22,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from flows.steps.chase import chase_campaign
@@ -292,10 +293,11 @@ def print_status_table(data: list[dict[str, Any]], title: str) -> None:
                          no_wrap=column in ("reference", "sent_on", "due_on"))
     for r in data:
         late = r["working_days_late"]
-        table.add_row(r["reference"], r["authority_name"] or "", r["status"].replace("_", " "),
-                      str(r["sent_on"] or ""), str(r["due_on"] or ""),
-                      "" if late is None else str(late), r["next_action"],
-                      style=CLOCK_STYLE.get(r["clock"], ""))
+        table.add_row(*(Text(v) for v in (
+                          r["reference"], r["authority_name"] or "",
+                          r["status"].replace("_", " "), str(r["sent_on"] or ""),
+                          str(r["due_on"] or ""), "" if late is None else str(late),
+                          r["next_action"])), style=CLOCK_STYLE.get(r["clock"], ""))
     console.print(table)
 
 
@@ -573,7 +575,8 @@ def print_rows(data: list[dict[str, Any]], fmt: str, title: str | None = None) -
         for column in data[0] if data else ["(no rows)"]:
             table.add_column(str(column))
         for row in data:
-            table.add_row(*("" if v is None else str(v) for v in row.values()))
+            # Text, not markup: "[bold]" or "[link=…]" in a reply is shown as written.
+            table.add_row(*(Text("" if v is None else str(v)) for v in row.values()))
         console.print(table)
     else:
         raise Failure(f"--format {fmt!r}: use table, csv or json")

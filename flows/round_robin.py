@@ -1,4 +1,7 @@
-"""The scheduled flows of a live round-robin: send, check mail, chase, publish."""
+"""The scheduled flows of a live round-robin: send, check mail, chase, publish.
+
+`home` is the workspace: by default $FOI_HOME of the worker, else ./foi-data in the
+working directory (prefect.yaml's FOITRACK_DIR)."""
 
 from __future__ import annotations
 
@@ -7,8 +10,9 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from flows.artifacts import progress_artifact
+from flows.artifacts import progress_artifact, run_summary
 from flows.credentials import smtp_transport_from_block, with_secret_password
+from flows.runs import RETRY_WHEN_BUSY, name_this_run
 from flows.steps.chase import chase_campaign
 from flows.steps.extract import (
     ExtractReport,
@@ -39,8 +43,8 @@ def _transport(workspace: Workspace, credentials_block: str | None,
     return transport
 
 
-@task
-def send_task(home: str, campaign_id: str, credentials_block: str | None,
+@task(**RETRY_WHEN_BUSY)
+def send_task(home: str | None, campaign_id: str, credentials_block: str | None,
               password_secret: str | None = None) -> dict[str, int]:
     """Send the campaign's unsent letters, once each."""
     with workspace_db(home) as (workspace, con):
@@ -54,36 +58,56 @@ def send_task(home: str, campaign_id: str, credentials_block: str | None,
             "failed": len(report.failed)}
 
 
+def _overdue(home: str | None, campaign_id: str | None = None) -> int:
+    """How many requests (of one campaign, or all) are past their due date now."""
+    with workspace_db(home, read_only=True) as (_, con):
+        ids = [campaign_id] if campaign_id else [r[0] for r in con.execute(
+            "SELECT id FROM campaigns").fetchall()]
+        return sum(1 for cid in ids for r in request_rows(con, cid) if r["overdue"])
+
+
 @flow(name="foitrack-send")
-def send_letters(home: str, campaign_id: str, credentials_block: str | None = None,
+def send_letters(campaign_id: str, home: str | None = None,
+                 credentials_block: str | None = None,
                  password_secret: str | None = None) -> dict:
     """Send a campaign's letters (a re-run sends only what is still unsent)."""
-    return send_task(home, campaign_id, credentials_block, password_secret)
+    name_this_run()
+    done = send_task(home, campaign_id, credentials_block, password_secret)
+    return run_summary(f"{campaign_id}-send-run", f"Letters of {campaign_id}",
+                       {**done, "overdue": _overdue(home, campaign_id)})
 
 
-@task
-def check_mail_task(home: str, eml_dir: str) -> dict[str, int]:
-    """Ingest new .eml files, read their documents, extract every campaign."""
+@task(**RETRY_WHEN_BUSY)
+def check_mail_task(home: str | None, eml_dir: str | None = None) -> dict[str, int]:
+    """Ingest new .eml files (default: the workspace's inbox/), read their documents,
+    extract every campaign."""
     report = ExtractReport()
     with workspace_db(home) as (workspace, con):
-        ingested = ingest_files(con, workspace, eml_files(Path(eml_dir)))
+        inbox = Path(eml_dir) if eml_dir else workspace.inbox
+        ingested = ingest_files(con, workspace, eml_files(inbox))
         read_pending_documents(con, workspace, report,
                                progress_artifact("check-mail-read", "documents read"))
         rematch_holding_pen(con, workspace, report)
         for (campaign_id,) in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall():
             extract_campaign(con, campaign_id, report)
-    return {"matched": len(ingested.matched), "holding_pen": len(ingested.holding_pen),
-            "documents_read": report.documents_read, "answers": report.answers}
+    return {"received": len(ingested.matched) + len(ingested.holding_pen),
+            "matched": len(ingested.matched), "holding_pen": len(ingested.holding_pen),
+            "already_ingested": ingested.duplicates, "problems": len(ingested.problems),
+            "documents_read": report.documents_read,
+            "documents_failed": len(report.documents_failed), "answers": report.answers}
 
 
 @flow(name="foitrack-check-mail")
-def check_mail(home: str, eml_dir: str) -> dict:
-    """Take in replies from a folder of .eml files and extract their answers."""
-    return check_mail_task(home, eml_dir)
+def check_mail(home: str | None = None, eml_dir: str | None = None) -> dict:
+    """Take in replies from a folder of .eml files (default: the workspace's inbox/) and
+    extract their answers."""
+    name_this_run()
+    done = check_mail_task(home, eml_dir)
+    return run_summary("check-mail-run", "Mail taken in", {**done, "overdue": _overdue(home)})
 
 
-@task
-def chase_task(home: str, campaign_id: str, credentials_block: str | None,
+@task(**RETRY_WHEN_BUSY)
+def chase_task(home: str | None, campaign_id: str, credentials_block: str | None,
                per_minute: int | None = None,
                password_secret: str | None = None) -> dict[str, int]:
     """Send due chasers and write due drafts; a table artifact lists what is still late.
@@ -105,15 +129,34 @@ def chase_task(home: str, campaign_id: str, credentials_block: str | None,
             "failed": len(report.failed)}
 
 
+def _campaigns(home: str | None, campaign_id: str | None) -> list[str]:
+    """The one campaign asked for, or every campaign of the workspace."""
+    if campaign_id:
+        return [campaign_id]
+    with workspace_db(home, read_only=True) as (_, con):
+        return [r[0] for r in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall()]
+
+
 @flow(name="foitrack-chase")
-def chase_late(home: str, campaign_id: str, credentials_block: str | None = None,
-               password_secret: str | None = None) -> dict:
-    """Chase overdue requests and draft internal reviews and ICO complaints."""
-    return chase_task(home, campaign_id, credentials_block, password_secret=password_secret)
+def chase_late(home: str | None = None, campaign_id: str | None = None,
+               credentials_block: str | None = None, password_secret: str | None = None
+               ) -> dict:
+    """Chase overdue requests and draft internal reviews and ICO complaints (of one campaign,
+    or of every campaign in the workspace)."""
+    name_this_run()
+    totals = {"chased": 0, "drafted": 0, "failed": 0}
+    for cid in _campaigns(home, campaign_id):
+        done = chase_task(home, cid, credentials_block, password_secret=password_secret)
+        for key, value in (("chased", done["sent"]), ("drafted", done["drafted"]),
+                           ("failed", done["failed"])):
+            totals[key] += value
+    return run_summary(f"{campaign_id or 'all'}-chase-run",
+                       f"Chasing {campaign_id or 'every campaign'}",
+                       {**totals, "overdue": _overdue(home, campaign_id)})
 
 
-@task
-def publish_task(home: str, campaign_id: str) -> str:
+@task(**RETRY_WHEN_BUSY)
+def publish_task(home: str | None, campaign_id: str) -> str:
     """Render the campaign page; its sentences become a markdown artifact."""
     with workspace_db(home) as (workspace, con):
         page = publish_campaign(con, workspace.site, campaign_id)
@@ -126,6 +169,7 @@ def publish_task(home: str, campaign_id: str) -> str:
 
 
 @flow(name="foitrack-publish")
-def publish(home: str, campaign_id: str) -> str:
-    """Publish the campaign's sentences, table and CSV."""
-    return publish_task(home, campaign_id)
+def publish(home: str | None = None, campaign_id: str | None = None) -> list[str]:
+    """Publish the sentences, table and CSV of one campaign, or of every campaign."""
+    name_this_run()
+    return [publish_task(home, cid) for cid in _campaigns(home, campaign_id)]

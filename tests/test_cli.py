@@ -49,6 +49,38 @@ def test_a_campaign_from_init_to_status(tmp_path: Path) -> None:
     assert "QOF16-00C" in page and "No responses" in page
 
 
+def test_markup_in_an_authoritys_text_is_shown_as_written(tmp_path: Path) -> None:
+    home = tmp_path / "ws"
+    registry = tmp_path / "bodies.csv"
+    registry.write_text("id,name,email\nx1,[bold]Trust[/bold] [link=http://evil.example]A[/link]"
+                        ",foi@x1.example\n", encoding="utf-8")
+    assert foi("init", home=home)[0] == 0
+    assert foi("authorities", "import", str(registry), home=home)[0] == 0
+    code, out = foi("sql", "SELECT name FROM authorities", home=home)
+    assert code == 0
+    assert "[bold]Trust[/bold]" in out and "[link=http://evil.example]A[/link]" in out
+
+
+def test_the_cli_reads_the_snapshot_while_a_run_writes(tmp_path: Path) -> None:
+    from warehouse.access import writing
+
+    home = tmp_path / "ws"
+    assert foi("init", home=home)[0] == 0
+    assert foi("authorities", "import", "builtin:ccgs-2016", home=home)[0] == 0
+    assert foi("campaign", "add", str(EXAMPLE), home=home)[0] == 0
+    with writing(home / "foi.duckdb") as con:   # a run in the middle of writing
+        con.execute("DELETE FROM authorities")
+        code, out = foi("sql", "SELECT count(*) AS n FROM authorities", "--format", "csv",
+                        home=home)
+        assert code == 0 and out.splitlines() == ["n", "209"]
+        code, out = foi("status", "qof-local-schemes", "--format", "json", home=home)
+        assert code == 0 and json.loads(out) == []
+    code, out = foi("sql", "SELECT count(*) AS n FROM authorities", "--format", "csv",
+                    home=home)
+    assert out.splitlines() == ["n", "0"]
+    assert (home / "parquet" / "v_requests.parquet").exists()
+
+
 def test_errors_are_one_clear_line(tmp_path: Path) -> None:
     home = tmp_path / "ws"
     code, out = foi("status", "x", home=home)

@@ -60,9 +60,9 @@ def test_check_mail_chase_and_publish_flows(prefect_harness, qof_workspace,
     overdue_silent = {r[0] for r in con.execute(
         "SELECT request_reference FROM chases WHERE stage = 'first_chase'").fetchall()}
     con.close()
-    assert overdue_silent == silent and chased["sent"] == len(silent)
+    assert overdue_silent == silent and chased["chased"] == len(silent)
     table = Artifact.get("qof-local-schemes-overdue")
     assert table is not None and all(ref in str(table.data) for ref in silent)
-    page = publish(home=str(ws.home), campaign_id="qof-local-schemes")
+    [page] = publish(home=str(ws.home))
     assert Path(page).exists()
     assert Artifact.get("qof-local-schemes-findings") is not None

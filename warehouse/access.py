@@ -70,8 +70,15 @@ class _Held:
     depth: int
 
 
-_held: dict[Path, _Held] = {}
-_held_guard = threading.Lock()
+# Per thread: a nested writer in the same thread re-enters; another thread queues like
+# another process (flock locks belong to the open file, not the process).
+_local = threading.local()
+
+
+def _held() -> dict[Path, _Held]:
+    if not hasattr(_local, "held"):
+        _local.held = {}
+    return _local.held
 
 
 def _describe_holder(lock: Path) -> str:
@@ -89,27 +96,25 @@ def _command_of(pid: int) -> str:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return "?"
-    return " ".join(part.decode("utf-8", "replace") for part in raw.split(b"\0") if part)[:120]
+    words = b" ".join(raw.split(b"\0")).decode("utf-8", "replace").split()
+    return " ".join(words)[:100]
 
 
 @contextlib.contextmanager
-def writer_lock(database: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> Iterator[None]:
+def writer_lock(database: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS, *,
+                reenter: bool = True) -> Iterator[None]:
     """Hold the workspace's writer lock, waiting (with backoff) up to `wait_seconds` for it.
 
-    Re-entrant within a process: DuckDB shares one database instance per process anyway."""
-    key = database.resolve()
-    with _held_guard:
-        if key in _held:
-            _held[key].depth += 1
-            nested = True
-        else:
-            nested = False
-    if nested:
+    Re-entrant within a thread, so a step may call another that opens the warehouse."""
+    key, held = database.resolve(), _held()
+    if key in held and not reenter:
+        raise WarehouseBusy(f"{database.name} is being written by this thread")
+    if key in held:
+        held[key].depth += 1
         try:
             yield
         finally:
-            with _held_guard:
-                _held[key].depth -= 1
+            held[key].depth -= 1
         return
     lock = _lock_path(database)
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
@@ -120,13 +125,11 @@ def writer_lock(database: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS) -> I
             "pid": os.getpid(), "command": _run_name(),
             "since": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         }).encode(), 0)
-        with _held_guard:
-            _held[key] = _Held(fd, 1)
+        held[key] = _Held(fd, 1)
         try:
             yield
         finally:
-            with _held_guard:
-                del _held[key]
+            del held[key]
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
@@ -176,13 +179,12 @@ def _connect_waiting(database: Path, *, read_only: bool, deadline: float,
                 raise
             found = _CONFLICT_PID.search(str(cause))
             pid = int(found.group(1)) if found else None
-            who = (f"{waited_for} (PID {pid}: {_command_of(pid)})" if pid
-                   else waited_for)
+            who = f"{waited_for} (PID {pid}: {_command_of(pid)})" if pid else waited_for
             if time.monotonic() >= deadline:
-                raise WarehouseBusy(f"{database.name} is held open by {who}. {_advice(read_only)}"
-                                    ) from cause
+                raise WarehouseBusy(f"cannot open {database.name}: {who}. "
+                                    f"{_advice(read_only)}") from cause
             if not announced:
-                log.warning("%s is held open by %s; retrying", database.name, who)
+                log.warning("waiting to open %s: %s", database.name, who)
                 announced = True
             time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
             delay = min(delay * 2, 5.0)
@@ -202,9 +204,9 @@ def writing(database: Path, *, wait_seconds: float = DEFAULT_WAIT_SECONDS
     database = Path(database)
     deadline = time.monotonic() + wait_seconds
     with writer_lock(database, wait_seconds):
-        outermost = _held[database.resolve()].depth == 1
+        outermost = _held()[database.resolve()].depth == 1
         con = _connect_waiting(database, read_only=False, deadline=deadline,
-                               waited_for="a reader holding foi.duckdb")
+                               waited_for=f"a reader holding {database.name}")
         try:
             yield con
         except BaseException:
@@ -289,7 +291,7 @@ def reading(database: Path, *, live: bool = False, wait_seconds: float = 30.0
     deadline = time.monotonic() + wait_seconds
     if live:
         source = database
-        waited_for = "a foitrack run writing it"
+        waited_for = "another foitrack run writing it"
     else:
         source = snapshot_path(database)
         waited_for = "another process"
@@ -309,7 +311,7 @@ def reading(database: Path, *, live: bool = False, wait_seconds: float = 30.0
 def _refresh_if_idle(database: Path) -> None:
     """Publish the snapshot now if no one is writing; otherwise readers keep the last one."""
     try:
-        with writer_lock(database, wait_seconds=0):
+        with writer_lock(database, wait_seconds=0, reenter=False):
             publish_snapshot(database)
     except WarehouseBusy:
         pass

@@ -1,0 +1,114 @@
+"""Writing flow runs that start together queue instead of failing, and a reader holding the
+snapshot open through them neither stops them nor is stopped."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
+
+import duckdb
+
+from flows.steps.send import send_campaign
+from foi.campaigns import read_campaign
+from foi.mail.transports import FileOutbox
+from foi.simulator import SentLetter, SimQuestion, simulate_replies, write_replies
+from warehouse.access import snapshot_path
+from warehouse.db import connect, rows
+
+from .conftest import EXAMPLE, ROOT
+
+FLOW_RUN = """
+import json, sys
+from flows.round_robin import check_mail, publish, chase_late
+flow = {"check_mail": check_mail, "publish": publish, "chase_late": chase_late}[sys.argv[1]]
+state = flow(home=sys.argv[2], return_state=True)
+print(json.dumps({"state": state.type.value, "message": state.message}))
+"""
+
+
+def _replies_in_inbox(ws) -> int:
+    """Send 30 letters 40 days ago and drop the simulated replies into the workspace inbox."""
+    con = connect(ws.database)
+    try:
+        send_campaign(con, ws, "qof-local-schemes", FileOutbox(ws.outbox), limit=30,
+                      now=datetime.combine(date.today() - timedelta(days=40), clock_time(10),
+                                           tzinfo=UTC))
+        sent = rows(con, "SELECT r.reference, r.authority_id, a.name, a.email, r.message_id,"
+                         " r.sent_at FROM requests r JOIN authorities a ON a.id = r.authority_id")
+    finally:
+        con.close()
+    campaign = read_campaign(EXAMPLE)
+    letters = [SentLetter(r["reference"], r["authority_id"], r["name"], r["email"], "A",
+                          "a@newsroom.example", r["message_id"], "FOI", r["sent_at"])
+               for r in sent]
+    replies = simulate_replies(letters, [SimQuestion(n, q.key, q.text, q.type, q.choices,
+                                                     q.only_if)
+                                         for n, q in campaign.numbered()], seed=5)
+    return len(write_replies(replies, ws.inbox))
+
+
+def test_two_writing_flows_at_once_and_a_reader_throughout(prefect_harness, qof_workspace
+                                                          ) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.settings import PREFECT_API_URL
+
+    ws = qof_workspace
+    emails = _replies_in_inbox(ws)
+    assert emails > 10
+    with connect(ws.database) as con:
+        before = con.execute("SELECT count(*) FROM messages WHERE direction = 'incoming'"
+                             ).fetchone()[0]
+    assert before == 0
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(),
+           "PYTHONPATH": str(ROOT)}
+    from warehouse.access import reading
+
+    with reading(ws.database):
+        pass
+    notebook = duckdb.connect(str(snapshot_path(ws.database)), read_only=True)
+    started = time.monotonic()
+    runs = [subprocess.Popen([sys.executable, "-c", FLOW_RUN, flow, str(ws.home)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+            for flow in ("check_mail", "publish", "chase_late")]
+    reads = 0
+    while any(r.poll() is None for r in runs):
+        # The data journalist's session stays usable the whole time.
+        notebook.execute("SELECT count(*) FROM v_requests").fetchone()
+        reads += 1
+        time.sleep(0.2)
+        assert time.monotonic() - started < 300
+    outcomes, waits = [], 0
+    for run in runs:
+        out, errors = run.communicate()
+        assert run.returncode == 0, errors[-3000:]
+        outcomes.append(json.loads(out.strip().splitlines()[-1]))
+        waits += errors.count("waiting for another foitrack run")
+    wall = time.monotonic() - started
+    assert [o["state"] for o in outcomes] == ["COMPLETED"] * 3, outcomes
+    assert waits >= 1     # they did meet: one queued behind another
+    assert notebook.execute("SELECT count(*) FROM messages WHERE direction = 'incoming'"
+                            ).fetchone()[0] == 0    # its copy is the one it opened
+    notebook.close()
+    notebook = duckdb.connect(str(snapshot_path(ws.database)), read_only=True)
+    try:
+        incoming = notebook.execute("SELECT count(*) FROM messages WHERE direction = 'incoming'"
+                                    ).fetchone()[0]
+        answers = notebook.execute("SELECT count(*) FROM answers").fetchone()[0]
+    finally:
+        notebook.close()
+    assert incoming == emails and answers > 0
+
+    async def failed_runs() -> int:
+        async with get_client() as client:
+            flow_runs = await client.read_flow_runs()
+        return sum(1 for f in flow_runs if f.state and f.state.is_failed())
+
+    import asyncio
+    assert asyncio.run(failed_runs()) == 0
+    print(f"\n3 writing flow runs started together: 0 failed, {waits} waits, {wall:.1f} s; "
+          f"the reader ran {reads} queries meanwhile, none failed")
