@@ -7,7 +7,7 @@ export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 
-.PHONY: demo test install lint bench system-deps clean lock
+.PHONY: demo test install lint bench system-deps clean lock deploy
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ bench: install
 	$(BIN)/python bench/extraction_accuracy.py --errors 0
 	$(BIN)/python bench/status.py
 	$(BIN)/python bench/snapshot.py
+
+deploy: install  ## deploy prefect.yaml's flows to the server at $$PREFECT_API_URL
+	@test -n "$$PREFECT_API_URL" || { echo "set PREFECT_API_URL, e.g. http://127.0.0.1:4200/api"; exit 1; }
+	FOITRACK_DIR=$(CURDIR) $(BIN)/prefect --no-prompt deploy --all
 
 lint: install
 	$(BIN)/ruff check .

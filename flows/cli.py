@@ -559,6 +559,25 @@ def demo(
     console.print(f"published {page}")
 
 
+@app.command("notify-on-failure")
+def notify_on_failure(
+    url: Annotated[str, typer.Argument(help="Where to post: a webhook URL (JSON with subject "
+                                            "and body), or a Slack incoming-webhook URL.")],
+    slack: Annotated[bool, typer.Option("--slack", help="URL is a Slack incoming webhook.")]
+    = False,
+) -> None:
+    """Tell someone when a scheduled run fails: saves a notification block and a Prefect
+    automation on the server at $PREFECT_API_URL (run again to change the address)."""
+    if not os.environ.get("PREFECT_API_URL"):
+        raise Failure("set PREFECT_API_URL to the server the worker uses, e.g. "
+                      "http://127.0.0.1:4200/api")
+    from flows.notifications import notify_on_failure as create  # Prefect only when asked
+
+    automation_id = create(url, slack=slack)
+    console.print(f"automation {automation_id}: failed or crashed foitrack runs are posted to "
+                  f"{url}", highlight=False)
+
+
 def print_rows(data: list[dict[str, Any]], fmt: str, title: str | None = None) -> None:
     """Print rows as a rich table, CSV or JSON."""
     if fmt == "json":
