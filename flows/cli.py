@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
-from flows.steps.chase import chase_campaign
+from flows.steps.chase import chase_campaign, chase_throttle
 from flows.steps.extract import (
     ExtractReport,
     extract_campaign,
@@ -43,7 +43,7 @@ from foi.clock import deadline as clock_deadline
 from foi.clock import explain
 from foi.imported_requests import parse_requests_csv
 from foi.letters import LetterError
-from foi.mail.throttle import Throttle, throttle_from_settings
+from foi.mail.throttle import throttle_from_settings
 from foi.mail.transports import TransportError, configured_transport
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
 from warehouse.answers import add_override
@@ -312,10 +312,9 @@ def chase(
     requests and ICO complaints; each at most once per request and stage."""
     with workspace_db(home) as (workspace, con):
         transport = configured_transport(workspace.outbox, workspace.settings)
-        per_minute = workspace.setting("chase", "per_minute", 6)
         with progress_bar("chasing") as update:
             report = chase_campaign(con, workspace, campaign, transport, dry_run=dry_run,
-                                    throttle=Throttle(per_minute or None), progress=update)
+                                    throttle=chase_throttle(workspace, transport), progress=update)
     if dry_run:
         for c in report.planned:
             console.print(f"{c.reference}: {c.stage.replace('_', ' ')} - {c.subject}",

@@ -9,22 +9,29 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.futures import as_completed
 
+from extract.documents import DocumentText
 from flows.artifacts import progress_artifact, run_summary
 from flows.credentials import smtp_transport_from_block, with_secret_password
-from flows.runs import RETRY_WHEN_BUSY, name_this_run
-from flows.steps.chase import chase_campaign
+from flows.runs import RETRY_WHEN_BUSY, document_task_runner, name_this_run, reading_batches
+from flows.steps.chase import chase_campaign, chase_throttle
 from flows.steps.extract import (
     ExtractReport,
+    PendingDocument,
+    ReadingLimits,
     extract_campaign,
-    read_pending_documents,
+    pending_documents,
+    read_documents,
+    reading_limits,
     rematch_holding_pen,
+    save_document_reading,
 )
 from flows.steps.ingest import eml_files, ingest_files
 from flows.steps.report import campaign_headlines, publish_campaign
 from flows.steps.send import send_campaign
 from flows.steps.session import workspace_db
-from foi.mail.throttle import Throttle, throttle_from_settings
+from foi.mail.throttle import throttle_from_settings
 from foi.mail.transports import SmtpTransport, Transport, configured_transport
 from foi.workspace import Workspace
 from warehouse.queries import request_rows
@@ -78,31 +85,61 @@ def send_letters(campaign_id: str, home: str | None = None,
 
 
 @task(**RETRY_WHEN_BUSY)
-def check_mail_task(home: str | None, eml_dir: str | None = None) -> dict[str, int]:
-    """Ingest new .eml files (default: the workspace's inbox/), read their documents,
-    extract every campaign."""
-    report = ExtractReport()
+def ingest_task(home: str | None, eml_dir: str | None = None
+                ) -> tuple[dict[str, int], list[PendingDocument], ReadingLimits]:
+    """Ingest new .eml files (default: the workspace's inbox/); the documents left to read."""
     with workspace_db(home) as (workspace, con):
         inbox = Path(eml_dir) if eml_dir else workspace.inbox
         ingested = ingest_files(con, workspace, eml_files(inbox))
-        read_pending_documents(con, workspace, report,
-                               progress_artifact("check-mail-read", "documents read"))
+        pending = pending_documents(con, workspace)
+    counts = {"received": len(ingested.matched) + len(ingested.holding_pen),
+              "matched": len(ingested.matched), "holding_pen": len(ingested.holding_pen),
+              "already_ingested": ingested.duplicates, "problems": len(ingested.problems)}
+    return counts, pending, reading_limits(workspace)
+
+
+@task
+def read_task(documents: list[PendingDocument], limits: ReadingLimits
+              ) -> dict[str, DocumentText]:
+    """Read one batch of documents (no warehouse: runs wherever the task runner puts it)."""
+    return read_documents(documents, limits)
+
+
+@task(**RETRY_WHEN_BUSY)
+def extract_task(home: str | None, readings: dict[str, DocumentText]) -> dict[str, int]:
+    """Store the documents' text, match held messages again, extract every campaign."""
+    report = ExtractReport()
+    with workspace_db(home) as (workspace, con):
+        for key, text in readings.items():
+            save_document_reading(con, key, text, report)
         rematch_holding_pen(con, workspace, report)
         for (campaign_id,) in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall():
             extract_campaign(con, campaign_id, report)
-    return {"received": len(ingested.matched) + len(ingested.holding_pen),
-            "matched": len(ingested.matched), "holding_pen": len(ingested.holding_pen),
-            "already_ingested": ingested.duplicates, "problems": len(ingested.problems),
-            "documents_read": report.documents_read,
-            "documents_failed": len(report.documents_failed), "answers": report.answers}
+    return {"documents_read": report.documents_read,
+            "documents_failed": len(report.documents_failed), "rematched": report.rematched,
+            "answers": report.answers}
 
 
-@flow(name="foitrack-check-mail")
+def take_in_mail(home: str | None, eml_dir: str | None = None) -> dict[str, int]:
+    """Ingest, read the new documents in parallel batches on the flow's task runner, then
+    extract: only the first and last steps hold the warehouse."""
+    ingested, pending, limits = ingest_task(home, eml_dir)
+    batches = [pending[i::reading_batches()] for i in range(reading_batches())]
+    futures = [read_task.submit(batch, limits) for batch in batches if batch]
+    readings: dict[str, DocumentText] = {}
+    progress = progress_artifact("check-mail-read", "documents read")
+    for future in as_completed(futures):
+        readings.update(future.result())
+        progress(len(readings), len(pending), "")
+    return {**ingested, **extract_task(home, readings)}
+
+
+@flow(name="foitrack-check-mail", task_runner=document_task_runner())
 def check_mail(home: str | None = None, eml_dir: str | None = None) -> dict:
     """Take in replies from a folder of .eml files (default: the workspace's inbox/) and
     extract their answers."""
     name_this_run()
-    done = check_mail_task(home, eml_dir)
+    done = take_in_mail(home, eml_dir)
     return run_summary("check-mail-run", "Mail taken in", {**done, "overdue": _overdue(home)})
 
 
@@ -111,13 +148,12 @@ def chase_task(home: str | None, campaign_id: str, credentials_block: str | None
                per_minute: int | None = None,
                password_secret: str | None = None) -> dict[str, int]:
     """Send due chasers and write due drafts; a table artifact lists what is still late.
-    Chasers are spaced `per_minute` (default: foi.toml's [chase] per_minute, else 6)."""
+    Chasers through SMTP are spaced `per_minute` (default: [chase] per_minute, else 6)."""
     with workspace_db(home) as (workspace, con):
+        transport = _transport(workspace, credentials_block, password_secret)
         report = chase_campaign(
-            con, workspace, campaign_id,
-            _transport(workspace, credentials_block, password_secret),
-            throttle=Throttle((workspace.setting("chase", "per_minute", 6)
-                               if per_minute is None else per_minute) or None),
+            con, workspace, campaign_id, transport,
+            throttle=chase_throttle(workspace, transport, per_minute),
             progress=progress_artifact(f"{campaign_id}-chase", "chasers and drafts"))
         late = [{"reference": r["reference"], "authority": r["authority_name"],
                  "due_on": str(r["due_on"]), "working_days_late": r["working_days_late"],

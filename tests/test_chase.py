@@ -83,3 +83,27 @@ def test_a_workspace_template_overrides_the_default(qof_workspace) -> None:
     raw = (ws.outbox / f"{ref}.eml").read_bytes()
     msg = message_from_bytes(raw, policy=policy.default)
     assert msg.get_content().startswith(f"Hello NHS Darlington CCG, {ref} is late.")
+
+
+def test_a_reply_taken_in_but_not_read_yet_is_never_chased(qof_workspace) -> None:
+    from email.message import EmailMessage
+
+    from flows.steps.ingest import ingest_files
+
+    ws = qof_workspace
+    con = _sent(ws, 40, limit=2)        # both overdue
+    letter = message_from_bytes(sorted(ws.outbox.glob("*.eml"))[0].read_bytes(),
+                                policy=policy.default)
+    reply = EmailMessage()
+    reply["From"], reply["To"] = letter["To"], letter["From"]
+    reply["Subject"] = f"Re: {letter['Subject']}"
+    reply["In-Reply-To"] = letter["Message-ID"]
+    reply.set_content("Dear requester, the CCG did not take on delegated commissioning.")
+    inbox = ws.home / "replies"
+    inbox.mkdir()
+    (inbox / "reply.eml").write_bytes(reply.as_bytes())
+    ingest_files(con, ws, [inbox / "reply.eml"])     # a run stopped before reading it
+    report = chase_campaign(con, ws, "qof-local-schemes", FileOutbox(ws.outbox),
+                            throttle=Throttle())
+    replied = str(letter["X-FOI-Reference"])
+    assert [ref for ref, _ in report.sent] != [] and replied not in {r for r, _ in report.sent}

@@ -112,3 +112,28 @@ def test_two_writing_flows_at_once_and_a_reader_throughout(prefect_harness, qof_
     assert asyncio.run(failed_runs()) == 0
     print(f"\n3 writing flow runs started together: 0 failed, {waits} waits, {wall:.1f} s; "
           f"the reader ran {reads} queries meanwhile, none failed")
+
+
+def test_reading_spread_over_a_dask_cluster_without_changing_the_flow(prefect_harness,
+                                                                      qof_workspace) -> None:
+    from prefect.settings import PREFECT_API_URL
+
+    ws = qof_workspace
+    emails = _replies_in_inbox(ws)
+    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONPATH": str(ROOT),
+           "FOI_DASK_ADDRESS": "local", "FOI_READERS": "3"}
+    done = subprocess.run([sys.executable, "-c", FLOW_RUN, "check_mail", str(ws.home)],
+                          env=env, capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1])["state"] == "COMPLETED"
+    assert "Creating a new Dask cluster" in done.stderr   # the reading went through Dask
+    con = connect(ws.database, read_only=True)
+    try:
+        incoming = con.execute("SELECT count(*) FROM messages WHERE direction = 'incoming'"
+                               ).fetchone()[0]
+        unread = con.execute("SELECT count(*) FROM documents WHERE status = 'pending'"
+                             ).fetchone()[0]
+        answers = con.execute("SELECT count(*) FROM answers").fetchone()[0]
+    finally:
+        con.close()
+    assert incoming == emails and unread == 0 and answers > 0

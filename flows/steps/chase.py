@@ -55,7 +55,25 @@ def due_chases(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict]:
                 WHEN 'consider an internal review' THEN 'internal_review'
                 WHEN 'complain to the ICO' THEN 'ico_complaint' END
         WHERE v.campaign_id = ? AND list_contains(?, v.next_action)
+          -- a reply taken in but not read yet may be the answer: read it before chasing
+          AND NOT EXISTS (
+              SELECT 1 FROM messages im
+              JOIN message_documents md ON md.message_id = im.id
+              JOIN documents d ON d.id = md.document_id
+              WHERE im.request_reference = v.reference AND im.direction = 'incoming'
+                AND d.status = 'pending')
         ORDER BY v.reference""", [campaign_id, list(STAGE_OF_ACTION)])
+
+
+def chase_throttle(workspace: Workspace, transport: Transport,
+                   per_minute: int | None = None) -> Throttle:
+    """Chasers through SMTP are spaced (`per_minute`, else [chase] per_minute, else 6 a
+    minute) so a batch does not look like a mail-out; the file outbox needs no spacing."""
+    if transport.name == "outbox":
+        return Throttle()
+    if per_minute is None:
+        per_minute = workspace.setting("chase", "per_minute", 6)
+    return Throttle(per_minute or None)
 
 
 def chase_campaign(

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 
 from extract.answers import PageText, QuestionSpec, extract_answers
+from extract.documents import DocumentText
 from extract.isolation import ReadJob, read_documents_isolated
 from extract.outcomes import classify_reply
 from flows.steps.ingest import rematch
@@ -44,34 +46,79 @@ class ExtractReport:
     outcomes: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PendingDocument:
+    """A stored document still to be read: enough to read it without the warehouse."""
+
+    key: str
+    path: Path
+    filename: str
+    media_type: str | None
+
+
+@dataclass(frozen=True)
+class ReadingLimits:
+    """The caps on one document's worker process ([extract] in foi.toml)."""
+
+    timeout_s: float = 60
+    memory_mb: int = 1024
+    max_pages: int = 500
+
+
+def reading_limits(workspace: Workspace) -> ReadingLimits:
+    """The workspace's reading limits."""
+    return ReadingLimits(float(workspace.setting("extract", "timeout_seconds", 60)),
+                         int(workspace.setting("extract", "memory_mb", 1024)),
+                         int(workspace.setting("extract", "max_pages", 500)))
+
+
+def pending_documents(con: duckdb.DuckDBPyConnection, workspace: Workspace
+                      ) -> list[PendingDocument]:
+    """Every document not read yet."""
+    return [PendingDocument(d["id"], workspace.store / d["store_path"], d["filename"] or "",
+                            d["media_type"]) for d in documents_to_read(con)]
+
+
+def read_documents(documents: list[PendingDocument], limits: ReadingLimits,
+                   on_done: Callable[[str, DocumentText], None] | None = None
+                   ) -> dict[str, DocumentText]:
+    """Read documents in a limited worker process; touches only the files, never the
+    warehouse, so batches can be read anywhere the store is mounted."""
+    # A generator: each document's bytes are loaded only when its turn comes.
+    jobs = (ReadJob(d.key, d.path.read_bytes(), d.filename, d.media_type) for d in documents)
+    return read_documents_isolated(jobs, timeout_s=limits.timeout_s,
+                                   memory_mb=limits.memory_mb, max_pages=limits.max_pages,
+                                   on_done=on_done)
+
+
+def save_document_reading(con: duckdb.DuckDBPyConnection, key: str, text: DocumentText,
+                          report: ExtractReport) -> None:
+    """Store one document's text, or record why it has none."""
+    with transaction(con):
+        save_reading(con, key, kind=text.kind, status=text.status, error=text.error,
+                     pages=text.pages)
+        if text.status == "error":
+            record_problem(con, "extract", key, text.error or "unreadable")
+    if text.status == "ok":
+        report.documents_read += 1
+    else:
+        report.documents_failed.append((key, f"{text.status}: {text.error}"))
+
+
 def read_pending_documents(con: duckdb.DuckDBPyConnection, workspace: Workspace,
                            report: ExtractReport, progress: Progress | None = None) -> None:
-    """Read every document not read yet, each in a limited worker process."""
-    pending = documents_to_read(con)
-    # A generator: each document's bytes are loaded only when its turn comes.
-    jobs = (ReadJob(d["id"], (workspace.store / d["store_path"]).read_bytes(),
-                    d["filename"] or "", d["media_type"]) for d in pending)
+    """Read every document not read yet, each in a limited worker process, saving as it goes."""
+    pending = pending_documents(con, workspace)
     done = 0
 
-    def on_done(key: str, text) -> None:
+    def on_done(key: str, text: DocumentText) -> None:
         nonlocal done
         done += 1
-        with transaction(con):
-            save_reading(con, key, kind=text.kind, status=text.status, error=text.error,
-                         pages=text.pages)
-            if text.status == "error":
-                record_problem(con, "extract", key, text.error or "unreadable")
-        if text.status == "ok":
-            report.documents_read += 1
-        else:
-            report.documents_failed.append((key, f"{text.status}: {text.error}"))
+        save_document_reading(con, key, text, report)
         if progress:
             progress(done, len(pending), key[:12])
 
-    read_documents_isolated(
-        jobs, timeout_s=float(workspace.setting("extract", "timeout_seconds", 60)),
-        memory_mb=int(workspace.setting("extract", "memory_mb", 1024)),
-        max_pages=int(workspace.setting("extract", "max_pages", 500)), on_done=on_done)
+    read_documents(pending, reading_limits(workspace), on_done)
 
 
 def rematch_holding_pen(con: duckdb.DuckDBPyConnection, workspace: Workspace,
