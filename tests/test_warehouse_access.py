@@ -35,6 +35,20 @@ def hold(script: str, ready: Path) -> subprocess.Popen:
     return proc
 
 
+def hold_writer(db: Path, ready: Path, then: str) -> subprocess.Popen:
+    """Another process writes a row into the warehouse, says it is ready, then runs `then`
+    (one line of Python) before letting go."""
+    return hold(f"""
+        import time
+        from pathlib import Path
+        from warehouse.access import writing
+        with writing(Path({str(db)!r})) as con:
+            con.execute("INSERT INTO problems (stage, item, reason) VALUES ('import', 'b', 'x')")
+            Path({str(ready)!r}).touch()
+            {then}
+        """, ready)
+
+
 def count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return con.execute(sql).fetchone()[0]
 
@@ -48,15 +62,7 @@ def db(workspace) -> Path:
 
 def test_a_second_writer_waits_for_the_first_and_then_writes(db: Path, tmp_path: Path) -> None:
     ready = tmp_path / "ready"
-    holder = hold(f"""
-        import time
-        from pathlib import Path
-        from warehouse.access import writing
-        with writing(Path({str(db)!r})) as con:
-            con.execute("INSERT INTO problems (stage, item, reason) VALUES ('import', 'b', 'x')")
-            Path({str(ready)!r}).touch()
-            time.sleep(2)
-        """, ready)
+    holder = hold_writer(db, ready, "time.sleep(2)")
     started = time.monotonic()
     with writing(db, wait_seconds=30) as con:
         waited = time.monotonic() - started
@@ -122,16 +128,7 @@ def test_a_reader_that_lets_go_in_time_only_delays_the_writer(db: Path, tmp_path
 
 def test_readers_use_the_snapshot_while_a_writer_works(db: Path, tmp_path: Path) -> None:
     ready, go_on = tmp_path / "ready", tmp_path / "go-on"
-    writer = hold(f"""
-        import time
-        from pathlib import Path
-        from warehouse.access import writing
-        with writing(Path({str(db)!r})) as con:
-            con.execute("INSERT INTO problems (stage, item, reason) VALUES ('import', 'b', 'x')")
-            Path({str(ready)!r}).touch()
-            while not Path({str(go_on)!r}).exists():
-                time.sleep(0.05)
-        """, ready)
+    writer = hold_writer(db, ready, f"while not Path({str(go_on)!r}).exists(): time.sleep(0.05)")
     # Readers neither fail nor wait while the writer holds foi.duckdb: they see the snapshot.
     started = time.monotonic()
     with reading(db) as con:
@@ -150,15 +147,7 @@ def test_readers_use_the_snapshot_while_a_writer_works(db: Path, tmp_path: Path)
 
 def test_live_readers_wait_for_the_writer_then_read(db: Path, tmp_path: Path) -> None:
     ready = tmp_path / "ready"
-    writer = hold(f"""
-        import time
-        from pathlib import Path
-        from warehouse.access import writing
-        with writing(Path({str(db)!r})) as con:
-            con.execute("INSERT INTO problems (stage, item, reason) VALUES ('import', 'b', 'x')")
-            Path({str(ready)!r}).touch()
-            time.sleep(1)
-        """, ready)
+    writer = hold_writer(db, ready, "time.sleep(1)")
     with reading(db, live=True, wait_seconds=20) as con:
         assert count(con, "SELECT count(*) FROM problems") == 2
     assert writer.wait(10) == 0

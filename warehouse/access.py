@@ -32,7 +32,6 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,18 +63,13 @@ def _lock_path(database: Path) -> Path:
     return database.with_name(f"{database.name}.writer")
 
 
-@dataclass
-class _Held:
-    fd: int
-    depth: int
-
-
 # Per thread: a nested writer in the same thread re-enters; another thread queues like
 # another process (flock locks belong to the open file, not the process).
 _local = threading.local()
 
 
-def _held() -> dict[Path, _Held]:
+def _held() -> dict[Path, int]:
+    """This thread's writer locks: database -> how deeply it is held."""
     if not hasattr(_local, "held"):
         _local.held = {}
     return _local.held
@@ -110,11 +104,11 @@ def writer_lock(database: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS, *,
     if key in held and not reenter:
         raise WarehouseBusy(f"{database.name} is being written by this thread")
     if key in held:
-        held[key].depth += 1
+        held[key] += 1
         try:
             yield
         finally:
-            held[key].depth -= 1
+            held[key] -= 1
         return
     lock = _lock_path(database)
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
@@ -125,7 +119,7 @@ def writer_lock(database: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS, *,
             "pid": os.getpid(), "command": _run_name(),
             "since": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         }).encode(), 0)
-        held[key] = _Held(fd, 1)
+        held[key] = 1
         try:
             yield
         finally:
@@ -204,7 +198,7 @@ def writing(database: Path, *, wait_seconds: float = DEFAULT_WAIT_SECONDS
     database = Path(database)
     deadline = time.monotonic() + wait_seconds
     with writer_lock(database, wait_seconds):
-        outermost = _held()[database.resolve()].depth == 1
+        outermost = _held()[database.resolve()] == 1
         con = _connect_waiting(database, read_only=False, deadline=deadline,
                                waited_for=f"a reader holding {database.name}")
         try:
