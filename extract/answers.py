@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from extract.extracted import ExtractedAnswer
 from extract.outcomes import cited_sections
 from extract.values import (
     LEADING_NO,
@@ -45,21 +46,6 @@ class PageText:
     document_id: str
     page: int
     text: str
-
-
-@dataclass(frozen=True)
-class ExtractedAnswer:
-    """The answer found for one question, with where it came from and how sure we are."""
-
-    question_key: str
-    status: str  # 'answered' | 'not_held' | 'refused' | 'not_applicable' | 'unanswered'
-    value: str | None
-    confidence: float
-    document_id: str | None
-    page: int | None
-    snippet: str | None
-    method: str
-    sections: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------

@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from extract.answers import ExtractedAnswer
+from extract.extracted import ExtractedAnswer
 
 OUTCOMES = (
     "successful",

@@ -18,6 +18,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from foi.simulator_letters import (
+    SentLetter,
+    SimQuestion,
     Voice,
     answer_text,
     compose_letter,
@@ -38,34 +40,9 @@ _OUTCOMES = {
     "refused_s12": "refused", "not_held": "not_held", "partial": "partially_successful",
     "silent": "no_response",
 }
+__all__ = ["SentLetter", "SimQuestion", "SimulatedReply", "simulate_replies", "write_replies"]
+
 _DOCX = "vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@dataclass(frozen=True)
-class SimQuestion:
-    """One numbered question of the campaign, as the simulator needs it."""
-
-    number: int
-    key: str
-    text: str
-    type: str
-    choices: tuple[str, ...] = ()
-    only_if: str | None = None
-
-
-@dataclass(frozen=True)
-class SentLetter:
-    """One request letter we sent, as the simulated authority receives it."""
-
-    reference: str
-    authority_id: str
-    authority_name: str
-    authority_email: str
-    requester_name: str
-    requester_email: str
-    message_id: str
-    subject: str
-    sent_at: datetime
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
@@ -24,12 +23,37 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-if TYPE_CHECKING:
-    from foi.simulator import SentLetter, SimQuestion
-
 _LONDON = ZoneInfo("Europe/London")
 _HOUSES = ("Riverside House", "Civic Centre", "Woodland House", "Trinity House", "Bridge Court")
 _STREETS = ("Market Street", "Station Road", "High Street", "Church Lane", "Victoria Road")
+
+@dataclass(frozen=True)
+class SimQuestion:
+    """One numbered question of the campaign, as the simulator needs it."""
+
+    number: int
+    key: str
+    text: str
+    type: str
+    choices: tuple[str, ...] = ()
+    only_if: str | None = None
+
+
+@dataclass(frozen=True)
+class SentLetter:
+    """One request letter we sent, as the simulated authority receives it."""
+
+    reference: str
+    authority_id: str
+    authority_name: str
+    authority_email: str
+    requester_name: str
+    requester_email: str
+    message_id: str
+    subject: str
+    sent_at: datetime
+
+
 
 # Word files are zips: fixing member timestamps makes the bytes reproducible.
 _ZIP_TIME = (2016, 1, 1, 0, 0, 0)

@@ -10,7 +10,7 @@ import duckdb
 
 from foi.bank_holidays import DEFAULT_YEARS, HolidayCalendar, default_calendar, merge_calendars
 from foi.clock import ClockEvent, Deadline, deadline_with_events, internal_review_due
-from warehouse.db import rows, transaction, upsert
+from warehouse.sql import rows, transaction, upsert
 
 CLOCK_EVENTS = ("clarification_requested", "clarification_received", "fees_notice", "fees_paid",
                 "extended")
