@@ -61,7 +61,7 @@ def test_markup_in_an_authoritys_text_is_shown_as_written(tmp_path: Path) -> Non
     assert "[bold]Trust[/bold]" in out and "[link=http://evil.example]A[/link]" in out
 
 
-def test_the_cli_reads_the_snapshot_while_a_run_writes(tmp_path: Path) -> None:
+def test_the_cli_reads_the_snapshot_while_a_run_writes(tmp_path: Path, caplog) -> None:
     from warehouse.access import writing
 
     home = tmp_path / "ws"
@@ -75,6 +75,9 @@ def test_the_cli_reads_the_snapshot_while_a_run_writes(tmp_path: Path) -> None:
         assert code == 0 and out.splitlines() == ["n", "209"]
         code, out = foi("status", "qof-local-schemes", "--format", "json", home=home)
         assert code == 0 and json.loads(out) == []
+    # and it says so: the reporter knows the figures are as of the last finished run
+    assert "foi.duckdb is being written by another foitrack run (PID" in caplog.text
+    assert "reading the snapshot of" in caplog.text
     code, out = foi("sql", "SELECT count(*) AS n FROM authorities", "--format", "csv",
                     home=home)
     assert out.splitlines() == ["n", "0"]

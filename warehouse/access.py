@@ -289,8 +289,11 @@ def reading(database: Path, *, live: bool = False, wait_seconds: float = 30.0
     else:
         source = snapshot_path(database)
         waited_for = "another process"
-        if not _snapshot_is_current(database):
-            _refresh_if_idle(database)
+        busy = None if _snapshot_is_current(database) else _refresh_if_idle(database)
+        if busy and source.exists():
+            taken = datetime.fromtimestamp(source.stat().st_mtime).astimezone()
+            log.warning("%s is being written by %s: reading the snapshot of %s", database.name,
+                        busy, taken.strftime("%Y-%m-%d %H:%M:%S"))
         if not source.exists():
             raise WarehouseBusy(f"{database.name} is being written by "
                                 f"{_describe_holder(_lock_path(database))} and has no "
@@ -302,12 +305,14 @@ def reading(database: Path, *, live: bool = False, wait_seconds: float = 30.0
         con.close()
 
 
-def _refresh_if_idle(database: Path) -> None:
-    """Publish the snapshot now if no one is writing; otherwise readers keep the last one."""
+def _refresh_if_idle(database: Path) -> str | None:
+    """Publish the snapshot now if no one is writing; otherwise readers keep the last one,
+    and this says who is writing."""
     try:
         with writer_lock(database, wait_seconds=0, reenter=False):
             publish_snapshot(database)
     except WarehouseBusy:
-        pass
+        return _describe_holder(_lock_path(database))
     except WarehouseError as exc:   # e.g. a reader holds the live file: keep the last snapshot
         log.info("snapshot not refreshed: %s", exc)
+    return None
