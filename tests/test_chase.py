@@ -107,3 +107,6 @@ def test_a_reply_taken_in_but_not_read_yet_is_never_chased(qof_workspace) -> Non
                             throttle=Throttle())
     replied = str(letter["X-FOI-Reference"])
     assert [ref for ref, _ in report.sent] != [] and replied not in {r for r, _ in report.sent}
+    assert rows(con, "SELECT next_action, unread_documents FROM v_requests WHERE reference = ?",
+                [replied]) == [{"next_action": "read the reply (foi extract)",
+                                "unread_documents": 1}]

@@ -55,13 +55,6 @@ def due_chases(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict]:
                 WHEN 'consider an internal review' THEN 'internal_review'
                 WHEN 'complain to the ICO' THEN 'ico_complaint' END
         WHERE v.campaign_id = ? AND list_contains(?, v.next_action)
-          -- a reply taken in but not read yet may be the answer: read it before chasing
-          AND NOT EXISTS (
-              SELECT 1 FROM messages im
-              JOIN message_documents md ON md.message_id = im.id
-              JOIN documents d ON d.id = md.document_id
-              WHERE im.request_reference = v.reference AND im.direction = 'incoming'
-                AND d.status = 'pending')
         ORDER BY v.reference""", [campaign_id, list(STAGE_OF_ACTION)])
 
 
