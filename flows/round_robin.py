@@ -65,11 +65,18 @@ def send_task(home: str | None, campaign_id: str, credentials_block: str | None,
             "failed": len(report.failed)}
 
 
+def _campaigns(home: str | None, campaign_id: str | None) -> list[str]:
+    """The one campaign asked for, or every campaign of the workspace."""
+    if campaign_id:
+        return [campaign_id]
+    with workspace_db(home, read_only=True) as (_, con):
+        return [r[0] for r in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall()]
+
+
 def _overdue(home: str | None, campaign_id: str | None = None) -> int:
     """How many requests (of one campaign, or all) are past their due date now."""
+    ids = _campaigns(home, campaign_id)
     with workspace_db(home, read_only=True) as (_, con):
-        ids = [campaign_id] if campaign_id else [r[0] for r in con.execute(
-            "SELECT id FROM campaigns").fetchall()]
         return sum(1 for cid in ids for r in request_rows(con, cid) if r["overdue"])
 
 
@@ -124,7 +131,8 @@ def take_in_mail(home: str | None, eml_dir: str | None = None) -> dict[str, int]
     """Ingest, read the new documents in parallel batches on the flow's task runner, then
     extract: only the first and last steps hold the warehouse."""
     ingested, pending, limits = ingest_task(home, eml_dir)
-    batches = [pending[i::reading_batches()] for i in range(reading_batches())]
+    n = reading_batches()
+    batches = [pending[i::n] for i in range(n)]
     futures = [read_task.submit(batch, limits) for batch in batches if batch]
     readings: dict[str, DocumentText] = {}
     progress = progress_artifact("check-mail-read", "documents read")
@@ -163,14 +171,6 @@ def chase_task(home: str | None, campaign_id: str, credentials_block: str | None
                           description=f"{len(late)} overdue requests")
     return {"sent": len(report.sent), "drafted": len(report.drafted),
             "failed": len(report.failed)}
-
-
-def _campaigns(home: str | None, campaign_id: str | None) -> list[str]:
-    """The one campaign asked for, or every campaign of the workspace."""
-    if campaign_id:
-        return [campaign_id]
-    with workspace_db(home, read_only=True) as (_, con):
-        return [r[0] for r in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall()]
 
 
 @flow(name="foitrack-chase")

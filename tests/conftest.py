@@ -52,6 +52,36 @@ def qof_workspace(workspace: Workspace) -> Workspace:
     return workspace
 
 
+def late_letters_with_replies(ws: Workspace, *, limit: int, seed: int, inbox: Path,
+                              days_ago: int = 40) -> list:
+    """Send `limit` letters `days_ago` days ago (file outbox) and write the simulated
+    authorities' replies into `inbox`; returns the simulated replies."""
+    from datetime import UTC, date, datetime, time, timedelta
+
+    from flows.steps.send import send_campaign
+    from foi.mail.transports import FileOutbox
+    from foi.simulator import SentLetter, SimQuestion, simulate_replies, write_replies
+    from warehouse.db import rows
+
+    con = connect(ws.database)
+    try:
+        send_campaign(con, ws, "qof-local-schemes", FileOutbox(ws.outbox), limit=limit,
+                      now=datetime.combine(date.today() - timedelta(days=days_ago), time(10),
+                                           tzinfo=UTC))
+        sent = rows(con, "SELECT r.reference, r.authority_id, a.name, a.email, r.message_id,"
+                         " r.sent_at FROM requests r JOIN authorities a ON a.id = r.authority_id")
+    finally:
+        con.close()
+    letters = [SentLetter(r["reference"], r["authority_id"], r["name"], r["email"], "A",
+                          "a@newsroom.example", r["message_id"], "FOI", r["sent_at"])
+               for r in sent]
+    questions = [SimQuestion(n, q.key, q.text, q.type, q.choices, q.only_if)
+                 for n, q in read_campaign(EXAMPLE).numbered()]
+    replies = simulate_replies(letters, questions, seed=seed)
+    write_replies(replies, inbox)
+    return replies
+
+
 @dataclass
 class RecordingHandler:
     """An aiosmtpd handler that keeps every message and can answer with a set code."""

@@ -8,20 +8,14 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock_time
 from pathlib import Path
 
 import duckdb
 
-from flows.steps.send import send_campaign
-from foi.campaigns import read_campaign
-from foi.mail.transports import FileOutbox
-from foi.simulator import SentLetter, SimQuestion, simulate_replies, write_replies
 from warehouse.access import snapshot_path
-from warehouse.db import connect, rows
+from warehouse.db import connect
 
-from .conftest import EXAMPLE, ROOT
+from .conftest import ROOT, late_letters_with_replies
 
 FLOW_RUN = """
 import json, sys
@@ -32,34 +26,14 @@ print(json.dumps({"state": state.type.value, "message": state.message}))
 """
 
 
-def _replies_in_inbox(ws) -> int:
-    """Send 30 letters 40 days ago and drop the simulated replies into the workspace inbox."""
-    con = connect(ws.database)
-    try:
-        send_campaign(con, ws, "qof-local-schemes", FileOutbox(ws.outbox), limit=30,
-                      now=datetime.combine(date.today() - timedelta(days=40), clock_time(10),
-                                           tzinfo=UTC))
-        sent = rows(con, "SELECT r.reference, r.authority_id, a.name, a.email, r.message_id,"
-                         " r.sent_at FROM requests r JOIN authorities a ON a.id = r.authority_id")
-    finally:
-        con.close()
-    campaign = read_campaign(EXAMPLE)
-    letters = [SentLetter(r["reference"], r["authority_id"], r["name"], r["email"], "A",
-                          "a@newsroom.example", r["message_id"], "FOI", r["sent_at"])
-               for r in sent]
-    replies = simulate_replies(letters, [SimQuestion(n, q.key, q.text, q.type, q.choices,
-                                                     q.only_if)
-                                         for n, q in campaign.numbered()], seed=5)
-    return len(write_replies(replies, ws.inbox))
-
-
 def test_two_writing_flows_at_once_and_a_reader_throughout(prefect_harness, qof_workspace,
                                                           tmp_path: Path) -> None:
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL
 
     ws = qof_workspace
-    emails = _replies_in_inbox(ws)
+    emails = sum(len(r.messages) for r in
+                 late_letters_with_replies(ws, limit=30, seed=5, inbox=ws.inbox))
     assert emails > 10
     with connect(ws.database) as con:
         before = con.execute("SELECT count(*) FROM messages WHERE direction = 'incoming'"
@@ -135,7 +109,8 @@ def test_reading_spread_over_a_dask_cluster_without_changing_the_flow(prefect_ha
     from prefect.settings import PREFECT_API_URL
 
     ws = qof_workspace
-    emails = _replies_in_inbox(ws)
+    emails = sum(len(r.messages) for r in
+                 late_letters_with_replies(ws, limit=30, seed=5, inbox=ws.inbox))
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "PYTHONPATH": str(ROOT),
            "FOI_DASK_ADDRESS": "local", "FOI_READERS": "3"}
     done = subprocess.run([sys.executable, "-c", FLOW_RUN, "check_mail", str(ws.home)],

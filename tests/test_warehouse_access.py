@@ -49,6 +49,17 @@ def hold_writer(db: Path, ready: Path, then: str) -> subprocess.Popen:
         """, ready)
 
 
+def hold_reader(db: Path, ready: Path, seconds: float) -> subprocess.Popen:
+    """Another process (a notebook) holds foi.duckdb open read-only for `seconds`."""
+    return hold(f"""
+        import time, duckdb
+        from pathlib import Path
+        con = duckdb.connect({str(db)!r}, read_only=True)
+        Path({str(ready)!r}).touch()
+        time.sleep({seconds})
+        """, ready)
+
+
 def count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
     return con.execute(sql).fetchone()[0]
 
@@ -96,13 +107,7 @@ def test_a_writer_gives_up_naming_the_other_foitrack_run(db: Path, tmp_path: Pat
 
 def test_a_reader_holding_the_live_file_is_named_as_the_cause(db: Path, tmp_path: Path) -> None:
     ready = tmp_path / "ready"
-    holder = hold(f"""
-        import time, duckdb
-        from pathlib import Path
-        con = duckdb.connect({str(db)!r}, read_only=True)
-        Path({str(ready)!r}).touch()
-        time.sleep(30)
-        """, ready)
+    holder = hold_reader(db, ready, 30)
     try:
         with pytest.raises(WarehouseBusy, match=rf"reader holding foi.duckdb \(PID {holder.pid}"
                                                 r".*foi-read.duckdb"), writing(db, wait_seconds=1):
@@ -114,13 +119,7 @@ def test_a_reader_holding_the_live_file_is_named_as_the_cause(db: Path, tmp_path
 
 def test_a_reader_that_lets_go_in_time_only_delays_the_writer(db: Path, tmp_path: Path) -> None:
     ready = tmp_path / "ready"
-    holder = hold(f"""
-        import time, duckdb
-        from pathlib import Path
-        con = duckdb.connect({str(db)!r}, read_only=True)
-        Path({str(ready)!r}).touch()
-        time.sleep(1.5)
-        """, ready)
+    holder = hold_reader(db, ready, 1.5)
     with writing(db, wait_seconds=20) as con:
         assert count(con, "SELECT count(*) FROM problems") == 1
     holder.wait(10)

@@ -63,6 +63,10 @@ def _lock_path(database: Path) -> Path:
     return database.with_name(f"{database.name}.writer")
 
 
+def _wal_path(database: Path) -> Path:
+    return database.with_name(f"{database.name}.wal")
+
+
 # Per thread: a nested writer in the same thread re-enters; another thread queues like
 # another process (flock locks belong to the open file, not the process).
 _local = threading.local()
@@ -227,8 +231,7 @@ def _publish_quietly(database: Path) -> None:
 def publish_snapshot(database: Path) -> Path:
     """Copy the (checkpointed, closed) warehouse to the readers' file, atomically."""
     target = snapshot_path(database)
-    wal = database.with_name(database.name + ".wal")
-    if wal.exists():
+    if _wal_path(database).exists():
         # Another connection in this process still has uncheckpointed work: fold it in.
         con = connect(database)
         try:
@@ -270,8 +273,7 @@ def export_public_views(con: duckdb.DuckDBPyConnection, directory: Path) -> list
 
 def _snapshot_is_current(database: Path) -> bool:
     target = snapshot_path(database)
-    wal = database.with_name(database.name + ".wal")
-    return (target.exists() and not wal.exists()
+    return (target.exists() and not _wal_path(database).exists()
             and target.stat().st_mtime_ns >= database.stat().st_mtime_ns)
 
 
