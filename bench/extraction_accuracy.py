@@ -28,7 +28,7 @@ from extract.outcomes import classify_reply  # noqa: E402
 from foi.authorities import demo_ccgs  # noqa: E402
 from foi.campaigns import read_campaign  # noqa: E402
 from foi.mail.incoming import read_message  # noqa: E402
-from foi.simulator import SentLetter, SimQuestion, simulate_replies  # noqa: E402
+from simulator.replies import SentLetter, SimQuestion, simulate_replies  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "qof-local-schemes.toml"
 

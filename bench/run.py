@@ -38,8 +38,8 @@ from foi.authorities import demo_ccgs  # noqa: E402
 from foi.campaigns import read_campaign  # noqa: E402
 from foi.mail.outgoing import letter_message, new_message_id  # noqa: E402
 from foi.mail.transports import FileOutbox, SmtpTransport  # noqa: E402
-from foi.simulator import SentLetter, SimQuestion, simulate_replies, write_replies  # noqa: E402
 from foi.workspace import init_workspace  # noqa: E402
+from simulator.replies import SentLetter, SimQuestion, simulate_replies, write_replies  # noqa: E402
 from warehouse.db import connect, rows  # noqa: E402
 from warehouse.registry import import_authorities, load_campaign, save_campaign  # noqa: E402
 

@@ -10,7 +10,9 @@ class ExtractedAnswer:
     """The answer found for one question, with where it came from and how sure we are."""
 
     question_key: str
-    status: str  # 'answered' | 'not_held' | 'refused' | 'not_applicable' | 'unanswered'
+    # 'answered' | 'partly' | 'suppressed' | 'not_held' | 'refused' | 'not_applicable'
+    # | 'unclear' | 'unanswered' (the reply does not address the question: missing)
+    status: str
     value: str | None
     confidence: float
     document_id: str | None
@@ -18,3 +20,5 @@ class ExtractedAnswer:
     snippet: str | None
     method: str
     sections: tuple[str, ...] = ()
+    reason: str = ""  # why this confidence: the rule that read it, what competed with it
+    detail: str | None = None  # a total's breakdown, or why information is not held

@@ -16,8 +16,8 @@ from flows.steps.session import workspace_db
 from foi.authorities import demo_ccgs
 from foi.campaigns import read_campaign
 from foi.mail.transports import FileOutbox
-from foi.simulator import SentLetter, SimQuestion, simulate_replies, write_replies
 from foi.workspace import init_workspace
+from simulator.replies import SentLetter, SimQuestion, simulate_replies, write_replies
 from warehouse.db import rows
 from warehouse.registry import import_authorities, load_campaign, save_campaign
 

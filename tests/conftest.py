@@ -60,7 +60,7 @@ def late_letters_with_replies(ws: Workspace, *, limit: int, seed: int, inbox: Pa
 
     from flows.steps.send import send_campaign
     from foi.mail.transports import FileOutbox
-    from foi.simulator import SentLetter, SimQuestion, simulate_replies, write_replies
+    from simulator.replies import SentLetter, SimQuestion, simulate_replies, write_replies
     from warehouse.db import rows
 
     con = connect(ws.database)

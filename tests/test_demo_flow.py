@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from foi.campaigns import read_campaign
-from foi.simulator import SentLetter, SimQuestion, simulate_replies
+from simulator.replies import SentLetter, SimQuestion, simulate_replies
 from warehouse.db import connect, rows
 
 from .conftest import EXAMPLE

@@ -20,7 +20,7 @@ import docx
 import pdfplumber
 import pytest
 
-from foi.simulator import (
+from simulator.replies import (
     SCENARIOS,
     SentLetter,
     SimQuestion,

@@ -17,7 +17,7 @@ from html import escape
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from foi.simulator_letters import (
+from simulator.letters import (
     SentLetter,
     SimQuestion,
     Voice,

@@ -1,0 +1,1 @@
+"""Demo data: simulated authorities and their replies, and generated replies in real styles."""
