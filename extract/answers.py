@@ -46,6 +46,9 @@ class PageText:
     document_id: str
     page: int
     text: str
+    filename: str = ""
+    part: int = 0  # 0 is the email body, then the attachments in order
+    kind: str = ""  # the document's kind: pdf, docx, xlsx, csv, text ...
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,228 @@
+"""The labelled real replies of ../shared/corpus as replies the reader can be scored on.
+
+Labels live beside the tests (tests/labels/<corpus>/answers.csv), written by reading the
+documents; the shared cipfa labels.csv is the requester's own record. Document texts are read
+in-process with the product's document reader and cached by file hash and reader source.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import itertools
+import pickle
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.answers import PageText, QuestionSpec
+from extract.documents import read_document
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "corpus"
+LABELS = ROOT / "tests" / "labels"
+CACHE = Path("/tmp/foitrack-corpus-cache")
+
+CIPFA_QUESTIONS = (
+    QuestionSpec(1, "completes_return", "Could you answer if the library service or local "
+                 "authority completes annual CIPFA library stats.", "yes_no"),
+    QuestionSpec(2, "return_2017", "If the answer to the above is Yes, please could you send "
+                 "your 2017 CIPFA library stats return (covering financial year 2016/2017)?",
+                 "document"),
+)
+_MH_TAIL = "broken down into accommodation status codes such as tenant, owner occupier, " \
+    "care home, rough sleeper, etc."
+MH_QUESTIONS = (
+    QuestionSpec(1, "all_contacts", "The total number of people in contact with adult mental "
+                 f"health services {_MH_TAIL}", "document"),
+    QuestionSpec(2, "cpa", "The total number of people in adult mental health services who are "
+                 f"on a CPA {_MH_TAIL}", "document"),
+    QuestionSpec(3, "s117", "The total number of people in adult mental health services who are "
+                 f"on Section 117 Aftercare {_MH_TAIL}", "document"),
+)
+# A reply with no email body of its own (only files): what trusts write above attachments.
+PLAIN_COVER = "Please find attached the response to your Freedom of Information request."
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a person read as the answer to one question of one reply."""
+
+    question: int
+    status: str
+    value: str | None
+    acceptable: tuple[str, ...]
+    sections: tuple[str, ...]
+    document: str | None
+    page: str | None
+    evidence: str
+
+
+@dataclass(frozen=True)
+class LabelledReply:
+    """One authority's reply: its pages as the warehouse would hold them, and its labels."""
+
+    corpus: str
+    authority: str
+    pages: tuple[PageText, ...]
+    labels: dict[int, Label]
+    outcome: str | None
+
+
+def _reader_stamp() -> str:
+    source = (ROOT / "extract" / "documents.py").read_bytes()
+    return hashlib.sha256(source).hexdigest()[:12]
+
+
+def read_file(path: Path) -> tuple[str, tuple[str, ...]]:
+    """(kind, page texts) of one corpus file, cached."""
+    data = path.read_bytes()
+    key = hashlib.sha256(data).hexdigest()[:24] + "-" + _reader_stamp()
+    cached = CACHE / f"{key}.pickle"
+    if cached.exists():
+        return pickle.loads(cached.read_bytes())
+    doc = read_document(data, path.name)
+    result = (doc.kind, doc.pages)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(pickle.dumps(result))
+    return result
+
+
+def reply_pages(body: str | None, files: Sequence[Path]) -> tuple[PageText, ...]:
+    """The pages of a reply: the body as part 0, then each file in order."""
+    pages = [PageText("body", 1, body or PLAIN_COVER, filename="", part=0, kind="text")]
+    for part, path in enumerate(files, start=1):
+        kind, texts = read_file(path)
+        for number, text in enumerate(texts, start=1):
+            pages.append(PageText(path.name, number, text, filename=path.name, part=part,
+                                  kind=kind))
+    return tuple(pages)
+
+
+def _split(value: str) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.replace("|", ";").split(";") if v.strip())
+
+
+def _labels(path: Path) -> dict[str, dict[int, Label]]:
+    found: dict[str, dict[int, Label]] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            label = Label(int(row["question"]), row["status"].strip(),
+                          row["value"].strip() or None, _split(row.get("acceptable") or ""),
+                          _split(row.get("sections") or ""),
+                          (row.get("answer_document") or "").strip() or None,
+                          (row.get("answer_page") or "").strip() or None,
+                          " ".join((row.get("evidence") or "").split()))
+            found.setdefault(row["authority"].strip(), {})[label.question] = label
+    return found
+
+
+def _outcomes(path: Path) -> dict[str, str]:
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {r["authority"].strip(): r["outcome"].strip() for r in csv.DictReader(handle)}
+
+
+def mh_accommodation() -> list[LabelledReply]:
+    """The 21 replies of the 2021 accommodation-status round-robin, labelled."""
+    folder = SHARED / "mh-accommodation-2021" / "responses"
+    labels = _labels(LABELS / "mh-accommodation-2021" / "answers.csv")
+    outcomes = _outcomes(LABELS / "mh-accommodation-2021" / "outcomes.csv")
+    replies = []
+    for authority in sorted(p.name for p in folder.iterdir() if p.is_dir()):
+        files = sorted(p for p in (folder / authority).iterdir() if p.name != "reply.md")
+        body_path = folder / authority / "reply.md"
+        body = body_path.read_text(encoding="utf-8") if body_path.exists() else None
+        replies.append(LabelledReply("mh-accommodation-2021", authority,
+                                     reply_pages(body, files), labels.get(authority, {}),
+                                     outcomes.get(authority)))
+    return replies
+
+
+def cipfa_libraries() -> list[LabelledReply]:
+    """The library replies of the 2017 CIPFA round-robin that came back, labelled."""
+    folder = SHARED / "cipfa-libraries-2017"
+    ours_path = LABELS / "cipfa-libraries-2017" / "answers.csv"
+    ours = _labels(ours_path) if ours_path.exists() else {}
+    replies = []
+    with (folder / "labels.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if not row["files"]:
+                continue
+            files = [folder / "responses" / f for f in row["files"].split(";")]
+            labels = ours.get(row["authority"]) or _requester_labels(row)
+            replies.append(LabelledReply("cipfa-libraries-2017", row["authority"],
+                                         reply_pages(None, files), labels, row["outcome"]))
+    return replies
+
+
+def _requester_labels(row: dict[str, str]) -> dict[int, Label]:
+    """Labels from the requester's own record, where ours have not been written."""
+    sections = tuple(f"s{s.lstrip('s')}" for s in _split(row["exemptions"]))
+    q1 = row["q1_completes_return"] or None
+    first = Label(1, "answered" if q1 else "missing", q1, (), (), None, None, "")
+    if row["q2_return_provided"] == "yes":
+        second = Label(2, "answered", "provided", (), (), None, None, "")
+    else:
+        status = "refused" if sections else "not_held"
+        second = Label(2, status, None, (), sections, None, None, "")
+    return {1: first, 2: second}
+
+
+CORPORA = {"cipfa-libraries-2017": (cipfa_libraries, CIPFA_QUESTIONS),
+           "mh-accommodation-2021": (mh_accommodation, MH_QUESTIONS)}
+
+
+# ---------------------------------------------------------------------------
+# Scoring one answer against its label
+
+_SAME_STATUS = {"missing": "unanswered", "unanswered": "unanswered"}
+
+
+def _same_value(expected: str, got: str | None) -> bool:
+    from decimal import Decimal, InvalidOperation
+
+    if got is None:
+        return False
+    if expected.strip().lower() == got.strip().lower():
+        return True
+    try:
+        return Decimal(expected) == Decimal(got)
+    except (InvalidOperation, ValueError):
+        return False
+
+
+def is_right(label: Label, status: str, value: str | None) -> bool:
+    """Whether an answer (status, value) says what the person read."""
+    expected = _SAME_STATUS.get(label.status, label.status)
+    if any(_same_value(a, value) for a in label.acceptable if status in ("answered", "partly")):
+        return True
+    if status != expected:
+        return False
+    if label.value is None:
+        return True
+    return _same_value(label.value, value)
+
+
+def is_located(label: Label, document: str | None, page: int | None) -> bool:
+    """Whether an answer's passage is in the document (and page) the person found it in."""
+    if label.document is None:
+        return document is None
+    wanted = "body" if label.document in ("reply.md", "body") else label.document
+    if document != wanted:
+        return False
+    return not (label.page and label.page.isdigit()) or page == int(label.page)
+
+
+BANDS = (0.0, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
+
+
+def reliability(scored: Sequence[tuple[float, bool]]) -> list[tuple[str, int, float | None]]:
+    """(confidence band, answers, share right) for each band."""
+    table = []
+    for low, high in itertools.pairwise(BANDS):
+        inside = [ok for c, ok in scored if low <= c < high]
+        share = sum(inside) / len(inside) if inside else None
+        table.append((f"{low:.2f}-{min(high, 1.0):.2f}", len(inside), share))
+    return table
