@@ -9,15 +9,13 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from extract.extracted import ExtractedAnswer
-from extract.outcomes import cited_sections
+from extract.sections import cited_sections
+from extract.text import TRANSLATE, clean_text, normalise_text
 from extract.values import (
     LEADING_NO,
     LEADING_YES,
-    TRANSLATE,
     Reading,
     answer_status,
-    clean_text,
-    normalise_text,
     read_answer,
     typed_value,
 )

@@ -11,7 +11,8 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from extract.outcomes import cited_sections
+from extract.sections import cited_sections
+from extract.text import clean_text, normalise_text
 
 SNIPPET_CHARS = 300
 
@@ -21,36 +22,6 @@ class QuestionLike(Protocol):
 
     type: str
     choices: tuple[str, ...]
-
-# ---------------------------------------------------------------------------
-# Normalising text
-
-TRANSLATE = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-        "\t": " ",
-        "\r": " ",
-        "\u00a3": "£",
-    }
-)
-
-
-def normalise_text(text: str) -> str:
-    """Lower-case, straight quotes and dashes, one space: for fuzzy comparison."""
-    return " ".join(text.translate(TRANSLATE).lower().split())
-
-
-def clean_text(text: str) -> str:
-    """Straight quotes and dashes, whitespace collapsed: the form every parser reads."""
-    return " ".join(text.translate(TRANSLATE).split())
-
 
 # ---------------------------------------------------------------------------
 # Parsers of one answer text

@@ -9,7 +9,8 @@ import pytest
 
 from extract.answers import ExtractedAnswer, PageText, QuestionSpec, extract_answers
 from extract.documents import read_document
-from extract.outcomes import cited_sections, classify_reply
+from extract.outcomes import classify_reply
+from extract.sections import cited_sections
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cipfa-libraries-2017"
 needs_corpus = pytest.mark.skipif(
