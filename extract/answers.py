@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from extract.extracted import ExtractedAnswer
+from extract.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply, arrange_reply
 from extract.sections import cited_sections
 from extract.text import TRANSLATE, clean_text, normalise_text
 from extract.values import (
@@ -24,29 +25,6 @@ ANSWER_TYPES = ("yes_no", "count", "number", "money", "date", "choice", "documen
 SNIPPET_CHARS = 300
 SEGMENT_CHARS = 1500
 RESTATED_MIN_SCORE = 78.0
-
-
-@dataclass(frozen=True)
-class QuestionSpec:
-    """A numbered question of the request letter."""
-
-    number: int
-    key: str
-    text: str
-    type: str
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PageText:
-    """The text of one page of one document of a reply ('body' for the email body)."""
-
-    document_id: str
-    page: int
-    text: str
-    filename: str = ""
-    part: int = 0  # 0 is the email body, then the attachments in order
-    kind: str = ""  # the document's kind: pdf, docx, xlsx, csv, text ...
 
 
 # ---------------------------------------------------------------------------
@@ -315,9 +293,10 @@ def _snippet(text: str) -> str:
 
 
 def _whole_text_answer(
-    question: QuestionSpec, pages: Sequence[PageText], n_questions: int, used: set[str]
+    question: QuestionSpec, reply: Reply, n_questions: int, used: set[str]
 ) -> ExtractedAnswer | None:
     """A low-confidence answer from the reply as a whole, when no segment answers a question."""
+    pages = reply.pages(ANSWERING_ROLES)
     for page in pages if not used else ():  # a reply-wide refusal only when nothing else is found
         clean = _cut_boilerplate(clean_text(page.text))
         for sentence in re.split(r"(?<=[.!?])\s+", clean):
@@ -340,11 +319,10 @@ def _whole_text_answer(
                 status[1],
             )
     if question.type == "document":
-        letters = {p.document_id for p in pages if _LETTER_RE.search(p.text[:5000])}
         attachments = [
             p
-            for p in pages
-            if p.document_id not in letters | used | {"body"} and len(p.text.strip()) > 200
+            for p in reply.pages(("data", "supporting"))
+            if p.document_id not in used and len(p.text.strip()) > 200
         ]
         if attachments:
             first = attachments[0]
@@ -504,6 +482,12 @@ def extract_answers(
     pages: Sequence[PageText], questions: Sequence[QuestionSpec]
 ) -> list[ExtractedAnswer]:
     """One answer per question, in order, found across all pages of a reply."""
+    return read_reply(arrange_reply(pages, questions), questions)
+
+
+def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[ExtractedAnswer]:
+    """One answer per question, from the parts of an arranged reply that may answer it."""
+    pages = reply.pages(ANSWERING_ROLES)
     segments = _segments(pages, questions)
     found: list[ExtractedAnswer | None] = []
     used_documents: set[str] = set()
@@ -541,7 +525,7 @@ def extract_answers(
     results: list[ExtractedAnswer] = []
     for question, answer in zip(questions, found, strict=True):
         if answer is None:
-            answer = _whole_text_answer(question, pages, len(questions), used_documents)
+            answer = _whole_text_answer(question, reply, len(questions), used_documents)
         if answer is None:
             answer = ExtractedAnswer(
                 question.key, "unanswered", None, 0.0, None, None, None, "none"
