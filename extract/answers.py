@@ -9,17 +9,12 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from extract.extracted import ExtractedAnswer
+from extract.interpret import Reading, read_answer
 from extract.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply, arrange_reply
 from extract.sections import cited_sections
+from extract.statuses import answer_status
 from extract.text import TRANSLATE, clean_text, normalise_text
-from extract.values import (
-    LEADING_NO,
-    LEADING_YES,
-    Reading,
-    answer_status,
-    read_answer,
-    typed_value,
-)
+from extract.values import LEADING_NO, LEADING_YES, typed_value
 
 ANSWER_TYPES = ("yes_no", "count", "number", "money", "date", "choice", "document", "text")
 SNIPPET_CHARS = 300

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from extract.sections import cited_sections
+from extract.counts import read_count
+from extract.statuses import NOT_HELD_RE
 from extract.text import clean_text, normalise_text
 
 SNIPPET_CHARS = 300
@@ -28,23 +28,6 @@ class QuestionLike(Protocol):
 
 LEADING_YES = re.compile(r"^\W{0,3}(yes|yeah|yep|correct|affirmative)\b", re.I)
 LEADING_NO = re.compile(r"^\W{0,3}no\b(?!\.?\s*(?:\d|of\b))", re.I)
-NOT_HELD_RE = re.compile(
-    r"\b(?:do(?:es)?\s+not|don't|doesn't|did\s+not|cannot|can't)\s+hold\b"
-    r"|\bnot\s+(?:currently\s+)?held\b"
-    r"|\bhold\s+no\s+(?:recorded\s+)?information\b"
-    r"|\bno\s+(?:recorded\s+)?information\s+(?:is\s+|was\s+)?held\b"
-    r"|\bno\s+(?:relevant\s+|such\s+)?(?:records?|data)\s+(?:is\s+|are\s+)?held\b"
-    r"|\bnot\s+recorded\b|\bdo(?:es)?\s+not\s+record\b|\bnot\s+collected\b",
-    re.I,
-)
-REFUSAL_RE = re.compile(
-    r"\bexempt(?:ion|ions|ed)?\b|\bwithh(?:eld|old|olding)\b|\brefus(?:e|ed|al|ing)\b"
-    r"|\bnot\s+(?:be\s+)?(?:able\s+to\s+)?(?:disclos|releas|provid|shar)\w*"
-    r"|\b(?:cost|appropriate)\s+limit\b|\bvexatious\b",
-    re.I,
-)
-_NOT_APPLICABLE_RE = re.compile(r"^\W{0,3}(?:n/?a|not\s+applicable|not\s+relevant)\b", re.I)
-_NOT_APPLICABLE_ANY = re.compile(r"\bnot\s+applicable\b|\bN/A\b", re.I)
 _CONFIRM_RE = re.compile(r"\b(?:can|could|would\s+like\s+to)\s+confirm\s+(?:that\s+)?", re.I)
 _NEGATION_RE = re.compile(
     r"\b(?:does\s+not|do\s+not|did\s+not|has\s+not|have\s+not|had\s+not|is\s+not|are\s+not"
@@ -111,7 +94,7 @@ _MONEY_RE = re.compile(
     r"(?:\s?(?P<mult>k|thousand|mn|m|mil|million|bn|b|billion)\b)?(?P<pence>p\b)?",
     re.I,
 )
-_NIL_RE = re.compile(r"^\W{0,3}(?:nil|none|zero|nothing|no\s+cost|no\s+charge)\b", re.I)
+NIL_RE = re.compile(r"^\W{0,3}(?:nil|none|zero|nothing|no\s+cost|no\s+charge)\b", re.I)
 _YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
 # a financial or academic year: "2016-17", "2016/17", "2016 - 2017", "FY2016/17"
 _YEAR_SPAN_RE = re.compile(r"(?<![\d£$€])(?:19|20)\d\d\s?[-/]\s?(?:(?:19|20)\d\d|\d\d)(?![\d,])")
@@ -156,7 +139,7 @@ def _amounts(clean: str) -> list[tuple[Decimal, bool]]:
 def parse_money(text: str) -> tuple[str | None, float]:
     """An amount of money as a decimal string with pence ('125000.00'), with confidence."""
     clean = clean_text(text)
-    if _NIL_RE.match(clean):
+    if NIL_RE.match(clean):
         return "0.00", 0.85
     amounts = _amounts(clean)
     if not amounts:
@@ -170,78 +153,12 @@ def parse_money(text: str) -> tuple[str | None, float]:
     return f"{value.quantize(Decimal('0.01'))}", round(confidence, 2)
 
 
-_NUMBER_WORDS = {
-    w: i
-    for i, w in enumerate(
-        [
-            "zero",
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ]
-    )
-}
-_COUNT_RE = re.compile(r"(?<![\w.£$€/-])(\d{1,3}(?:,\d{3})+|\d+)(?![\w.,]?\d)(?![%/])")
-_SUPPRESSED_RE = re.compile(
-    r"\b(?:fewer|less)\s+than\s+(?:\d+|five|ten)\b|<\s*\d+|\bunder\s+(?:5|five)\b", re.I
-)
-_NONE_COUNT_RE = re.compile(
-    r"^\W{0,3}(?:none|nil|zero|nought|no\s+\w+(?:\s+\w+)?\s+(?:were|was|have|has|had))\b"
-    r"|^\W{0,3}there\s+(?:were|are|have\s+been|was)\s+no\b",
-    re.I,
-)
-
-
-def parse_count(text: str) -> tuple[str | None, float]:
-    """A whole number count as a string ('none'/'nil' are '0'), with confidence."""
-    clean = clean_text(text)
-    if not clean:
-        return None, 0.0
-    if _NONE_COUNT_RE.match(clean):
-        return "0", 0.85
-    if _SUPPRESSED_RE.search(clean):
-        return None, 0.2  # a suppressed small number ("fewer than 5"): a person must decide
-    numbers: list[int] = []
-    for m in _COUNT_RE.finditer(_mask_year_spans(clean)):
-        raw = m.group(1).replace(",", "")
-        before = clean[max(0, m.start() - 12) : m.start()].lower()
-        if re.search(r"\b(?:section|s\.?|reg\w*|regulation|page|q|question|no\.?)\s*$", before):
-            continue
-        if _YEAR_RE.match(raw) or (raw.startswith("0") and len(raw) > 1):
-            continue
-        if re.match(
-            r"\s*(?:st|nd|rd|th)?\s*(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
-            clean[m.end() : m.end() + 12],
-            re.I,
-        ):
-            continue  # a day of a date
-        numbers.append(int(raw))
-    if not numbers:
-        word = re.match(r"^\W{0,3}(" + "|".join(_NUMBER_WORDS) + r")\b", clean, re.I)
-        if word:
-            return str(_NUMBER_WORDS[word.group(1).lower()]), 0.8
-        return None, 0.0
-    confidence = 0.9 if len(set(numbers)) == 1 else 0.55
-    if not re.match(r"^\W{0,3}\d", clean):
-        confidence -= 0.1
-    return str(numbers[0]), round(confidence, 2)
+def parse_count(text: str, question_text: str = "") -> tuple[str | None, float]:
+    """A count as a string ('none'/'nil' are '0'), with confidence; see extract.counts."""
+    reading = read_count(text, question_text)
+    if reading.status != "answered":
+        return None, 0.2 if reading.status == "suppressed" else 0.0
+    return reading.value, reading.confidence
 
 
 def parse_number(text: str) -> tuple[str | None, float]:
@@ -335,32 +252,8 @@ def parse_document(text: str) -> tuple[str | None, float]:
     return None, 0.0
 
 
-# ---------------------------------------------------------------------------
-# Statuses other than answered
-
-
-def answer_status(text: str) -> tuple[str, tuple[str, ...], float] | None:
-    """('refused'|'not_held'|'not_applicable', sections, confidence) if the text says so."""
-    clean = clean_text(text)
-    if not clean:
-        return None
-    if _NOT_APPLICABLE_RE.match(clean):
-        return "not_applicable", (), 0.9
-    sections = cited_sections(clean)
-    if sections and REFUSAL_RE.search(clean):
-        return "refused", sections, 0.85
-    if sections and re.search(r"\bappl(?:y|ies|ied)\b|\bengaged?\b|\brel(?:y|ied)\b", clean, re.I):
-        return "refused", sections, 0.75
-    if NOT_HELD_RE.search(clean):
-        return "not_held", (), 0.85
-    if REFUSAL_RE.search(_first_sentence(clean)):
-        return "refused", sections, 0.6
-    if _NOT_APPLICABLE_ANY.search(_first_sentence(clean)):
-        return "not_applicable", (), 0.7
-    return None
-
-
 def typed_value(text: str, question: QuestionLike) -> tuple[str | None, float]:
+    """The value of one answer text in the question's type, with confidence."""
     kind = question.type
     if kind == "yes_no":
         return parse_yes_no(text)
@@ -378,33 +271,3 @@ def typed_value(text: str, question: QuestionLike) -> tuple[str | None, float]:
         return parse_document(text)
     clean = clean_text(text)
     return (clean[:SNIPPET_CHARS] or None), (0.7 if clean else 0.0)
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What one answer text says: status, typed value, confidence, sections cited."""
-
-    status: str
-    value: str | None
-    confidence: float
-    sections: tuple[str, ...]
-
-
-def read_answer(text: str, question: QuestionLike) -> Reading:
-    """Status, typed value and confidence of one answer text for one question."""
-    clean = clean_text(text)
-    if not clean:
-        return Reading("unanswered", None, 0.0, ())
-    if question.type == "yes_no" and (LEADING_YES.match(clean) or LEADING_NO.match(clean)):
-        value, confidence = parse_yes_no(clean)
-        return Reading("answered", value, confidence, ())
-    if question.type in ("count", "money") and _NIL_RE.match(clean):
-        value, confidence = typed_value(clean, question)
-        return Reading("answered", value, confidence, ())
-    status = answer_status(clean)
-    if status is not None:
-        return Reading(status[0], None, status[2], status[1])
-    value, confidence = typed_value(clean, question)
-    if value is None:
-        return Reading("answered", None, 0.25, ())  # something is there; a person must read it
-    return Reading("answered", value, confidence, ())

@@ -1,0 +1,227 @@
+"""Reading a count as FOI officers write one: digits or words, negatives, '3 x', WTE, a
+breakdown by site, 'approximately', ranges and suppressed small numbers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from extract.text import clean_text
+
+_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen")
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | _TENS | {"a single": 1, "nil": 0,
+                                                               "nought": 0, "a dozen": 12}
+_WORD = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?:one|two|three"
+         r"|four|five|six|seven|eight|nine))?|a\s+single|a\s+dozen|" + "|".join(_UNITS) + ")")
+_FIGURE = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+_NUMBER = rf"(?:{_FIGURE}|{_WORD})"
+
+# Nouns that count people or posts, besides the question's own nouns.
+_COUNT_NOUNS = (r"staff|posts?|roles?|workers?|officers?|specialists?|professionals?|leads?"
+                r"|practitioners?|employees?|people|persons?|individuals?|members?|advisers?"
+                r"|advisors?|coordinators?|co-ordinators?|navigators?|managers?|nurses?"
+                r"|social\s+workers?|clinicians?|wte|fte|whole\s+time\s+equivalents?|patients?"
+                r"|cases?|incidents?|complaints?|claims?|requests?|reports?|beds?|vacancies")
+_SKIP_BEFORE = re.compile(r"(?:\b(?:section|s|reg\w*|page|q|question|no|number|band|tier|level"
+                          r"|step|stage|version|item|part|para\w*|appendix|table|ref\w*)\.?"
+                          r"|\btel\w*:?|\d|[£$€/#-])\s*$", re.I)
+_DATE_AFTER = re.compile(r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug"
+                         r"|sep|oct|nov|dec)[a-z]*\b", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_YEAR_SPAN = re.compile(r"(?<![\d£$€])(?:19|20)\d\d\s?[-/]\s?(?:(?:19|20)\d\d|\d\d)(?![\d,])")
+_APPROX = re.compile(r"\b(?:approx(?:imately|\.)?|around|about|circa|roughly|some|an?\s+estimated"
+                     r"|estimated|c\.|ca\.|~)\s*$", re.I)
+_RANGE = re.compile(rf"\bbetween\s+({_NUMBER})\s+and\s+({_NUMBER})\b|(?<![\w.])({_FIGURE})\s*(?:-|"
+                    rf"\u2013|to)\s*({_FIGURE})(?=\s+(?:[\w-]+\s+){{0,3}}?(?:{_COUNT_NOUNS})\b)",
+                    re.I)
+_SUPPRESSED = re.compile(
+    r"\b(?:fewer|less)\s+than\s+(?:\d+|five|ten|three)\b|(?<![\w.])<\s*\d+|\bunder\s+(?:5|five)\b"
+    r"|^\W*\*+\W*$|\bsmall\s+numbers?\b.{0,60}\b(?:suppress|withh|not\s+(?:be\s+)?disclos|redact)",
+    re.I)
+_ZERO = re.compile(
+    r"^\W{0,3}(?:none|nil|zero|nought|no\s+(?:\w+\s+){0,3}(?:were|was|have|has|had|are|is))\b"
+    r"|^\W{0,3}there\s+(?:were|are|have\s+been|was|is)\s+no\b"
+    r"|\b(?:do(?:es)?|did)\s+not\s+(?:currently\s+|directly\s+)?(?:employ|have|fund|commission"
+    r"|retain)\b(?!.{0,40}\b(?:record|information|data|figures?)\b)"
+    r"|\bdon'?t\s+(?:currently\s+)?(?:employ|have)\b(?!.{0,40}\b(?:record|information|data)\b)"
+    r"|\b(?:has|have)\s+no\s+(?:\w+\s+){0,4}?(?:" + _COUNT_NOUNS + r")\b"
+    r"|\bno\s+(?:\w+\s+){0,3}?(?:" + _COUNT_NOUNS
+    + r")\s+(?:are|is|were|was)\s+(?:employed|in\s+post)"
+    r"|\bnone\s+(?:are|is|were|of\s+(?:our|the|these|them))\b|\bzero\b|\bnil\b",
+    re.I)
+_ALL_STAFF = re.compile(
+    r"\ball\s+(?:of\s+)?(?:our|the|trust)\s+(?:[\w-]+\s+){0,3}?(?:staff|teams?|clinicians|workforce"
+    r"|employees|practitioners|nurses|professionals)\b|\b(?:every|each)\s+(?:member\s+of\s+staff"
+    r"|clinician|practitioner|team)\b|\bis\s+(?:part\s+of\s+)?every(?:one|body)'?s\s+(?:role|job"
+    r"|responsibility)\b", re.I)
+_TOTAL = re.compile(
+    rf"\b(?:a\s+)?total(?:\s+of)?\s*[:=]?\s*({_NUMBER})\b|\b({_NUMBER})\s+in\s+total\b", re.I)
+_TIMES_ITEM = re.compile(
+    rf"(?<![\w.])({_FIGURE}|{_WORD})\s*(?:x|\u00d7)\s+([A-Za-z][^,;\n.]{{2,60}})", re.I)
+_LABEL_ITEM = re.compile(
+    rf"^[\s\u2022*\-]*([A-Z][^:\n]{{2,50}}?)\s*[:\-\u2013]\s*({_NUMBER})(?:\s*(?:{_COUNT_NOUNS}))?"
+    r"\s*\.?\s*$", re.I | re.M)
+
+
+@dataclass(frozen=True)
+class CountReading:
+    """A count read from an answer, the rule that read it, and what else it found."""
+
+    value: str | None
+    confidence: float
+    rule: str
+    detail: str | None = None
+    status: str = "answered"  # or 'suppressed' | 'unclear'
+
+
+def number_value(token: str) -> Decimal | None:
+    """A figure or number word as a Decimal ('2,300' -> 2300, 'twenty-one' -> 21)."""
+    word = " ".join(token.lower().replace("-", " ").split())
+    if word in NUMBER_WORDS:
+        return Decimal(NUMBER_WORDS[word])
+    parts = word.split()
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in NUMBER_WORDS:
+        return Decimal(_TENS[parts[0]] + NUMBER_WORDS[parts[1]])
+    try:
+        return Decimal(token.replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
+def _format(value: Decimal) -> str:
+    if value == value.to_integral():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+@dataclass(frozen=True)
+class _Figure:
+    value: Decimal
+    start: int
+    end: int
+    counted: bool  # followed by a noun that counts people or things
+    word: bool  # written in words
+
+
+def _figures(clean: str, nouns: str) -> list[_Figure]:
+    """Every number in a text that may be a count, with whether a counting noun follows."""
+    masked = _YEAR_SPAN.sub(lambda m: " " * len(m.group(0)), clean)
+    found: list[_Figure] = []
+    noun_re = re.compile(rf"^\s*(?:[\w-]+\s+){{0,4}}?(?:{nouns})\b", re.I)
+    for m in re.finditer(rf"(?<![\w.£$€/])({_NUMBER})(?![\w%/]|[.,]\d)", masked, re.I):
+        token = m.group(1)
+        digits = token[0].isdigit()
+        if digits and (_YEAR.match(token) or (token.startswith("0") and len(token) > 1)):
+            continue
+        if _SKIP_BEFORE.search(masked[max(0, m.start() - 14): m.start()]):
+            continue
+        after = masked[m.end(): m.end() + 60]
+        if digits and _DATE_AFTER.match(after):
+            continue
+        value = number_value(token)
+        if value is None:
+            continue
+        counted = bool(noun_re.match(after))
+        alone = m.start() <= 3 and re.match(r"^\W*$", after[:3])
+        if not digits and not counted and not alone:
+            continue  # "one of the reasons", "two weeks": a number word needs its noun
+        found.append(_Figure(value, m.start(), m.end(), counted, not digits))
+    return found
+
+
+def _breakdown(clean_lines: str) -> list[tuple[str, Decimal]]:
+    """Items of a list of counts: '2 x Housing Officer', 'Camden: 2', one per line or clause."""
+    items = [(" ".join(label.split()), number_value(n)) for n, label in
+             _TIMES_ITEM.findall(clean_lines)]
+    if len(items) < 2:
+        items = [(" ".join(label.split()), number_value(n)) for label, n in
+                 _LABEL_ITEM.findall(clean_lines)]
+    return [(label, v) for label, v in items if v is not None]
+
+
+def read_count(text: str, question_text: str = "") -> CountReading:
+    """The count an answer gives, with the rule that read it; value None when it gives none."""
+    clean = clean_text(text)
+    if not clean:
+        return CountReading(None, 0.0, "empty")
+    suppressed = _SUPPRESSED.search(clean)
+    if suppressed:
+        return CountReading(None, 0.8, "suppressed small number", suppressed.group(0),
+                            "suppressed")
+    nouns = _question_nouns(question_text)
+    first = re.split(r"(?<=[.!?;])\s", clean, maxsplit=1)[0]
+    zero = _ZERO.search(first)
+    figures = _figures(clean, nouns)
+    counted = [f for f in figures if f.counted]
+    if zero and not [f for f in counted if f.value and f.start < len(first)]:
+        return CountReading("0", 0.85, "says there are none", zero.group(0).strip())
+    items = _breakdown(text.replace("\r", ""))
+    total = _TOTAL.search(clean)
+    if len(items) >= 2:
+        summed = sum((v for _label, v in items), Decimal(0))
+        detail = "; ".join(f"{label} {_format(v)}" for label, v in items)
+        stated = number_value(next(g for g in total.groups() if g)) if total else None
+        if stated is not None and stated != summed:
+            return CountReading(_format(stated), 0.5, "stated total disagrees with its parts",
+                                detail + f" (sum {_format(summed)})")
+        return CountReading(_format(summed), 0.8 if stated is None else 0.9, "sum of breakdown",
+                            detail)
+    if _ALL_STAFF.search(first) and not [f for f in counted if f.start < len(first)]:
+        return CountReading(None, 0.3, "all staff, no specialist count", _ALL_STAFF.search(
+            first).group(0), "unclear")
+    ranged = _RANGE.search(clean)
+    if ranged:
+        low, high = [g for g in ranged.groups() if g][:2]
+        low_value, high_value = number_value(low), number_value(high)
+        if low_value is not None and high_value is not None and low_value < high_value:
+            return CountReading(_format(low_value), 0.6, "range: the lower bound",
+                                f"range {_format(low_value)}-{_format(high_value)}")
+    if total:
+        stated = number_value(next(g for g in total.groups() if g))
+        if stated is not None:
+            return CountReading(_format(stated), 0.85, "stated total")
+    pool = counted or figures
+    if not pool:
+        return CountReading(None, 0.0, "no number")
+    distinct = {f.value for f in pool}
+    chosen = pool[0]
+    approx = _APPROX.search(clean[max(0, chosen.start - 16): chosen.start])
+    rule = ("number word" if chosen.word else "number") + (" with its noun" if chosen.counted
+                                                           else " without a noun")
+    confidence = 0.9 if chosen.counted else 0.7
+    detail = None
+    all_staff = _ALL_STAFF.search(clean)
+    if all_staff:  # a headcount of everyone is never the count of specialists asked for
+        return CountReading(None, 0.3, "all staff, no specialist count",
+                            f"{all_staff.group(0)} ({_format(chosen.value)} mentioned)", "unclear")
+    if len(distinct) > 1:
+        confidence -= 0.3
+        rule += f", {len(distinct) - 1} other number(s) beside it"
+        others = ", ".join(_format(v) for v in sorted(distinct - {chosen.value}))
+        detail = (f"{detail}; " if detail else "") + f"also: {others}"
+    if approx:
+        confidence -= 0.1
+        detail = "approximately" + (f"; {detail}" if detail else "")
+    if not chosen.counted and chosen.start > 3:
+        confidence -= 0.15
+    return CountReading(_format(chosen.value), round(confidence, 2), rule, detail)
+
+
+_STOP = frozenset((
+    "the", "a", "an", "of", "to", "in", "on", "for", "and", "or", "by", "with", "how", "many",
+    "much", "does", "do", "is", "are", "was", "were", "what", "which", "your", "you", "please",
+    "provide", "copy", "number", "total", "trust", "council", "ccg", "authority", "board",
+    "service", "services", "who", "that", "this", "these", "those", "their", "its", "any",
+    "example", "employ", "employed", "has", "have"))
+
+
+def _question_nouns(question_text: str) -> str:
+    """The counting nouns plus the question's own content words, as a regex alternation."""
+    words = {w for w in re.findall(r"[a-z]{4,}", question_text.lower()) if w not in _STOP}
+    extra = "|".join(sorted(re.escape(w.rstrip("s")) + r"s?" for w in words))
+    return _COUNT_NOUNS + (f"|{extra}" if extra else "")
