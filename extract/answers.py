@@ -4,283 +4,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-
-from rapidfuzz import fuzz
 
 from extract.extracted import ExtractedAnswer
 from extract.interpret import Reading, read_answer
+from extract.locate import (
+    STRONG_METHODS,
+    Segment,
+    candidates,
+    cut_boilerplate,
+    find_segments,
+)
 from extract.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply, arrange_reply
 from extract.sections import cited_sections
 from extract.statuses import answer_status
-from extract.text import TRANSLATE, clean_text, normalise_text
-from extract.values import LEADING_NO, LEADING_YES, typed_value
+from extract.text import clean_text
+from extract.values import typed_value
 
 ANSWER_TYPES = ("yes_no", "count", "number", "money", "date", "choice", "document", "text")
 SNIPPET_CHARS = 300
-SEGMENT_CHARS = 1500
-RESTATED_MIN_SCORE = 78.0
-
-
-# ---------------------------------------------------------------------------
-# Finding the answer of each question in the reply
-
-_MARKER_RE = re.compile(
-    r"""^[ \t"'\u201c\u2018*•>]*
-    (?:
-        (?:Q(?:uestion)?|Request|Item)\s*\.?\s*(?P<q>\d{1,2})\s*(?:[.):\-\u2013\u2014|]|\s)
-      | \(\s*(?P<paren>\d{1,2})\s*\)
-      | (?P<num>\d{1,2})\s*(?:[.):](?!\d)|\s[\-\u2013\u2014](?=\s)|\s*\|)
-      | \(?(?P<letter>[a-hA-H])\)
-    )[ \t]*""",
-    re.X | re.I,
-)
-_INLINE_MARKER_RE = re.compile(r"(?<=[.!?:;])\s+(?:Q\s*)?(\d{1,2})[.)]\s+(?=\S)")
-_LABEL_RE = re.compile(
-    r"^(?:[\s|:;,.\-?\"')\]]|\u201d)*"
-    r"(?:(?:our\s+|the\s+)?(?:response|answer|reply|a)\s*(?:\d{1,2}\s*)?[:.\-\u2013]+\s*"
-    # "CCG response:", "Council's answer -": who answers, then the label, then a colon or dash
-    r"|(?:(?!(?:yes|no|not|nil|none)\b)[A-Za-z][\w'\u2019]*\s+){1,3}(?:response|answer|reply)"
-    r"\s*(?:\d{1,2}\s*)?[:\-\u2013]+\s*)?",
-    re.I,
-)
-_BOILERPLATE_RE = re.compile(
-    r"\bif\s+you\s+are\s+(?:not\s+satisfied|unhappy|dissatisfied)"
-    r"|\byou\s+(?:have\s+the\s+right|may\s+(?:ask|request|apply))\b.{0,80}"
-    r"(?:review|complain|commissioner)"
-    r"|\binternal\s+review\b|\binformation\s+commissioner\b|\byours\s+(?:sincerely|faithfully)\b"
-    r"|\bkind\s+regards\b|\bre-?use\s+of\s+(?:public\s+sector\s+)?information\b"
-    r"|\bcopyright\b.{0,40}\b(?:council|trust|crown|owned)\b",
-    re.I | re.S,
-)
-
-
-@dataclass(frozen=True)
-class _Segment:
-    """A stretch of one document between two anchors (numbers or restated questions)."""
-
-    document_id: str
-    page: int
-    position: int  # order across the whole reply
-    number: int | None  # the digit it was numbered with
-    letter: int | None  # 'a)' -> 1
-    restates: int | None  # index of the question its start restates
-    restated_score: float
-    text: str  # after the marker
-    answer: str  # after the marker, the restated question and any 'Answer:' label
-
-
-def _restatement(question_norm: str, text: str) -> tuple[float, int]:
-    """How well a text starts with a question (0-100) and where the restatement ends in it."""
-    if not question_norm:
-        return 0.0, 0
-    window = text[: int(len(question_norm) * 1.3) + 40]
-    norm_window = normalise_text(window)
-    if len(norm_window) < min(20, len(question_norm)) * 0.6:
-        return 0.0, 0
-    alignment = fuzz.partial_ratio_alignment(
-        question_norm, norm_window, score_cutoff=RESTATED_MIN_SCORE
-    )
-    if alignment is None or alignment.dest_start > 6:
-        return 0.0, 0
-    covered = (alignment.src_end - alignment.src_start) / len(question_norm)
-    score = alignment.score * min(1.0, covered / 0.8)
-    return score, _raw_offset(window, alignment.dest_end)
-
-
-def _raw_offset(raw: str, norm_offset: int) -> int:
-    """Map an offset in normalise_text(raw) back to an offset in raw."""
-    seen = 0
-    in_space = True
-    for i, ch in enumerate(raw.translate(TRANSLATE)):
-        if ch.isspace():
-            if not in_space:
-                seen += 1
-                in_space = True
-        else:
-            seen += 1
-            in_space = False
-        if seen >= norm_offset:
-            return i + 1
-    return len(raw)
-
-
-def _strip_restatement(text: str, end: int) -> str:
-    """Drop the restated question, finishing its sentence if it stopped just short."""
-    rest = text[end:]
-    tail = re.match(r"^[^\n.?!|£]{0,25}[?.!]+", rest)
-    if tail and not re.search(r"\b(?:yes|no)\b", tail.group(0), re.I):
-        rest = rest[tail.end() :]
-    return rest
-
-
-def _cut_boilerplate(text: str) -> str:
-    m = _BOILERPLATE_RE.search(text)
-    return text[: m.start()] if m else text
-
-
-def _anchors(text: str) -> list[tuple[int, int, int | None, int | None]]:
-    """(start, content start, number, letter) of each numbered item in a document's text."""
-    found: list[tuple[int, int, int | None, int | None]] = []
-    offset = 0
-    last_number = 0
-    for line in text.splitlines(keepends=True):
-        m = _MARKER_RE.match(line)
-        if m:
-            digits = m.group("q") or m.group("paren") or m.group("num")
-            letter = m.group("letter")
-            number = int(digits) if digits else None
-            if number is not None and number > 0:
-                found.append((offset, offset + m.end(), number, None))
-                last_number = number
-            elif letter is not None:
-                found.append((offset, offset + m.end(), None, ord(letter.lower()) - 96))
-        for inline in _INLINE_MARKER_RE.finditer(line):
-            number = int(inline.group(1))
-            if number == last_number + 1:  # only a continuing sequence, not any '2.' in prose
-                found.append((offset + inline.start(), offset + inline.end(), number, None))
-                last_number = number
-        offset += len(line)
-    return found
-
-
-def _echoes_as_answer(question_norm: str, text: str, end: int) -> bool:
-    """Whether a question's words at the start of a text are an answer stating it back."""
-    # "Yes - the Trust did ...", "The Council does not hold ... ." repeat the question's words
-    # but as a statement: a restated question is still a question.
-    if LEADING_YES.match(text.lstrip()) or LEADING_NO.match(text.lstrip()):
-        return True
-    if not question_norm.endswith("?"):
-        return False
-    tail = re.match(r"^[^\n.?!|]{0,25}[?.!]", text[end:])
-    restated = text[: end + (tail.end() if tail else 0)]
-    return "?" not in restated
-
-
-def _question_lines(text: str, questions_norm: Sequence[str]) -> list[tuple[int, int, int, float]]:
-    """(start, restatement end, question index, score) where a line starts by restating one."""
-    found: list[tuple[int, int, int, float]] = []
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        stripped = re.match(
-            r"^[\s\"'\u201c\u2018*•>]*(?:(?:Q(?:uestion)?\s*)?\d{1,2}\s*[.):\-\u2013|]?\s*)?"
-            r"(?:(?:request|question)\s*[:\-]\s*)?",
-            line,
-            re.I,
-        )
-        start = stripped.end() if stripped else 0
-        if len(line.strip()) >= 8:
-            rest_of_text = text[offset + start : offset + start + 800]
-            best: tuple[int, float, int] | None = None
-            for index, q_norm in enumerate(questions_norm):
-                score, end = _restatement(q_norm, rest_of_text)
-                if score < RESTATED_MIN_SCORE or _echoes_as_answer(q_norm, rest_of_text, end):
-                    continue
-                if best is None or score > best[1]:
-                    best = (index, score, end)
-            if best is not None:
-                found.append((offset, offset + start + best[2], best[0], best[1]))
-        offset += len(line)
-    return found
-
-
-def _segments(pages: Sequence[PageText], questions: Sequence[QuestionSpec]) -> list[_Segment]:
-    """Cut every document of the reply into numbered or question-anchored segments."""
-    questions_norm = [normalise_text(q.text) for q in questions]
-    by_document: dict[str, list[PageText]] = {}
-    for page in pages:
-        by_document.setdefault(page.document_id, []).append(page)
-    segments: list[_Segment] = []
-    position = 0
-    for document_id, doc_pages in by_document.items():
-        doc_pages = sorted(doc_pages, key=lambda p: p.page)
-        starts: list[tuple[int, int]] = []
-        text = ""
-        for page in doc_pages:
-            starts.append((len(text), page.page))
-            text += page.text.replace("\r\n", "\n") + "\n"
-        numbered = _anchors(text)
-        restated = _question_lines(text, questions_norm)
-        boundaries: dict[int, tuple[int, int | None, int | None]] = {}
-        for start, content, number, letter in numbered:
-            boundaries[start] = (content, number, letter)
-        for start, _end, _index, _score in restated:
-            boundaries.setdefault(start, (start, None, None))
-        restated_at = {start: (end, index, score) for start, end, index, score in restated}
-        ordered = sorted(boundaries)
-        for i, start in enumerate(ordered):
-            content, number, letter = boundaries[start]
-            stop = ordered[i + 1] if i + 1 < len(ordered) else len(text)
-            body = _cut_boilerplate(text[content:stop])[:SEGMENT_CHARS]
-            restates, score, answer = None, 0.0, body
-            if start in restated_at:
-                end, restates, score = restated_at[start]
-                answer = _strip_restatement(body, max(0, end - content))
-            answer = _LABEL_RE.sub("", answer.strip(), count=1).strip()
-            page = max((p for s, p in starts if s <= start), default=doc_pages[0].page)
-            segments.append(
-                _Segment(document_id, page, position, number, letter, restates, score, body, answer)
-            )
-            position += 1
-    return segments
-
-
-def _substantive(answer: str) -> bool:
-    """Whether a segment's answer part says anything beyond a stray URL or heading."""
-    words = re.sub(r"https?://\S+|www\.\S+", " ", answer)
-    return len(re.findall(r"[A-Za-z0-9£]+", words)) >= 1
-
-
-_OCR_DIGITS = {1: (4, 7), 4: (1,), 7: (1,), 3: (8, 5), 5: (6, 3), 6: (5, 8), 8: (3, 6, 0)}
-
-
-def _candidates(
-    index: int, question: QuestionSpec, segments: Sequence[_Segment], n_questions: int
-) -> list[tuple[_Segment, str, float]]:
-    """Segments that may answer a question, most trusted first, with method and base confidence."""
-    restatements = [s for s in segments if s.restates == index]
-    after = max((s.position for s in restatements), default=-1)
-    own_document = {s.document_id for s in restatements}
-    found: list[tuple[_Segment, str, float]] = []
-    numbered = [
-        s
-        for s in segments
-        if s.number == question.number and s.restates is None and _substantive(s.answer)
-    ]
-    # a restated request is answered later, numbered again: take the first after it
-    later = [s for s in numbered if s.position > after]
-    same_doc = [s for s in later if not own_document or s.document_id in own_document]
-    for s in same_doc or later:
-        found.append((s, "numbered", 0.95 if restatements else 0.9))
-    for s in reversed(restatements):
-        if _substantive(s.answer) and _answers_something(s.answer):
-            found.append((s, "restated", 0.9 if s.number == question.number else 0.8))
-    # OCR may read '1.' as '4.': a later segment numbered with a confusable digit
-    confusable = _OCR_DIGITS.get(question.number, ())
-    for s in segments:
-        if (
-            s.number in confusable
-            and s.restates is None
-            and ((s.number is not None and s.number > n_questions) or s.position > after >= 0)
-            and _substantive(s.answer)
-        ):
-            found.append((s, "numbered-ocr", 0.6))
-    for s in segments:
-        if s.letter == question.number and s.restates is None and _substantive(s.answer):
-            found.append((s, "lettered", 0.75))
-    return found
-
-
-_STRONG_METHODS = ("numbered", "restated")
-
-
-def _answers_something(answer: str) -> bool:
-    """A restatement's remainder that reads like an answer rather than more of the request."""
-    clean = clean_text(answer)
-    if LEADING_YES.match(clean) or LEADING_NO.match(clean):
-        return True
-    more_request = r"^\W{0,3}(?:these\s+are|this\s+is|it\s+is\s+important|please|for\s+example)"
-    return not re.match(more_request, clean, re.I)
 
 
 def _snippet(text: str) -> str:
@@ -293,7 +34,7 @@ def _whole_text_answer(
     """A low-confidence answer from the reply as a whole, when no segment answers a question."""
     pages = reply.pages(ANSWERING_ROLES)
     for page in pages if not used else ():  # a reply-wide refusal only when nothing else is found
-        clean = _cut_boilerplate(clean_text(page.text))
+        clean = cut_boilerplate(clean_text(page.text))
         for sentence in re.split(r"(?<=[.!?])\s+", clean):
             status = answer_status(sentence)
             if status is None or status[0] not in ("refused", "not_held"):
@@ -333,7 +74,7 @@ def _whole_text_answer(
             )
     if n_questions == 1:
         for page in pages:
-            body = _cut_boilerplate(page.text)
+            body = cut_boilerplate(page.text)
             value, confidence = typed_value(body, question)
             if value is not None:
                 return ExtractedAnswer(
@@ -395,7 +136,7 @@ def _whole_request_statement(
         ("not_held", _WHOLE_REQUEST_NOT_HELD_RE),
     ):
         for page in pages:
-            clean = _cut_boilerplate(clean_text(page.text))
+            clean = cut_boilerplate(clean_text(page.text))
             for sentence in re.split(r"(?<=[.!?])\s+", clean):
                 if not pattern.search(sentence):
                     continue
@@ -483,17 +224,17 @@ def extract_answers(
 def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[ExtractedAnswer]:
     """One answer per question, from the parts of an arranged reply that may answer it."""
     pages = reply.pages(ANSWERING_ROLES)
-    segments = _segments(pages, questions)
+    segments = find_segments(pages, questions)
     found: list[ExtractedAnswer | None] = []
     used_documents: set[str] = set()
     for index, question in enumerate(questions):
-        chosen: tuple[_Segment, str, float, Reading] | None = None
-        for segment, method, base in _candidates(index, question, segments, len(questions)):
+        chosen: tuple[Segment, str, float, Reading] | None = None
+        for segment, method, base in candidates(index, question, segments, len(questions)):
             reading = read_answer(segment.answer, question)
             useful = reading.status != "answered" or (
                 reading.value is not None and reading.confidence >= 0.7
             )
-            if useful or method in _STRONG_METHODS:
+            if useful or method in STRONG_METHODS:
                 chosen = (segment, method, base, reading)
                 break
         if chosen is None:
