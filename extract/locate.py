@@ -27,6 +27,14 @@ _MARKER_RE = re.compile(
     )[ \t]*""",
     re.X | re.I,
 )
+# "Our response:", "Trust response", "Answer -" at the start of a line: the answer to the
+# questions restated above it (a number makes it the answer to that question).
+_RESPONSE_HEADING_RE = re.compile(
+    r"^[ \t*\u2022]*(?:(?:our|the|trust|trust's|council's|ccg's|board's|organisation's)\s+)?"
+    r"(?:response|answer|reply)s?(?:\s+to\s+(?:question|q|request)\s*\.?\s*(?P<n>\d{1,2}))?"
+    r"\s*(?:[:\-\u2013]+[ \t]*|$)",
+    re.I | re.M,
+)
 _INLINE_MARKER_RE = re.compile(r"(?<=[.!?:;])\s+(?:Q\s*)?(\d{1,2})[.)]\s+(?=\S)")
 _LABEL_RE = re.compile(
     r"^(?:[\s|:;,.\-?\"')\]]|\u201d)*"
@@ -60,6 +68,7 @@ class Segment:
     restated_score: float
     text: str  # after the marker
     answer: str  # after the marker, the restated question and any 'Answer:' label
+    response: bool = False  # starts at a response heading
 
 
 def _restatement(question_norm: str, text: str) -> tuple[float, int]:
@@ -198,6 +207,13 @@ def find_segments(pages: Sequence[PageText], questions: Sequence[QuestionSpec]) 
             boundaries[start] = (content, number, letter)
         for start, _end, _index, _score in restated:
             boundaries.setdefault(start, (start, None, None))
+        responses: set[int] = set()
+        for m in _RESPONSE_HEADING_RE.finditer(text):
+            if m.start() not in boundaries:
+                number = int(m.group("n")) if m.group("n") else None
+                boundaries[m.start()] = (m.end(), number, None)
+                if number is None:
+                    responses.add(m.start())
         restated_at = {start: (end, index, score) for start, end, index, score in restated}
         ordered = sorted(boundaries)
         for i, start in enumerate(ordered):
@@ -211,7 +227,8 @@ def find_segments(pages: Sequence[PageText], questions: Sequence[QuestionSpec]) 
             answer = _LABEL_RE.sub("", answer.strip(), count=1).strip()
             page = max((p for s, p in starts if s <= start), default=doc_pages[0].page)
             segments.append(
-                Segment(document_id, page, position, number, letter, restates, score, body, answer)
+                Segment(document_id, page, position, number, letter, restates, score, body, answer,
+                        start in responses)
             )
             position += 1
     return segments
@@ -260,7 +277,36 @@ def candidates(
     for s in segments:
         if s.letter == question.number and s.restates is None and substantive(s.answer):
             found.append((s, "lettered", 0.75))
+    block = _response_block(index, segments)
+    if block is not None:
+        response, covered, restated = block
+        if covered == 1:  # "Response:" under its own question: the question restated, answered
+            found.append((response, "restated", 0.9 if restated.number == question.number else 0.8))
+        else:
+            found.append((response, "response-block", 0.75))
     return found
+
+
+def _response_block(index: int, segments: Sequence[Segment]
+                    ) -> tuple[Segment, int, Segment] | None:
+    """The response heading after a run of restated questions that includes this one, and how
+    many questions the run holds, when the question's own restatement is not answered."""
+    for n, segment in enumerate(segments):
+        if segment.restates != index:
+            continue
+        if substantive(segment.answer) and answers_something(segment.answer):
+            return None
+        run = {index}
+        for later in segments[n + 1:]:
+            if later.document_id != segment.document_id:
+                return None
+            if later.response:
+                return (later, len(run), segment) if substantive(later.answer) else None
+            if later.restates is not None:
+                if substantive(later.answer) and answers_something(later.answer):
+                    return None  # the questions of this run are answered one by one
+                run.add(later.restates)
+    return None
 
 
 STRONG_METHODS = ("numbered", "restated")
