@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
+from extract.confidence import Evidence, judge
 from extract.extracted import ExtractedAnswer
 from extract.interpret import Reading, read_answer
 from extract.locate import (
@@ -221,43 +223,92 @@ def extract_answers(
     return read_reply(arrange_reply(pages, questions), questions)
 
 
+_CROSS_REFERENCE_RE = re.compile(
+    r"\b(?:see|refer\s+to|as\s+per|same\s+as|covered\s+(?:by|in)|included\s+in|as\s+(?:in|for))"
+    r"\s+(?:the\s+|our\s+|my\s+)?(?:answer|response|reply)?\s*(?:to|for|at|in|given\s+(?:to|in|for))?"
+    r"\s*(?:question|q|point|item)\s*\.?\s*(?P<n>\d{1,2})\b"
+    r"|^\W*(?P<above>(?:please\s+)?(?:see\s+(?:our\s+)?(?:answer\s+|response\s+)?above|as\s+"
+    r"(?:stated\s+|per\s+|mentioned\s+)?above|ditto))\b",
+    re.I,
+)
+
+
+def _cross_reference(text: str, number: int) -> int | None:
+    """The number of the question an answer refers to instead of answering, if it does."""
+    m = _CROSS_REFERENCE_RE.search(clean_text(text)[:300])
+    if m is None:
+        return None
+    target = int(m.group("n")) if m.group("n") else number - 1
+    return target if 0 < target != number else None
+
+
+def _located(index: int, question: QuestionSpec, segments: Sequence[Segment], n_questions: int
+             ) -> tuple[ExtractedAnswer, tuple[str, ...], int | None] | None:
+    """The answer of the first useful candidate passage, the values other passages give, and
+    the question it refers to instead of answering, if it does."""
+    chosen: tuple[Segment, str, float, Reading] | None = None
+    others: list[str] = []
+    for segment, method, base in candidates(index, question, segments, n_questions):
+        reading = read_answer(segment.answer, question)
+        if chosen is not None:
+            said = reading.value if reading.status == "answered" else reading.status
+            if said is not None and said not in others:
+                others.append(said)
+            continue
+        useful = reading.status != "answered" or (
+            reading.value is not None and reading.confidence >= 0.7
+        )
+        if useful or method in STRONG_METHODS:
+            chosen = (segment, method, base, reading)
+    if chosen is None:
+        return None
+    segment, method, base, reading = chosen
+    mine = reading.value if reading.status == "answered" else reading.status
+    competing = tuple(o for o in others if o != mine)
+    confidence = round(min(base, reading.confidence) if reading.confidence else 0.0, 2)
+    if reading.status == "answered" and reading.value is None:
+        confidence = min(confidence, 0.3) or 0.25
+    refers = None
+    if reading.value is None and reading.status in ("answered", "unclear"):
+        refers = _cross_reference(segment.answer, question.number)
+    answer = ExtractedAnswer(question.key, reading.status, reading.value, confidence,
+                             segment.document_id, segment.page, _snippet(segment.answer), method,
+                             reading.sections, reading.rule, reading.detail)
+    return answer, competing, refers
+
+
+def _follow(answer: ExtractedAnswer, target: ExtractedAnswer, number: int) -> ExtractedAnswer:
+    """An answer that says 'see question N' takes question N's answer, citing its own passage."""
+    if target.status == "unanswered":
+        return answer
+    return replace(answer, status=target.status, value=target.value, sections=target.sections,
+                   confidence=round(min(0.8, target.confidence), 2), method="cross-reference",
+                   reason=f"refers to question {number}: {target.reason}", detail=target.detail)
+
+
 def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[ExtractedAnswer]:
     """One answer per question, from the parts of an arranged reply that may answer it."""
     pages = reply.pages(ANSWERING_ROLES)
     segments = find_segments(pages, questions)
     found: list[ExtractedAnswer | None] = []
+    competing: dict[str, tuple[str, ...]] = {}
+    refers: dict[int, int] = {}
     used_documents: set[str] = set()
     for index, question in enumerate(questions):
-        chosen: tuple[Segment, str, float, Reading] | None = None
-        for segment, method, base in candidates(index, question, segments, len(questions)):
-            reading = read_answer(segment.answer, question)
-            useful = reading.status != "answered" or (
-                reading.value is not None and reading.confidence >= 0.7
-            )
-            if useful or method in STRONG_METHODS:
-                chosen = (segment, method, base, reading)
-                break
-        if chosen is None:
+        located = _located(index, question, segments, len(questions))
+        if located is None:
             found.append(None)
             continue
-        segment, method, base, reading = chosen
-        confidence = round(min(base, reading.confidence) if reading.confidence else 0.0, 2)
-        if reading.status == "answered" and reading.value is None:
-            confidence = min(confidence, 0.3) or 0.25
-        found.append(
-            ExtractedAnswer(
-                question.key,
-                reading.status,
-                reading.value,
-                confidence,
-                segment.document_id,
-                segment.page,
-                _snippet(segment.answer),
-                method,
-                reading.sections,
-            )
-        )
-        used_documents.add(segment.document_id)
+        answer, competing[question.key], target = located
+        if target is not None:
+            refers[index] = target
+        found.append(answer)
+        used_documents.add(answer.document_id or "")
+    numbers = {q.number: i for i, q in enumerate(questions)}
+    for index, target in refers.items():
+        source = found[numbers[target]] if target in numbers else None
+        if source is not None and found[index] is not None:
+            found[index] = _follow(found[index], source, target)  # type: ignore[arg-type]
     results: list[ExtractedAnswer] = []
     for question, answer in zip(questions, found, strict=True):
         if answer is None:
@@ -267,4 +318,16 @@ def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[Extracte
                 question.key, "unanswered", None, 0.0, None, None, None, "none"
             )
         results.append(answer)
-    return _infer_from_follow_up(questions, _apply_whole_request(pages, results))
+    results = _infer_from_follow_up(questions, _apply_whole_request(pages, results))
+    return [_judged(a, reply, competing.get(a.question_key, ())) for a in results]
+
+
+def _judged(answer: ExtractedAnswer, reply: Reply, competing: tuple[str, ...]) -> ExtractedAnswer:
+    """The answer with its confidence calibrated and the reason for it."""
+    if answer.status == "unanswered":
+        return replace(answer, reason="no passage answers it")
+    evidence = Evidence(answer.method, reply.role_of(answer.document_id) or "reply",
+                        answer.reason or answer.method, answer.status, answer.confidence,
+                        answer.confidence, competing)
+    confidence, reason = judge(evidence)
+    return replace(answer, confidence=confidence, reason=reason)

@@ -1,0 +1,80 @@
+"""Judging an answer: a confidence that is a probability of being right, and the reason for it.
+
+The rule that located the passage and the rule that read the value make a key; the share of
+answers with that key that were right on labelled replies (extract/calibration.json, written by
+bench/calibrate.py) becomes the confidence, shrunk towards the rules' own estimate where few
+labelled answers share the key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+PRIOR_WEIGHT = 4.0  # labelled answers the rules' own estimate is worth
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What is known about how one answer was found and read."""
+
+    method: str  # how the passage was located: numbered, restated, response-block, ...
+    role: str  # the role of the document it came from
+    rule: str  # the rule that read the value
+    status: str
+    base: float  # the locating rule's own estimate
+    reading: float  # the reading rule's own estimate
+    competing: tuple[str, ...] = ()  # other values other passages gave
+    ocr: bool = False  # read from an OCR'd page
+
+
+def rule_family(rule: str) -> str:
+    """A reading rule without its particulars ('number with its noun, 2 other ...' -> first)."""
+    return re.split(r",|\(", rule, maxsplit=1)[0].strip()
+
+
+def calibration_key(evidence: Evidence) -> str:
+    """The key under which answers like this one are counted."""
+    competing = "competing" if evidence.competing else "alone"
+    return f"{evidence.method}|{rule_family(evidence.rule)}|{evidence.status}|{competing}"
+
+
+@cache
+def calibration() -> dict[str, tuple[int, int]]:
+    """key -> (right, total) on the labelled replies; empty before any calibration."""
+    try:
+        text = resources.files("extract").joinpath("calibration.json").read_text("utf-8")
+    except FileNotFoundError:
+        return {}
+    counts = json.loads(text).get("counts", {})
+    return {key: (int(v[0]), int(v[1])) for key, v in counts.items()}
+
+
+def prior(evidence: Evidence) -> float:
+    """The rules' own estimate, before calibration."""
+    estimate = min(evidence.base, evidence.reading) if evidence.reading else 0.0
+    if evidence.status == "answered" and evidence.reading <= 0.3:
+        estimate = min(estimate, 0.3) or 0.25
+    if evidence.competing:
+        estimate -= 0.15
+    if evidence.ocr:
+        estimate -= 0.1
+    return max(0.0, estimate)
+
+
+def judge(evidence: Evidence) -> tuple[float, str]:
+    """(confidence, reason): a probability of being right, and why."""
+    estimate = prior(evidence)
+    right, total = calibration().get(calibration_key(evidence), (0, 0))
+    probability = (right + PRIOR_WEIGHT * estimate) / (total + PRIOR_WEIGHT)
+    reason = f"{evidence.method} passage in the {evidence.role.replace('_', ' ')}; {evidence.rule}"
+    if evidence.competing:
+        reason += f"; other passages say {', '.join(evidence.competing[:3])}"
+    if evidence.ocr:
+        reason += "; read by OCR"
+    if total:
+        reason += f"; {right} of {total} such answers were right"
+    return round(probability, 2), reason
