@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+from rapidfuzz import fuzz
+
 from extract.confidence import Evidence, judge
 from extract.extracted import ExtractedAnswer
 from extract.interpret import Reading, read_answer
@@ -19,7 +21,7 @@ from extract.locate import (
 from extract.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply, arrange_reply
 from extract.sections import cited_sections
 from extract.statuses import answer_status
-from extract.text import clean_text
+from extract.text import clean_text, normalise_text
 from extract.values import typed_value
 
 ANSWER_TYPES = ("yes_no", "count", "number", "money", "date", "choice", "document", "text")
@@ -286,6 +288,60 @@ def _follow(answer: ExtractedAnswer, target: ExtractedAnswer, number: int) -> Ex
                    reason=f"refers to question {number}: {target.reason}", detail=target.detail)
 
 
+_CLAUSE_SPLIT_RE = re.compile(
+    r";\s*|\.\s+|\s+(?:and|while|whilst|but|with)\s+(?=(?:a\s+further|another|an\s+additional"
+    r"|in\s+addition|we\s+have|there\s+(?:is|are)|the\s+\w+\s+has)\b)"
+    r"|,\s+(?:and\s+)?(?=(?:a\s+further|another|plus|an\s+additional)\b)",
+    re.I,
+)
+_STOPWORDS = frozenset((
+    "does", "have", "with", "that", "this", "from", "which", "what", "your", "please", "provide",
+    "many", "much", "trust", "council", "authority", "their", "there", "were", "been", "into",
+    "about", "under", "each", "other", "copy", "number", "information"))
+_CLAUSE_TYPES = ("count", "number", "money", "yes_no", "document")
+
+
+def _stems(text: str) -> set[str]:
+    return {w.rstrip("s") for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOPWORDS}
+
+
+def _distinctive(question: QuestionSpec, questions: Sequence[QuestionSpec]) -> set[str]:
+    """The words of a question (and its keywords) that no other question uses."""
+    others = set().union(*(_stems(q.text) for q in questions if q.key != question.key))
+    return (_stems(question.text) - others) | _stems(" ".join(question.keywords))
+
+
+def _clause_answer(question: QuestionSpec, questions: Sequence[QuestionSpec],
+                   pages: Sequence[PageText]) -> ExtractedAnswer | None:
+    """For a sentence answering several questions at once: the one clause that names what this
+    question alone asks about, read in its type."""
+    if question.type not in _CLAUSE_TYPES or len(questions) < 2:
+        return None
+    words = _distinctive(question, questions)
+    asked = [normalise_text(q.text) for q in questions]
+    scored: list[tuple[int, PageText, str]] = []
+    for page in pages:
+        for clause in _CLAUSE_SPLIT_RE.split(cut_boilerplate(clean_text(page.text))):
+            if "?" in clause or any(fuzz.partial_ratio(q, normalise_text(clause)) >= 80
+                                    for q in asked):
+                continue  # the request quoted back, not an answer
+            score = len(words & _stems(clause))
+            if score:
+                scored.append((score, page, clause))
+    if not scored:
+        return None
+    best = max(s for s, _p, _c in scored)
+    top = [(p, c) for s, p, c in scored if s == best]
+    readings = [(p, c, read_answer(c, question)) for p, c in top]
+    valued = [(p, c, r) for p, c, r in readings if r.status == "answered" and r.value is not None]
+    if len({r.value for _p, _c, r in valued}) != 1:
+        return None
+    page, clause, reading = valued[0]
+    return ExtractedAnswer(question.key, "answered", reading.value,
+                           round(min(0.6, reading.confidence), 2), page.document_id, page.page,
+                           _snippet(clause), "clause", (), reading.rule, reading.detail)
+
+
 def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[ExtractedAnswer]:
     """One answer per question, from the parts of an arranged reply that may answer it."""
     pages = reply.pages(ANSWERING_ROLES)
@@ -311,6 +367,8 @@ def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[Extracte
             found[index] = _follow(found[index], source, target)  # type: ignore[arg-type]
     results: list[ExtractedAnswer] = []
     for question, answer in zip(questions, found, strict=True):
+        if answer is None:
+            answer = _clause_answer(question, questions, pages)
         if answer is None:
             answer = _whole_text_answer(question, reply, len(questions), used_documents)
         if answer is None:

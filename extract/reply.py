@@ -39,6 +39,7 @@ class QuestionSpec:
     text: str
     type: str
     choices: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ class Question(_Strict):
     choices: tuple[str, ...] = ()
     only_if: str | None = None
     yes_means: str | None = None
+    # words an answer to this question uses that the question itself does not ("wards" for a
+    # question about inpatients): how a sentence answering several questions is told apart
+    keywords: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _choices_for_choice(self) -> Question:

@@ -146,7 +146,7 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
                      report: ExtractReport, progress: Progress | None = None) -> None:
     """Extract every replied request's answers and set its status from the outcome."""
     campaign = load_campaign(con, campaign_id)
-    specs = [QuestionSpec(n, q.key, q.text, q.type, tuple(q.choices))
+    specs = [QuestionSpec(n, q.key, q.text, q.type, tuple(q.choices), tuple(q.keywords))
              for n, q in campaign.numbered()]
     pages_by_request: dict[str, list[PageText]] = defaultdict(list)
     for r in reply_pages(con, campaign_id):
