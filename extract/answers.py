@@ -21,7 +21,7 @@ from extract.locate import (
 from extract.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply, arrange_reply
 from extract.sections import cited_sections
 from extract.statuses import answer_status
-from extract.text import clean_text, normalise_text
+from extract.text import clean_text, normalise_text, sentences
 from extract.values import typed_value
 
 ANSWER_TYPES = ("yes_no", "count", "number", "money", "date", "choice", "document", "text")
@@ -32,14 +32,84 @@ def _snippet(text: str) -> str:
     return clean_text(text)[:SNIPPET_CHARS]
 
 
+_NAMED_QUESTION_RE = re.compile(
+    r"\b(?:question|q|part|point|request)\s*\.?\s*(\d{1,2}|one|two|three|four|five|six)\b", re.I)
+_ORDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def named_questions(text: str) -> set[int]:
+    """The question numbers a sentence names ('question 3', 'Q2', 'part two')."""
+    return {int(n) if n.isdigit() else _ORDINALS[n.lower()]
+            for n in _NAMED_QUESTION_RE.findall(text)}
+
+
+def _named_in_text(question: QuestionSpec, pages: Sequence[PageText]) -> ExtractedAnswer | None:
+    """A sentence of the body or letter that names this question and answers it ('We are unable
+    to answer question 3 as the Trust does not hold ...')."""
+    for page in pages:
+        for sentence in sentences(cut_boilerplate(clean_text(page.text))):
+            if (named_questions(sentence) != {question.number} or "?" in sentence
+                    or _CROSS_REFERENCE_RE.search(sentence)):
+                continue
+            reading = read_answer(sentence, question)
+            if reading.status != "answered" or reading.value is not None:
+                return ExtractedAnswer(question.key, reading.status, reading.value,
+                                       round(min(0.7, reading.confidence), 2), page.document_id,
+                                       page.page, sentence[:SNIPPET_CHARS], "named-in-text",
+                                       reading.sections, reading.rule, reading.detail)
+    return None
+
+
+def _tokens(text: str) -> set[str]:
+    """Words of a file or sheet name or question, with 'section 117' as 's117', 'Q 2' as 'q2'."""
+    text = re.sub(r"\bsection\s+(\d+)", r"s\1", text.lower())
+    text = re.sub(r"\b(q|question|part)[\s_-]*(\d)\b", r"q\2", text)
+    text = re.sub(r"\bpart\s+(one|two|three|four|five|six)\b",
+                  lambda m: f"q{_ORDINALS[m.group(1)]}", text)
+    return {t for t in re.findall(r"[a-z0-9]+", text) if len(t) >= 3 or re.match(r"q\d", t)}
+
+
+def _data_for(question: QuestionSpec, questions: Sequence[QuestionSpec], reply: Reply
+              ) -> tuple[PageText | None, float, str]:
+    """The data page (a file or sheet) named for this question, how sure, and why; no page
+    with confidence 0 when the data is named for the other questions only."""
+    own = _tokens(question.text) - set().union(
+        *(_tokens(q.text) for q in questions if q.key != question.key))
+    named_any = False
+    loose: PageText | None = None
+    for page in reply.pages(("data",)):
+        sheet = re.match(r"\[Sheet: ([^\]]*)\]", page.text)
+        name = _tokens(page.filename + " " + (sheet.group(1) if sheet else ""))
+        numbers = {int(t[1:]) for t in name if re.fullmatch(r"q\d", t)}
+        if numbers:
+            named_any = True
+            if question.number in numbers:
+                return page, 0.75, f"data file named for question {question.number}"
+            continue
+        head = normalise_text(page.text[:600])
+        if fuzz.partial_ratio(normalise_text(question.text)[:80], head) >= 90:
+            return page, 0.75, "data that restates the question"
+        if own & name:
+            loose = loose or page
+    if loose is not None:
+        return loose, 0.6, "data file named with the question's own words"
+    return None, 0.0 if named_any else 0.4, "an attached data file"
+
+
 def _whole_text_answer(
-    question: QuestionSpec, reply: Reply, n_questions: int, used: set[str]
+    question: QuestionSpec, questions: Sequence[QuestionSpec], reply: Reply, used: set[str]
 ) -> ExtractedAnswer | None:
     """A low-confidence answer from the reply as a whole, when no segment answers a question."""
+    n_questions = len(questions)
     pages = reply.pages(ANSWERING_ROLES)
+    named = _named_in_text(question, pages)
+    if named is not None:
+        return named
     for page in pages if not used else ():  # a reply-wide refusal only when nothing else is found
         clean = cut_boilerplate(clean_text(page.text))
         for sentence in re.split(r"(?<=[.!?])\s+", clean):
+            if named_questions(sentence) - {question.number}:
+                continue  # a sentence about another question
             status = answer_status(sentence)
             if status is None or status[0] not in ("refused", "not_held"):
                 continue
@@ -57,25 +127,18 @@ def _whole_text_answer(
                 sentence[:SNIPPET_CHARS],
                 "whole-text",
                 status[1],
+                status.rule,
+                status.detail,
             )
     if question.type == "document":
-        attachments = [
-            p
-            for p in reply.pages(("data", "supporting"))
-            if p.document_id not in used and len(p.text.strip()) > 200
-        ]
-        if attachments:
-            first = attachments[0]
-            return ExtractedAnswer(
-                question.key,
-                "answered",
-                "provided",
-                0.4,
-                first.document_id,
-                first.page,
-                _snippet(first.text),
-                "attachment",
-            )
+        data, confidence, why = _data_for(question, questions, reply)
+        if data is None and confidence:
+            data = next((p for p in reply.pages(("data", "supporting"))
+                         if p.document_id not in used and len(p.text.strip()) > 200), None)
+        if data is not None:
+            return ExtractedAnswer(question.key, "answered", "provided", confidence,
+                                   data.document_id, data.page, _snippet(data.text),
+                                   "attachment", (), why)
     if n_questions == 1:
         for page in pages:
             body = cut_boilerplate(page.text)
@@ -370,7 +433,7 @@ def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[Extracte
         if answer is None:
             answer = _clause_answer(question, questions, pages)
         if answer is None:
-            answer = _whole_text_answer(question, reply, len(questions), used_documents)
+            answer = _whole_text_answer(question, questions, reply, used_documents)
         if answer is None:
             answer = ExtractedAnswer(
                 question.key, "unanswered", None, 0.0, None, None, None, "none"

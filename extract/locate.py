@@ -158,8 +158,30 @@ def _echoes_as_answer(question_norm: str, text: str, end: int) -> bool:
     return "?" not in restated
 
 
+def question_head(text: str) -> str:
+    """The part of a question a reply restates: a long question's first sentence."""
+    norm = normalise_text(text)
+    if len(norm) <= 160:
+        return norm
+    match = re.search(r"[.?](?=\s+[a-z(])", norm[40:])
+    return norm[: 40 + match.end()] if match else norm[:160]
+
+
+def _words(text: str) -> set[str]:
+    text = re.sub(r"\bsection\s+(\d+)", r"s\1", text.lower())
+    return set(re.findall(r"[a-z][a-z0-9]{2,}|s\d+", text))
+
+
+def _distinctive_words(heads: Sequence[str]) -> list[set[str]]:
+    """Per question, the words of its head no other question's head has."""
+    words = [_words(h) for h in heads]
+    return [w - set().union(*(o for j, o in enumerate(words) if j != i))
+            for i, w in enumerate(words)]
+
+
 def _question_lines(text: str, questions_norm: Sequence[str]) -> list[tuple[int, int, int, float]]:
     """(start, restatement end, question index, score) where a line starts by restating one."""
+    distinctive = _distinctive_words(questions_norm)
     found: list[tuple[int, int, int, float]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -173,12 +195,17 @@ def _question_lines(text: str, questions_norm: Sequence[str]) -> list[tuple[int,
         if len(line.strip()) >= 8:
             rest_of_text = text[offset + start : offset + start + 800]
             best: tuple[int, float, int] | None = None
+            best_rank = (-1, 0.0)
             for index, q_norm in enumerate(questions_norm):
                 score, end = _restatement(q_norm, rest_of_text)
                 if score < RESTATED_MIN_SCORE or _echoes_as_answer(q_norm, rest_of_text, end):
                     continue
-                if best is None or score > best[1]:
-                    best = (index, score, end)
+                # near-identical questions ("... in contact with services", "... on a CPA")
+                # are told apart by the words only one of them has
+                said = _words(rest_of_text[:end + 20])
+                rank = (len(distinctive[index] & said), score)
+                if best is None or rank > best_rank:
+                    best, best_rank = (index, score, end), rank
             if best is not None:
                 found.append((offset, offset + start + best[2], best[0], best[1]))
         offset += len(line)
@@ -187,7 +214,11 @@ def _question_lines(text: str, questions_norm: Sequence[str]) -> list[tuple[int,
 
 def find_segments(pages: Sequence[PageText], questions: Sequence[QuestionSpec]) -> list[Segment]:
     """Cut every document of the reply into numbered or question-anchored segments."""
-    questions_norm = [normalise_text(q.text) for q in questions]
+    questions_norm = [question_head(q.text) for q in questions]
+    # the instructions under a long question ("Please use the codes ..."), not its head
+    request_lines = [normalise_text(s) for q in questions
+                     for s in re.split(r"(?<=[.?;:])\s+", q.text)[1:]
+                     if len(s) >= 20 and len(q.text) > 160]
     by_document: dict[str, list[PageText]] = {}
     for page in pages:
         by_document.setdefault(page.document_id, []).append(page)
@@ -224,6 +255,7 @@ def find_segments(pages: Sequence[PageText], questions: Sequence[QuestionSpec]) 
             if start in restated_at:
                 end, restates, score = restated_at[start]
                 answer = _strip_restatement(body, max(0, end - content))
+            answer = _strip_request_lines(answer, request_lines)
             answer = _LABEL_RE.sub("", answer.strip(), count=1).strip()
             page = max((p for s, p in starts if s <= start), default=doc_pages[0].page)
             segments.append(
@@ -310,6 +342,30 @@ def _response_block(index: int, segments: Sequence[Segment]
 
 
 STRONG_METHODS = ("numbered", "restated")
+
+
+_REQUEST_LINE_RE = re.compile(
+    r"^\W*(?:please\s+(?:could|would|can|use|provide|send|supply|include|break|give)|could\s+you"
+    r"|would\s+you|can\s+you|i\s+would\s+(?:like|be\s+grateful)|\d{1,2}\s+\w+\s+\d{4}\s+to\s)",
+    re.I)
+
+
+def _strip_request_lines(answer: str, request_lines: Sequence[str]) -> str:
+    """An answer without the rest of the request quoted before it: lines that repeat the
+    letter's own sentences or ask for something."""
+    lines = answer.splitlines()
+    while lines:
+        line = lines[0].strip()
+        norm = normalise_text(line)
+        if LEADING_YES.match(line) or LEADING_NO.match(line):
+            break
+        if not line or _REQUEST_LINE_RE.match(line) or line.endswith("?") or (
+                len(norm) >= 15 and any(len(norm) <= len(r) + 5 and fuzz.partial_ratio(norm, r)
+                                        >= 90 for r in request_lines)):
+            lines.pop(0)
+            continue
+        break
+    return "\n".join(lines)
 
 
 def answers_something(answer: str) -> bool:

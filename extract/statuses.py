@@ -35,7 +35,7 @@ _APPLIED_RE = re.compile(r"\bappl(?:y|ies|ied)\b|\bengaged?\b|\brel(?:y|ied|ying
 # the applicant otherwise is exempt") is not the authority refusing anything.
 _EXPLAINS_LAW = re.compile(
     r"\b(?:section|s\.?)\s?\d{1,2}\b[^.]{0,80}\b(?:provides|states|says|means|allows|entitles"
-    r"|sets\s+out|defines)\b|\binformation\s+is\s+exempt\s+(?:if|where|when)\b"
+    r"|sets\s+out|defines|makes\s+provision|enables|permits)\b|\binformation\s+is\s+exempt\s+(?:if|where|when)\b"
     r"|\bexempt(?:ion)?\s+(?:applies\s+)?(?:if|where|when)\b|\bthe\s+act\s+(?:provides|states)\b"
     r"|\breasonably\s+accessible\s+to\s+the\s+applicant\s+otherwise\b", re.I)
 _REFUSES_HERE = re.compile(

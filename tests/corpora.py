@@ -30,15 +30,21 @@ CIPFA_QUESTIONS = (
                  "your 2017 CIPFA library stats return (covering financial year 2016/2017)?",
                  "document"),
 )
-_MH_TAIL = "broken down into accommodation status codes such as tenant, owner occupier, " \
-    "care home, rough sleeper, etc."
+_MH_TAIL = (
+    " broken down into accommodation status codes such as tenant, owner occupier, care home,"
+    " rough sleeper, etc. Please use the accommodation status codes specified in M003010 (as seen"
+    " in the Data Set Specification (Amd 43/2019) file). Please could you provide the data in a"
+    " monthly breakdown for the following years: 01 January 2018 to 31 December 2018; 01 January"
+    " 2019 to 31 December 2019; 01 January 2020 to 31 December 2020; 01 January 2021 to latest"
+    " available data.")
+# The questions as the journalist asked them, each a paragraph with its instructions.
 MH_QUESTIONS = (
     QuestionSpec(1, "all_contacts", "The total number of people in contact with adult mental "
-                 f"health services {_MH_TAIL}", "document"),
+                 f"health services{_MH_TAIL}", "document"),
     QuestionSpec(2, "cpa", "The total number of people in adult mental health services who are "
-                 f"on a CPA {_MH_TAIL}", "document"),
+                 f"on a CPA{_MH_TAIL}", "document"),
     QuestionSpec(3, "s117", "The total number of people in adult mental health services who are "
-                 f"on Section 117 Aftercare {_MH_TAIL}", "document"),
+                 f"on Section 117 Aftercare{_MH_TAIL}", "document"),
 )
 # A reply with no email body of its own (only files): what trusts write above attachments.
 PLAIN_COVER = "Please find attached the response to your Freedom of Information request."
@@ -104,6 +110,8 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 def _labels(path: Path) -> dict[str, dict[int, Label]]:
+    if not path.exists():
+        return {}
     found: dict[str, dict[int, Label]] = {}
     with path.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
