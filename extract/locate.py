@@ -216,9 +216,8 @@ def find_segments(pages: Sequence[PageText], questions: Sequence[QuestionSpec]) 
     """Cut every document of the reply into numbered or question-anchored segments."""
     questions_norm = [question_head(q.text) for q in questions]
     # the instructions under a long question ("Please use the codes ..."), not its head
-    request_lines = [normalise_text(s) for q in questions
-                     for s in re.split(r"(?<=[.?;:])\s+", q.text)[1:]
-                     if len(s) >= 20 and len(q.text) > 160]
+    request_lines = [normalise_text(q.text)[len(head):] for q, head in
+                     zip(questions, questions_norm, strict=True) if len(q.text) > 160]
     by_document: dict[str, list[PageText]] = {}
     for page in pages:
         by_document.setdefault(page.document_id, []).append(page)
@@ -360,7 +359,7 @@ def _strip_request_lines(answer: str, request_lines: Sequence[str]) -> str:
         if LEADING_YES.match(line) or LEADING_NO.match(line):
             break
         if not line or _REQUEST_LINE_RE.match(line) or line.endswith("?") or (
-                len(norm) >= 15 and any(len(norm) <= len(r) + 5 and fuzz.partial_ratio(norm, r)
+                len(norm) >= 12 and any(len(norm) <= len(r) and fuzz.partial_ratio(norm, r)
                                         >= 90 for r in request_lines)):
             lines.pop(0)
             continue
