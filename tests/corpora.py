@@ -62,6 +62,7 @@ class Label:
     document: str | None
     page: str | None
     evidence: str
+    data_files: tuple[str, ...] = ()  # files holding the data, when a letter points to them
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ def _labels(path: Path) -> dict[str, dict[int, Label]]:
                           _split(row.get("sections") or ""),
                           (row.get("answer_document") or "").strip() or None,
                           (row.get("answer_page") or "").strip() or None,
-                          " ".join((row.get("evidence") or "").split()))
+                          " ".join((row.get("evidence") or "").split()),
+                          tuple(f.split("#")[0] for f in _split(row.get("data_files") or "")))
             found.setdefault(row["authority"].strip(), {})[label.question] = label
     return found
 
@@ -151,8 +153,8 @@ def mh_accommodation() -> list[LabelledReply]:
 def cipfa_libraries() -> list[LabelledReply]:
     """The library replies of the 2017 CIPFA round-robin that came back, labelled."""
     folder = SHARED / "cipfa-libraries-2017"
-    ours_path = LABELS / "cipfa-libraries-2017" / "answers.csv"
-    ours = _labels(ours_path) if ours_path.exists() else {}
+    ours = _labels(LABELS / "cipfa-libraries-2017" / "answers.csv")
+    outcomes = _outcomes(LABELS / "cipfa-libraries-2017" / "outcomes.csv")
     replies = []
     with (folder / "labels.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
@@ -161,7 +163,8 @@ def cipfa_libraries() -> list[LabelledReply]:
             files = [folder / "responses" / f for f in row["files"].split(";")]
             labels = ours.get(row["authority"]) or _requester_labels(row)
             replies.append(LabelledReply("cipfa-libraries-2017", row["authority"],
-                                         reply_pages(None, files), labels, row["outcome"]))
+                                         reply_pages(None, files), labels,
+                                         outcomes.get(row["authority"], row["outcome"])))
     return replies
 
 
@@ -202,8 +205,11 @@ def _same_value(expected: str, got: str | None) -> bool:
 
 
 def is_right(label: Label, status: str, value: str | None) -> bool:
-    """Whether an answer (status, value) says what the person read."""
+    """Whether an answer (status, value) says what the person read; for a document, data
+    'partly' provided (a different breakdown, fewer years) is judged in the data, not here."""
     expected = _SAME_STATUS.get(label.status, label.status)
+    if label.value == "provided" and expected == "partly":
+        expected = "answered"
     if any(_same_value(a, value) for a in label.acceptable if status in ("answered", "partly")):
         return True
     if status != expected:
@@ -218,6 +224,8 @@ def is_located(label: Label, document: str | None, page: int | None) -> bool:
     if label.document is None:
         return document is None
     wanted = "body" if label.document in ("reply.md", "body") else label.document
+    if document in label.data_files:
+        return True  # the data itself, which the letter points to
     if document != wanted:
         return False
     return not (label.page and label.page.isdigit()) or page == int(label.page)
