@@ -82,8 +82,11 @@ def _restatement(question_norm: str, text: str) -> tuple[float, int]:
     alignment = fuzz.partial_ratio_alignment(
         question_norm, norm_window, score_cutoff=RESTATED_MIN_SCORE
     )
-    if alignment is None or alignment.dest_start > 6:
-        return 0.0, 0
+    if alignment is None or alignment.dest_start > 6 or alignment.src_start > 15:
+        return 0.0, 0  # a restatement starts where the question starts, not in its middle
+    start = alignment.dest_start
+    if fuzz.ratio(question_norm[:30], norm_window[start:start + 30]) < 60:
+        return 0.0, 0  # only the question's tail is alike
     covered = (alignment.src_end - alignment.src_start) / len(question_norm)
     score = alignment.score * min(1.0, covered / 0.8)
     return score, _raw_offset(window, alignment.dest_end)
@@ -187,7 +190,10 @@ def _question_lines(text: str, questions_norm: Sequence[str]) -> list[tuple[int,
     for line in text.splitlines(keepends=True):
         stripped = re.match(
             r"^[\s\"'\u201c\u2018*•>]*(?:(?:Q(?:uestion)?\s*)?\d{1,2}\s*[.):\-\u2013|]?\s*)?"
-            r"(?:(?:request|question)\s*[:\-]\s*)?",
+            r"(?:(?:request|question)\s*[:\-]\s*)?"
+            # "Please provide the total number ..." restates "The total number ..."
+            r"(?:(?:please\s+)?(?:could\s+you\s+)?(?:please\s+)?(?:provide|supply|send|confirm)"
+            r"\s+(?:me\s+)?(?:with\s+)?(?=the\s))?",
             line,
             re.I,
         )
@@ -358,9 +364,10 @@ def _strip_request_lines(answer: str, request_lines: Sequence[str]) -> str:
         norm = normalise_text(line)
         if LEADING_YES.match(line) or LEADING_NO.match(line):
             break
-        if not line or _REQUEST_LINE_RE.match(line) or line.endswith("?") or (
-                len(norm) >= 12 and any(len(norm) <= len(r) and fuzz.partial_ratio(norm, r)
-                                        >= 90 for r in request_lines)):
+        if not line or _REQUEST_LINE_RE.match(line) or line.endswith("?") or any(
+                (norm in r) if len(norm) < 12 else
+                (len(norm) <= len(r) and fuzz.partial_ratio(norm, r) >= 90)
+                for r in request_lines):
             lines.pop(0)
             continue
         break
