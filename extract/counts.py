@@ -141,7 +141,8 @@ def _breakdown(clean_lines: str) -> list[tuple[str, Decimal]]:
     if len(items) < 2:
         items = [(" ".join(label.split()), number_value(n)) for label, n in
                  _LABEL_ITEM.findall(clean_lines)]
-    return [(label, v) for label, v in items if v is not None]
+    return [(label, v) for label, v in items
+            if v is not None and not re.match(r"(?:grand\s+)?total\b", label, re.I)]
 
 
 def read_count(text: str, question_text: str = "") -> CountReading:

@@ -12,7 +12,7 @@ import hashlib
 import itertools
 import pickle
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.answers import PageText, QuestionSpec
@@ -208,6 +208,8 @@ def is_right(label: Label, status: str, value: str | None) -> bool:
     """Whether an answer (status, value) says what the person read; for a document, data
     'partly' provided (a different breakdown, fewer years) is judged in the data, not here."""
     expected = _SAME_STATUS.get(label.status, label.status)
+    if status in label.acceptable:
+        return True  # e.g. 'not_applicable' for 'not_held' after a conditional 'no'
     if label.value == "provided" and expected == "partly":
         expected = "answered"
     if any(_same_value(a, value) for a in label.acceptable if status in ("answered", "partly")):
@@ -242,3 +244,80 @@ def reliability(scored: Sequence[tuple[float, bool]]) -> list[tuple[str, int, fl
         share = sum(inside) / len(inside) if inside else None
         table.append((f"{low:.2f}-{min(high, 1.0):.2f}", len(inside), share))
     return table
+
+
+@dataclass
+class Scores:
+    """The figures of one set of labelled replies."""
+
+    name: str
+    answers: int = 0
+    right: int = 0
+    located: int = 0
+    auto: int = 0
+    auto_right: int = 0
+    outcomes: int = 0
+    outcomes_right: int = 0
+    scored: list[tuple[float, bool]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        """One line of the figures."""
+        def pct(a: int, b: int) -> str:
+            return f"{a}/{b} ({100 * a / b:.0f}%)" if b else "-"
+        return (f"{self.name:24} answers {self.answers:3}  right {pct(self.right, self.answers):14}"
+                f" located {pct(self.located, self.answers):14}"
+                f" auto-accepted {pct(self.auto, self.answers):14}"
+                f" precision {pct(self.auto_right, self.auto):14}"
+                f" review {pct(self.answers - self.auto, self.answers):14}"
+                f" outcome {pct(self.outcomes_right, self.outcomes)}")
+
+    def as_dict(self) -> dict[str, object]:
+        """The figures as JSON."""
+        return {"answers": self.answers, "right": self.right, "located": self.located,
+                "auto": self.auto, "auto_right": self.auto_right, "outcomes": self.outcomes,
+                "outcomes_right": self.outcomes_right,
+                "reliability": reliability(self.scored)}
+
+
+def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[QuestionSpec],
+          threshold: float) -> Scores:
+    """Read every labelled reply with the product's reader and compare with its labels."""
+    from extract.answers import extract_answers
+    from extract.outcomes import classify_reply
+
+    scores = Scores(name)
+    for reply in replies:
+        if not reply.labels:
+            continue
+        answers = extract_answers(list(reply.pages), list(questions))
+        if reply.outcome:
+            text = "\n".join(p.text for p in reply.pages)
+            outcome = classify_reply(text, answers).outcome
+            scores.outcomes += 1
+            expected = {reply.outcome}
+            if all(lb.status in ("answered", "partly") for lb in reply.labels.values()):
+                expected.add("successful")  # how complete the data is, is judged in the data
+            scores.outcomes_right += outcome in expected
+            if outcome not in expected:
+                scores.errors.append(f"{reply.authority[:30]:30} outcome  want {reply.outcome}"
+                                     f" got {outcome}")
+        for spec, answer in zip(questions, answers, strict=True):
+            label = reply.labels.get(spec.number)
+            if label is None:
+                continue
+            ok = is_right(label, answer.status, answer.value)
+            scores.answers += 1
+            scores.right += ok
+            scores.located += is_located(label, answer.document_id, answer.page)
+            scores.scored.append((answer.confidence, ok))
+            if answer.confidence >= threshold:
+                scores.auto += 1
+                scores.auto_right += ok
+            if not ok:
+                scores.errors.append(
+                    f"{reply.authority[:30]:30} Q{spec.number} want {label.status}/{label.value}"
+                    f" got {answer.status}/{answer.value} @{answer.confidence:.2f}"
+                    f" {answer.method} {answer.document_id}:{answer.page}"
+                    f" {(answer.snippet or '')[:80]!r}")
+    return scores

@@ -1,0 +1,109 @@
+"""Counts as FOI officers write them (phrases from real replies to a housing-staff round-robin)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.counts import number_value, read_count
+
+STAFF_QUESTION = ("How many specialist housing staff (for example housing officers, housing link "
+                  "workers or homelessness leads) does the Trust employ to support inpatients with "
+                  "housing issues?")
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("one dedicated social worker", "1"),
+        ("The Trust has one dedicated social worker who supports inpatients.", "1"),
+        ("We have two Band 6 housing link workers.", "2"),
+        ("Twenty-one staff", "21"),
+        ("Three", "3"),
+        ("3 x Assistant Practitioners", "3"),
+        ("1.0 WTE housing officer", "1"),
+        ("2.6 WTE", "2.6"),
+        ("There are 3 housing officers based at 2 sites.", "3"),
+        ("We employ 4 housing officers (see section 4.2 of the policy).", "4"),
+        ("The information was provided on 12 March 2021: 5 staff.", "5"),
+        ("There is a total of 6 staff: 2 in Camden, 4 in Islington.", "6"),
+    ],
+)
+def test_counts_in_figures_and_words(text: str, value: str) -> None:
+    assert read_count(text, STAFF_QUESTION).value == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "zero specialist professionals",
+        "We do not employ housing specialists.",
+        "The Trust does not have these roles.",
+        "None are currently specialists.",
+        "No specialist housing staff are employed.",
+        "We have no housing staff.",
+        "nil",
+    ],
+)
+def test_negatives_are_zero_with_the_phrase_as_evidence(text: str) -> None:
+    reading = read_count(text, STAFF_QUESTION)
+    assert (reading.value, reading.status, reading.rule) == ("0", "answered",
+                                                             "says there are none")
+    assert reading.detail and reading.detail.lower() in text.lower()
+
+
+def test_not_holding_is_not_zero() -> None:
+    assert read_count("We do not record staff by this specialism.", STAFF_QUESTION).value is None
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "detail"),
+    [
+        ("Camden: 2\nIslington: 1\nBarnet: 3", "6", "Camden 2; Islington 1; Barnet 3"),
+        ("\u2022 2 x Housing Officers\n\u2022 1 x Homelessness Lead", "3",
+         "Housing Officers 2; Homelessness Lead 1"),
+    ],
+)
+def test_a_breakdown_is_summed_and_kept(text: str, total: str, detail: str) -> None:
+    reading = read_count(text, STAFF_QUESTION)
+    assert (reading.value, reading.detail, reading.rule) == (total, detail, "sum of breakdown")
+
+
+def test_a_stated_total_that_disagrees_with_its_parts_is_doubted() -> None:
+    reading = read_count("Total: 7\nWard A: 2\nWard B: 3", STAFF_QUESTION)
+    assert reading.value == "7" and reading.confidence <= 0.5 and "sum 5" in (reading.detail or "")
+
+
+@pytest.mark.parametrize("text", ["fewer than 5", "<5", "*", "Less than five staff"])
+def test_suppressed_small_numbers(text: str) -> None:
+    reading = read_count(text, STAFF_QUESTION)
+    assert (reading.status, reading.value) == ("suppressed", None)
+
+
+def test_approximately_and_ranges() -> None:
+    approx = read_count("approximately 12 staff", STAFF_QUESTION)
+    assert (approx.value, approx.detail) == ("12", "approximately")
+    ranged = read_count("between 3 and 5 staff", STAFF_QUESTION)
+    assert (ranged.value, ranged.detail) == ("3", "range 3-5")
+    assert read_count("c. 4 WTE", STAFF_QUESTION).value == "4"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "All our staff support patients with housing.",
+        "All of our ward staff support patients with their housing needs; we have 250 ward staff.",
+    ],
+)
+def test_all_staff_is_never_the_count_of_specialists(text: str) -> None:
+    reading = read_count(text, STAFF_QUESTION)
+    assert (reading.status, reading.value) == ("unclear", None)
+
+
+def test_several_numbers_lower_confidence_and_say_so() -> None:
+    reading = read_count("We have 3 housing officers and 7 social workers.", STAFF_QUESTION)
+    assert reading.value == "3" and reading.confidence < 0.7 and "also: 7" in (reading.detail or "")
+
+
+@pytest.mark.parametrize(("token", "value"), [("2,300", 2300), ("twenty-one", 21), ("a dozen", 12)])
+def test_number_value(token: str, value: int) -> None:
+    assert number_value(token) == value
