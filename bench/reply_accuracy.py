@@ -20,10 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import extract  # noqa: E402
+from extract.confidence import review_threshold  # noqa: E402
 from tests.corpora import CORPORA, LabelledReply, reliability, score  # noqa: E402
-
-DEFAULT_THRESHOLD = getattr(extract, "REVIEW_THRESHOLD", 0.6)
 
 
 def labelled_sets(names: Sequence[str]) -> list[tuple[str, Callable[[], list[LabelledReply]],
@@ -36,10 +34,13 @@ def main() -> None:
     """Score the reader on every labelled set."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", action="append", choices=sorted(CORPORA))
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--threshold", type=float, default=None,
+                        help="review threshold (default: the calibrated one)")
     parser.add_argument("--errors", type=int, default=20, help="errors to print per set")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
+    if args.threshold is None:
+        args.threshold = review_threshold()
     results = []
     for name, load, questions in labelled_sets(args.corpus or sorted(CORPORA)):
         results.append(score(name, load(), questions, args.threshold))

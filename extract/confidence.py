@@ -15,6 +15,7 @@ from functools import cache
 from importlib import resources
 
 PRIOR_WEIGHT = 4.0  # labelled answers the rules' own estimate is worth
+DEFAULT_REVIEW_THRESHOLD = 0.6
 
 
 @dataclass(frozen=True)
@@ -42,15 +43,48 @@ def calibration_key(evidence: Evidence) -> str:
     return f"{evidence.method}|{rule_family(evidence.rule)}|{evidence.status}|{competing}"
 
 
+_OVERRIDE: list[dict[str, object]] = []
+
+
 @cache
-def calibration() -> dict[str, tuple[int, int]]:
-    """key -> (right, total) on the labelled replies; empty before any calibration."""
+def _calibration_file() -> dict[str, object]:
+    if _OVERRIDE:
+        return _OVERRIDE[-1]
     try:
         text = resources.files("extract").joinpath("calibration.json").read_text("utf-8")
     except FileNotFoundError:
         return {}
-    counts = json.loads(text).get("counts", {})
+    loaded: dict[str, object] = json.loads(text)
+    return loaded
+
+
+def calibration() -> dict[str, tuple[int, int]]:
+    """key -> (right, total) on the labelled replies; empty before any calibration."""
+    counts = _calibration_file().get("counts", {})
+    assert isinstance(counts, dict)
     return {key: (int(v[0]), int(v[1])) for key, v in counts.items()}
+
+
+def review_threshold() -> float:
+    """The confidence below which an answer goes to review: where the answers above it were
+    right at least 95% of the time on the labelled real replies."""
+    value = _calibration_file().get("review_threshold", DEFAULT_REVIEW_THRESHOLD)
+    return float(value)  # type: ignore[arg-type]
+
+
+def reload_calibration(replacement: dict[str, object] | None = None) -> None:
+    """Read extract/calibration.json again, or use a replacement (to measure a calibration on
+    replies it was not made from)."""
+    _OVERRIDE.clear()
+    if replacement is not None:
+        _OVERRIDE.append(replacement)
+    _calibration_file.cache_clear()
+    _counts.cache_clear()
+
+
+@cache
+def _counts() -> dict[str, tuple[int, int]]:
+    return calibration()
 
 
 def prior(evidence: Evidence) -> float:
@@ -68,7 +102,7 @@ def prior(evidence: Evidence) -> float:
 def judge(evidence: Evidence) -> tuple[float, str]:
     """(confidence, reason): a probability of being right, and why."""
     estimate = prior(evidence)
-    right, total = calibration().get(calibration_key(evidence), (0, 0))
+    right, total = _counts().get(calibration_key(evidence), (0, 0))
     probability = (right + PRIOR_WEIGHT * estimate) / (total + PRIOR_WEIGHT)
     reason = f"{evidence.method} passage in the {evidence.role.replace('_', ' ')}; {evidence.rule}"
     if evidence.competing:
@@ -78,3 +112,11 @@ def judge(evidence: Evidence) -> tuple[float, str]:
     if total:
         reason += f"; {right} of {total} such answers were right"
     return round(probability, 2), reason
+
+
+def answer_key(method: str, status: str, reason: str) -> str:
+    """The calibration key of a judged answer, from the reason judge() wrote."""
+    parts = reason.split("; ")
+    rule = parts[1] if len(parts) > 1 else method
+    competing = "competing" if any(p.startswith("other passages say") for p in parts) else "alone"
+    return f"{method}|{rule_family(rule)}|{status}|{competing}"

@@ -16,10 +16,11 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "sev
          "eighty": 80, "ninety": 90}
 NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | _TENS | {"a single": 1, "nil": 0,
                                                                "nought": 0, "a dozen": 12}
-_WORD = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?:one|two|three"
-         r"|four|five|six|seven|eight|nine))?|a\s+single|a\s+dozen|" + "|".join(_UNITS) + ")")
+WORD_NUMBER = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+               r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?|a\s+single|a\s+dozen|"
+               + "|".join(_UNITS) + ")")
 _FIGURE = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
-_NUMBER = rf"(?:{_FIGURE}|{_WORD})"
+_NUMBER = rf"(?:{_FIGURE}|{WORD_NUMBER})"
 
 # Nouns that count people or posts, besides the question's own nouns.
 _COUNT_NOUNS = (r"staff|posts?|roles?|workers?|officers?|specialists?|professionals?|leads?"
@@ -62,7 +63,7 @@ _ALL_STAFF = re.compile(
 _TOTAL = re.compile(
     rf"\b(?:a\s+)?total(?:\s+of)?\s*[:=]?\s*({_NUMBER})\b|\b({_NUMBER})\s+in\s+total\b", re.I)
 _TIMES_ITEM = re.compile(
-    rf"(?<![\w.])({_FIGURE}|{_WORD})\s*(?:x|\u00d7)\s+([A-Za-z][^,;\n.]{{2,60}})", re.I)
+    rf"(?<![\w.])({_FIGURE}|{WORD_NUMBER})\s*(?:x|\u00d7)\s+([A-Za-z][^,;\n.]{{2,60}})", re.I)
 _LABEL_ITEM = re.compile(
     rf"^[\s\u2022*\-]*([A-Z][^:\n]{{2,50}}?)\s*[:\-\u2013]\s*({_NUMBER})(?:\s*(?:{_COUNT_NOUNS}))?"
     r"\s*\.?\s*$", re.I | re.M)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from extract.counts import read_count
 from extract.statuses import answer_status
-from extract.text import clean_text
+from extract.text import clean_text, sentences
 from extract.values import LEADING_NO, LEADING_YES, NIL_RE, QuestionLike, parse_yes_no, typed_value
 
 
@@ -41,10 +41,26 @@ def read_answer(text: str, question: QuestionLike) -> Reading:
     if question.type == "count":
         count = read_count(clean, getattr(question, "text", ""))
         if count.status != "answered" or count.value is not None:
-            return Reading(count.status, count.value, count.confidence, (), count.rule,
-                           count.detail)
+            reading = Reading(count.status, count.value, count.confidence, (), count.rule,
+                              count.detail)
+            return _partly(reading, clean) if count.status == "answered" else reading
         return Reading("answered", None, 0.25, (), "no count in the answer")
     value, confidence = typed_value(clean, question)
     if value is None:  # something is there; a person must read it
         return Reading("answered", None, 0.25, (), f"no {question.type} in the answer")
-    return Reading("answered", value, confidence, (), f"{question.type} read")
+    return _partly(Reading("answered", value, confidence, (), f"{question.type} read"), clean)
+
+
+_PARTLY_TYPES = ("document", "count", "number", "money")
+
+
+def _partly(reading: Reading, clean: str) -> Reading:
+    """An answer that gives a value and says part of what was asked is not held."""
+    if reading.value is None:
+        return reading
+    later = " ".join(sentences(clean)[1:])
+    held = answer_status(later) if later else None
+    if held is None or held.status != "not_held":
+        return reading
+    return Reading("partly", reading.value, min(reading.confidence, 0.6), (),
+                   f"{reading.rule}, part not held", held.detail)

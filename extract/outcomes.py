@@ -78,12 +78,16 @@ def _evidence(text: str, pattern: re.Pattern[str]) -> str | None:
 def _from_answers(
     answers: Sequence[ExtractedAnswer], sections: tuple[str, ...]
 ) -> ReplyOutcome | None:
-    statuses = [a.status for a in answers if a.status != "unanswered"]
+    statuses = [a.status for a in answers if a.status not in ("unanswered", "unclear")]
     if not statuses:
         return None
     for answer in answers:
         sections += tuple(s for s in answer.sections if s not in sections)
-    answered = sum(1 for s in statuses if s in ("answered", "not_applicable"))
+    # a suppressed small number is an answer; a partly answered question is not all of one
+    answered = sum(1 for s in statuses if s in ("answered", "not_applicable", "suppressed"))
+    if "partly" in statuses:
+        evidence = next((a.detail or a.snippet for a in answers if a.status == "partly"), None)
+        return ReplyOutcome("partially_successful", sections, evidence)
     refused = statuses.count("refused")
     not_held = statuses.count("not_held")
     first_unhappy = next((a.snippet for a in answers if a.status in ("refused", "not_held")), None)

@@ -10,7 +10,7 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from extract.counts import read_count
+from extract.counts import WORD_NUMBER, number_value, read_count
 from extract.statuses import NOT_HELD_RE
 from extract.text import clean_text, normalise_text
 
@@ -136,6 +136,26 @@ def _amounts(clean: str) -> list[tuple[Decimal, bool]]:
     return found
 
 
+_MONEY_WORDS_RE = re.compile(
+    rf"\b({WORD_NUMBER})(?:\s+(hundred))?(?:\s+(thousand|million|billion))?\s+(?:pounds|sterling)\b",
+    re.I)
+
+
+def _money_in_words(clean: str) -> tuple[str | None, float]:
+    """'two million pounds', 'five thousand pounds': an amount written in words."""
+    m = _MONEY_WORDS_RE.search(clean)
+    if m is None:
+        return None, 0.0
+    value = number_value(m.group(1))
+    if value is None:
+        return None, 0.0
+    if m.group(2):
+        value *= 100
+    if m.group(3):
+        value *= _MULTIPLIERS[m.group(3).lower()]
+    return f"{value.quantize(Decimal('0.01'))}", 0.75
+
+
 def parse_money(text: str) -> tuple[str | None, float]:
     """An amount of money as a decimal string with pence ('125000.00'), with confidence."""
     clean = clean_text(text)
@@ -143,7 +163,7 @@ def parse_money(text: str) -> tuple[str | None, float]:
         return "0.00", 0.85
     amounts = _amounts(clean)
     if not amounts:
-        return None, 0.0
+        return _money_in_words(clean)
     marked = [a for a, cur in amounts if cur]
     pool = marked or [a for a, _ in amounts]
     value = pool[0]

@@ -321,3 +321,7 @@ def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[Quest
                     f" {answer.method} {answer.document_id}:{answer.page}"
                     f" {(answer.snippet or '')[:80]!r}")
     return scores
+
+
+# The labelled sets calibration and the benchmarks read: name -> (loader, questions).
+LABELLED_SETS = dict(CORPORA)

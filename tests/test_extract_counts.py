@@ -107,3 +107,23 @@ def test_several_numbers_lower_confidence_and_say_so() -> None:
 @pytest.mark.parametrize(("token", "value"), [("2,300", 2300), ("twenty-one", 21), ("a dozen", 12)])
 def test_number_value(token: str, value: int) -> None:
     assert number_value(token) == value
+
+
+@pytest.mark.parametrize(("text", "value"), [("two million pounds", "2000000.00"),
+                                             ("Twenty-five thousand pounds", "25000.00"),
+                                             ("five hundred pounds", "500.00")])
+def test_money_in_words(text: str, value: str) -> None:
+    from extract.values import parse_money
+
+    assert parse_money(text)[0] == value
+
+
+def test_a_value_with_part_not_held_is_partly() -> None:
+    from extract.interpret import read_answer
+    from extract.reply import QuestionSpec
+
+    question = QuestionSpec(1, "staff", STAFF_QUESTION, "count")
+    reading = read_answer("We employ 3 housing officers. Figures before 2019 are not held "
+                          "centrally.", question)
+    assert (reading.status, reading.value) == ("partly", "3")
+    assert "not held" in (reading.detail or "")

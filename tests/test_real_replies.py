@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import extract
+from extract.confidence import review_threshold
 from tests.conftest import shared_path
 from tests.corpora import CORPORA, score
 
@@ -13,14 +13,14 @@ from tests.corpora import CORPORA, score
 def mh_scores():
     shared_path("corpus", "mh-accommodation-2021")
     load, questions = CORPORA["mh-accommodation-2021"]
-    return score("mh", load(), questions, extract.REVIEW_THRESHOLD)
+    return score("mh", load(), questions, review_threshold())
 
 
 @pytest.fixture(scope="module")
 def cipfa_scores():
     shared_path("corpus", "cipfa-libraries-2017")
     load, questions = CORPORA["cipfa-libraries-2017"]
-    return score("cipfa", load(), questions, extract.REVIEW_THRESHOLD)
+    return score("cipfa", load(), questions, review_threshold())
 
 
 def test_accommodation_returns_read_right_and_located(mh_scores) -> None:

@@ -1,0 +1,119 @@
+"""Calibrate the reader's confidence on labelled replies and set the review threshold.
+
+    python bench/calibrate.py [--write] [--target 0.95]
+
+Reads every labelled reply (the real corpora, and the generated replies in real styles),
+counts per calibration key (how the passage was located, which rule read it, the status, and
+whether other passages disagreed) how many answers were right, and chooses the review
+threshold: the lowest confidence at which the auto-accepted answers on the real replies are
+right at least --target of the time. Prints the reliability table in-sample and held out
+(each set scored with a calibration made from the other sets only). --write saves
+extract/calibration.json, which the reader ships.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extract.answers import extract_answers  # noqa: E402
+from extract.confidence import answer_key, reload_calibration  # noqa: E402
+from tests.corpora import LABELLED_SETS, is_right, reliability  # noqa: E402
+
+OUT = ROOT / "extract" / "calibration.json"
+GRID = [round(0.3 + 0.05 * i, 2) for i in range(14)]
+
+
+def judged(sets: Sequence[str]) -> list[tuple[str, str, float, bool]]:
+    """(set, key, confidence, right) of every labelled answer of the sets."""
+    found = []
+    for name in sets:
+        load, questions = LABELLED_SETS[name]
+        for reply in load():
+            answers = extract_answers(list(reply.pages), list(questions))
+            for spec, answer in zip(questions, answers, strict=True):
+                label = reply.labels.get(spec.number)
+                if label is None or (answer.status == "unanswered" and not answer.confidence):
+                    if label is not None:
+                        found.append((name, "unanswered", 0.0,
+                                      is_right(label, answer.status, answer.value)))
+                    continue
+                key = answer_key(answer.method, answer.status, answer.reason)
+                found.append((name, key, answer.confidence,
+                              is_right(label, answer.status, answer.value)))
+    return found
+
+
+def counts(rows: Sequence[tuple[str, str, float, bool]]) -> dict[str, list[int]]:
+    """key -> [right, total]."""
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for _name, key, _confidence, ok in rows:
+        total[key] += 1
+        right[key] += ok
+    return {key: [right[key], total[key]] for key in sorted(total)}
+
+
+def threshold(rows: Sequence[tuple[str, str, float, bool]], target: float) -> float:
+    """The lowest threshold whose auto-accepted answers are right >= target of the time."""
+    for t in GRID:
+        accepted = [ok for _n, _k, c, ok in rows if c >= t]
+        if len(accepted) >= 10 and sum(accepted) / len(accepted) >= target:
+            return t
+    return GRID[-1]
+
+
+def print_table(title: str, rows: Sequence[tuple[str, str, float, bool]], t: float) -> None:
+    """A reliability table and the figures at threshold t."""
+    print(title)
+    for band, n, share in reliability([(c, ok) for _n, _k, c, ok in rows]):
+        print(f"  {band}  {n:4}  {'-' if share is None else f'{100 * share:.0f}%'}")
+    accepted = [ok for _n, _k, c, ok in rows if c >= t]
+    precision = sum(accepted) / len(accepted) if accepted else 0.0
+    print(f"  at threshold {t:.2f}: auto-accepted {len(accepted)}/{len(rows)}, precision "
+          f"{100 * precision:.1f}%, review share {100 * (1 - len(accepted) / len(rows)):.0f}%")
+
+
+def main() -> None:
+    """Calibrate, choose the threshold, print the reliability tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="save extract/calibration.json")
+    parser.add_argument("--target", type=float, default=0.95)
+    args = parser.parse_args()
+    sets = sorted(LABELLED_SETS)
+    real = [s for s in sets if not s.startswith("generated")]
+    reload_calibration({})
+    raw = judged(sets)
+    calibration: dict[str, object] = {"counts": counts(raw)}
+    reload_calibration(calibration)
+    fitted = judged(sets)
+    calibration["review_threshold"] = threshold([r for r in fitted if r[0] in real],
+                                                args.target)
+    calibration["made_from"] = dict(Counter(r[0] for r in raw))
+    t = float(calibration["review_threshold"])  # type: ignore[arg-type]
+    print_table("before calibration (the rules' own estimates), real replies:",
+                [r for r in raw if r[0] in real], t)
+    print_table("calibrated, in-sample, real replies:", [r for r in fitted if r[0] in real], t)
+    held_out = []
+    for name in sets:
+        reload_calibration({"counts": counts([r for r in raw if r[0] != name])})
+        held_out += [r for r in judged([name]) if r[0] in real]
+    print_table("calibrated on the other sets only (held out), real replies:", held_out, t)
+    generated = [r for r in fitted if r[0] not in real]
+    if generated:
+        print_table("calibrated, in-sample, generated replies:", generated, t)
+    reload_calibration()
+    if args.write:
+        OUT.write_text(json.dumps(calibration, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {OUT.relative_to(ROOT)} (review threshold {t:.2f})")
+
+
+if __name__ == "__main__":
+    main()
