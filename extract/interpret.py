@@ -35,6 +35,12 @@ def read_answer(text: str, question: QuestionLike) -> Reading:
         value, confidence = typed_value(clean, question)
         return Reading("answered", value, confidence, (), "nil or none")
     status = answer_status(clean)
+    if status is not None and status.status == "not_held" and question.type in _PARTLY_TYPES:
+        first = sentences(clean)[0]
+        if answer_status(first) is None:
+            given = read_answer(first, question)  # a value first, then what is not held
+            if given.status == "answered" and given.value is not None:
+                return _partly(given, clean)
     if status is not None:
         return Reading(status.status, None, status.confidence, status.sections, status.rule,
                        status.detail)
