@@ -6,8 +6,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from rapidfuzz import fuzz
-
 from extract.confidence import Evidence, judge
 from extract.extracted import ExtractedAnswer
 from extract.interpret import Reading, read_answer
@@ -15,234 +13,22 @@ from extract.locate import (
     STRONG_METHODS,
     Segment,
     candidates,
-    cut_boilerplate,
+    cross_reference,
     find_segments,
 )
 from extract.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply, arrange_reply
-from extract.sections import cited_sections
+from extract.reply_wide import apply_whole_request, clause_answer, whole_text_answer
 from extract.statuses import answer_status
-from extract.text import clean_text, normalise_text, sentences
-from extract.values import typed_value
+from extract.text import snippet
 
 ANSWER_TYPES = ("yes_no", "count", "number", "money", "date", "choice", "document", "text")
-SNIPPET_CHARS = 300
 
 
-def _snippet(text: str) -> str:
-    return clean_text(text)[:SNIPPET_CHARS]
-
-
-_NAMED_QUESTION_RE = re.compile(
-    r"\b(?:question|q|part|point|request)\s*\.?\s*(\d{1,2}|one|two|three|four|five|six)\b", re.I)
-_ORDINALS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
-
-
-def named_questions(text: str) -> set[int]:
-    """The question numbers a sentence names ('question 3', 'Q2', 'part two')."""
-    return {int(n) if n.isdigit() else _ORDINALS[n.lower()]
-            for n in _NAMED_QUESTION_RE.findall(text)}
-
-
-def _named_in_text(question: QuestionSpec, pages: Sequence[PageText]) -> ExtractedAnswer | None:
-    """A sentence of the body or letter that names this question and answers it ('We are unable
-    to answer question 3 as the Trust does not hold ...')."""
-    for page in pages:
-        for sentence in sentences(cut_boilerplate(clean_text(page.text))):
-            if (named_questions(sentence) != {question.number} or "?" in sentence
-                    or _CROSS_REFERENCE_RE.search(sentence)):
-                continue
-            reading = read_answer(sentence, question)
-            if reading.status != "answered" or reading.value is not None:
-                return ExtractedAnswer(question.key, reading.status, reading.value,
-                                       round(min(0.7, reading.confidence), 2), page.document_id,
-                                       page.page, sentence[:SNIPPET_CHARS], "named-in-text",
-                                       reading.sections, reading.rule, reading.detail)
-    return None
-
-
-def _tokens(text: str) -> set[str]:
-    """Words of a file or sheet name or question, with 'section 117' as 's117', 'Q 2' as 'q2'."""
-    text = re.sub(r"\bsection\s+(\d+)", r"s\1", text.lower())
-    text = re.sub(r"\b(q|question|part)[\s_-]*(\d)\b", r"q\2", text)
-    text = re.sub(r"\bpart\s+(one|two|three|four|five|six)\b",
-                  lambda m: f"q{_ORDINALS[m.group(1)]}", text)
-    return {t for t in re.findall(r"[a-z0-9]+", text) if len(t) >= 3 or re.match(r"q\d", t)}
-
-
-def _data_for(question: QuestionSpec, questions: Sequence[QuestionSpec], reply: Reply
-              ) -> tuple[PageText | None, float, str]:
-    """The data page (a file or sheet) named for this question, how sure, and why; no page
-    with confidence 0 when the data is named for the other questions only."""
-    own = _tokens(question.text) - set().union(
-        *(_tokens(q.text) for q in questions if q.key != question.key))
-    named_any = False
-    loose: PageText | None = None
-    for page in reply.pages(("data",)):
-        sheet = re.match(r"\[Sheet: ([^\]]*)\]", page.text)
-        name = _tokens(page.filename + " " + (sheet.group(1) if sheet else ""))
-        numbers = {int(t[1:]) for t in name if re.fullmatch(r"q\d", t)}
-        if numbers:
-            named_any = True
-            if question.number in numbers:
-                return page, 0.75, f"data file named for question {question.number}"
-            continue
-        head = normalise_text(page.text[:600])
-        if fuzz.partial_ratio(normalise_text(question.text)[:80], head) >= 90:
-            return page, 0.75, "data that restates the question"
-        if own & name:
-            loose = loose or page
-    if loose is not None:
-        return loose, 0.6, "data file named with the question's own words"
-    return None, 0.0 if named_any else 0.4, "an attached data file"
-
-
-def _whole_text_answer(
-    question: QuestionSpec, questions: Sequence[QuestionSpec], reply: Reply, used: set[str]
-) -> ExtractedAnswer | None:
-    """A low-confidence answer from the reply as a whole, when no segment answers a question."""
-    n_questions = len(questions)
-    pages = reply.pages(ANSWERING_ROLES)
-    named = _named_in_text(question, pages)
-    if named is not None:
-        return named
-    for page in pages if not used else ():  # a reply-wide refusal only when nothing else is found
-        clean = cut_boilerplate(clean_text(page.text))
-        for sentence in re.split(r"(?<=[.!?])\s+", clean):
-            if named_questions(sentence) - {question.number}:
-                continue  # a sentence about another question
-            status = answer_status(sentence)
-            if status is None or status[0] not in ("refused", "not_held"):
-                continue
-            if status[0] == "refused" and not (status[1] or _WHOLE_REFUSAL_RE.search(sentence)):
-                continue
-            if status[0] == "not_held" and not _WHOLE_NOT_HELD_RE.search(sentence):
-                continue  # "not recorded" in a data sheet is not the authority saying so
-            return ExtractedAnswer(
-                question.key,
-                status[0],
-                None,
-                0.45,
-                page.document_id,
-                page.page,
-                sentence[:SNIPPET_CHARS],
-                "whole-text",
-                status[1],
-                status.rule,
-                status.detail,
-            )
-    if question.type == "document":
-        data, confidence, why = _data_for(question, questions, reply)
-        if data is None and confidence:
-            data = next((p for p in reply.pages(("data", "supporting"))
-                         if p.document_id not in used and len(p.text.strip()) > 200), None)
-        if data is not None:
-            return ExtractedAnswer(question.key, "answered", "provided", confidence,
-                                   data.document_id, data.page, _snippet(data.text),
-                                   "attachment", (), why)
-    if n_questions == 1:
-        for page in pages:
-            body = cut_boilerplate(page.text)
-            value, confidence = typed_value(body, question)
-            if value is not None:
-                return ExtractedAnswer(
-                    question.key,
-                    "answered",
-                    value,
-                    min(confidence, 0.45),
-                    page.document_id,
-                    page.page,
-                    _snippet(body),
-                    "whole-text",
-                )
-    return None
-
-
-_LETTER_RE = re.compile(
-    r"\bdear\b|\byours\s+(?:sincerely|faithfully)\b|\bkind\s+regards\b|\byour\s+request\b",
-    re.I,
-)
-_WHOLE_REFUSAL_RE = re.compile(
-    r"\b(?:decided|unable|not\s+able)\s+(?:not\s+)?to\s+(?:disclose|provide|release)\b"
-    r"|\brefus\w*\s+(?:your|this|the)\s+request\b|\bis\s+(?:being\s+)?withheld\b",
-    re.I,
-)
-_WHOLE_NOT_HELD_RE = re.compile(
-    r"\b(?:we|I|the\s+\w+(?:\s+\w+)?)\s+(?:do|does|did)\s+not\s+hold\b"
-    r"|\b(?:we|I)\s+(?:don't|hold\s+no)\b|\binformation\s+(?:you\s+\w+\s+)?(?:is|was)\s+not\s+held",
-    re.I,
-)
-_REQUEST = r"(?:your|this|the)\s+(?:whole\s+|entire\s+)?request"
-_WHOLE_REQUEST_REFUSED_RE = re.compile(
-    rf"\bnot\s+(?:obliged|required)\s+to\s+comply\s+with\s+{_REQUEST}"
-    rf"|\b(?:refus\w*|decline)\s+(?:to\s+comply\s+with\s+)?{_REQUEST}"
-    rf"|\b{_REQUEST}\s+(?:is|has\s+been|is\s+being)\s+refused\b"
-    rf"|\bcost\s+of\s+complying\s+with\s+{_REQUEST}\s+would\s+exceed\b"
-    rf"|\b{_REQUEST}\s+(?:is|as)\s+(?:vexatious|repeated)\b",
-    re.I,
-)
-_WHOLE_REQUEST_NOT_HELD_RE = re.compile(
-    r"\b(?:do|does|did)\s+not\s+hold\s+(?:the|any)\s+(?:recorded\s+)?information\s+"
-    r"(?:(?:that\s+)?you\s+(?:have\s+)?(?:requested|asked\s+for)|requested)\b"
-    r"|\b(?:none\s+of\s+)?the\s+information\s+(?:(?:that\s+)?you\s+(?:have\s+)?requested\s+)?"
-    r"is\s+not\s+held\b|\bnone\s+of\s+the\s+information\s+.{0,40}\bis\s+held\b",
-    re.I,
-)
 _CONDITIONAL_ON_YES = re.compile(
     r"^\W*if\s+(?:the\s+answer\s+(?:to\s+(?:the\s+)?(?:above|previous|question\s+\d+)\s+)?"
     r"is\s+|so\b|yes\b)",
     re.I,
 )
-
-
-def _whole_request_statement(
-    pages: Sequence[PageText],
-) -> tuple[str, tuple[str, ...], PageText, str] | None:
-    """(status, sections, page, sentence) where a reply refuses or does not hold it all."""
-    for status, pattern in (
-        ("refused", _WHOLE_REQUEST_REFUSED_RE),
-        ("not_held", _WHOLE_REQUEST_NOT_HELD_RE),
-    ):
-        for page in pages:
-            clean = cut_boilerplate(clean_text(page.text))
-            for sentence in re.split(r"(?<=[.!?])\s+", clean):
-                if not pattern.search(sentence):
-                    continue
-                if status == "not_held":
-                    return status, (), page, sentence
-                return status, cited_sections(sentence) or cited_sections(clean), page, sentence
-    return None
-
-
-def _apply_whole_request(
-    pages: Sequence[PageText], answers: list[ExtractedAnswer]
-) -> list[ExtractedAnswer]:
-    """A reply that answers nothing and refuses, or does not hold, the whole request."""
-    if any(a.status in ("answered", "not_applicable") for a in answers):
-        return answers  # a refusal of one part: the other questions stay as found
-    statement = _whole_request_statement(pages)
-    if statement is None:
-        return answers
-    status, sections, page, sentence = statement
-    pattern = _WHOLE_REQUEST_REFUSED_RE if status == "refused" else _WHOLE_REQUEST_NOT_HELD_RE
-    whole = [
-        ExtractedAnswer(
-            a.question_key,
-            status,
-            None,
-            0.6,
-            page.document_id,
-            page.page,
-            sentence[:SNIPPET_CHARS],
-            "whole-request",
-            sections,
-        )
-        for a in answers
-    ]
-    # the segment after the last restated question holds the reply-wide statement, not an answer
-    return [
-        w if a.status == "unanswered" or pattern.search(a.snippet or "") else a
-        for a, w in zip(answers, whole, strict=True)
-    ]
 
 
 def _gives_information(answer: ExtractedAnswer) -> bool:
@@ -288,25 +74,6 @@ def extract_answers(
     return read_reply(arrange_reply(pages, questions), questions)
 
 
-_CROSS_REFERENCE_RE = re.compile(
-    r"\b(?:see|refer\s+to|as\s+per|same\s+as|covered\s+(?:by|in)|included\s+in|as\s+(?:in|for))"
-    r"\s+(?:the\s+|our\s+|my\s+)?(?:answer|response|reply)?\s*(?:to|for|at|in|given\s+(?:to|in|for))?"
-    r"\s*(?:question|q|point|item)\s*\.?\s*(?P<n>\d{1,2})\b"
-    r"|^\W*(?P<above>(?:please\s+)?(?:see\s+(?:our\s+)?(?:answer\s+|response\s+)?above|as\s+"
-    r"(?:stated\s+|per\s+|mentioned\s+)?above|ditto))\b",
-    re.I,
-)
-
-
-def _cross_reference(text: str, number: int) -> int | None:
-    """The number of the question an answer refers to instead of answering, if it does."""
-    m = _CROSS_REFERENCE_RE.search(clean_text(text)[:300])
-    if m is None:
-        return None
-    target = int(m.group("n")) if m.group("n") else number - 1
-    return target if 0 < target != number else None
-
-
 def _located(index: int, question: QuestionSpec, segments: Sequence[Segment], n_questions: int
              ) -> tuple[ExtractedAnswer, tuple[str, ...], int | None] | None:
     """The answer of the first useful candidate passage, the values other passages give, and
@@ -335,9 +102,9 @@ def _located(index: int, question: QuestionSpec, segments: Sequence[Segment], n_
         confidence = min(confidence, 0.3) or 0.25
     refers = None
     if reading.value is None and reading.status in ("answered", "unclear"):
-        refers = _cross_reference(segment.answer, question.number)
+        refers = cross_reference(segment.answer, question.number)
     answer = ExtractedAnswer(question.key, reading.status, reading.value, confidence,
-                             segment.document_id, segment.page, _snippet(segment.answer), method,
+                             segment.document_id, segment.page, snippet(segment.answer), method,
                              reading.sections, reading.rule, reading.detail)
     return answer, competing, refers
 
@@ -349,60 +116,6 @@ def _follow(answer: ExtractedAnswer, target: ExtractedAnswer, number: int) -> Ex
     return replace(answer, status=target.status, value=target.value, sections=target.sections,
                    confidence=round(min(0.8, target.confidence), 2), method="cross-reference",
                    reason=f"refers to question {number}: {target.reason}", detail=target.detail)
-
-
-_CLAUSE_SPLIT_RE = re.compile(
-    r";\s*|\.\s+|\s+(?:and|while|whilst|but|with)\s+(?=(?:a\s+further|another|an\s+additional"
-    r"|in\s+addition|we\s+have|there\s+(?:is|are)|the\s+\w+\s+has)\b)"
-    r"|,\s+(?:and\s+)?(?=(?:a\s+further|another|plus|an\s+additional)\b)",
-    re.I,
-)
-_STOPWORDS = frozenset((
-    "does", "have", "with", "that", "this", "from", "which", "what", "your", "please", "provide",
-    "many", "much", "trust", "council", "authority", "their", "there", "were", "been", "into",
-    "about", "under", "each", "other", "copy", "number", "information"))
-_CLAUSE_TYPES = ("count", "number", "money", "yes_no", "document")
-
-
-def _stems(text: str) -> set[str]:
-    return {w.rstrip("s") for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOPWORDS}
-
-
-def _distinctive(question: QuestionSpec, questions: Sequence[QuestionSpec]) -> set[str]:
-    """The words of a question (and its keywords) that no other question uses."""
-    others = set().union(*(_stems(q.text) for q in questions if q.key != question.key))
-    return (_stems(question.text) - others) | _stems(" ".join(question.keywords))
-
-
-def _clause_answer(question: QuestionSpec, questions: Sequence[QuestionSpec],
-                   pages: Sequence[PageText]) -> ExtractedAnswer | None:
-    """For a sentence answering several questions at once: the one clause that names what this
-    question alone asks about, read in its type."""
-    if question.type not in _CLAUSE_TYPES or len(questions) < 2:
-        return None
-    words = _distinctive(question, questions)
-    asked = [normalise_text(q.text) for q in questions]
-    scored: list[tuple[int, PageText, str]] = []
-    for page in pages:
-        for clause in _CLAUSE_SPLIT_RE.split(cut_boilerplate(clean_text(page.text))):
-            if "?" in clause or any(fuzz.partial_ratio(q, normalise_text(clause)) >= 80
-                                    for q in asked):
-                continue  # the request quoted back, not an answer
-            score = len(words & _stems(clause))
-            if score:
-                scored.append((score, page, clause))
-    if not scored:
-        return None
-    best = max(s for s, _p, _c in scored)
-    top = [(p, c) for s, p, c in scored if s == best]
-    readings = [(p, c, read_answer(c, question)) for p, c in top]
-    valued = [(p, c, r) for p, c, r in readings if r.status == "answered" and r.value is not None]
-    if len({r.value for _p, _c, r in valued}) != 1:
-        return None
-    page, clause, reading = valued[0]
-    return ExtractedAnswer(question.key, "answered", reading.value,
-                           round(min(0.6, reading.confidence), 2), page.document_id, page.page,
-                           _snippet(clause), "clause", (), reading.rule, reading.detail)
 
 
 def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[ExtractedAnswer]:
@@ -431,15 +144,15 @@ def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[Extracte
     results: list[ExtractedAnswer] = []
     for question, answer in zip(questions, found, strict=True):
         if answer is None:
-            answer = _clause_answer(question, questions, pages)
+            answer = clause_answer(question, questions, pages)
         if answer is None:
-            answer = _whole_text_answer(question, questions, reply, used_documents)
+            answer = whole_text_answer(question, questions, reply, used_documents)
         if answer is None:
             answer = ExtractedAnswer(
                 question.key, "unanswered", None, 0.0, None, None, None, "none"
             )
         results.append(answer)
-    results = _infer_from_follow_up(questions, _apply_whole_request(pages, results))
+    results = _infer_from_follow_up(questions, apply_whole_request(pages, results))
     return [_judged(a, reply, competing.get(a.question_key, ())) for a in results]
 
 

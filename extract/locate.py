@@ -381,3 +381,22 @@ def answers_something(answer: str) -> bool:
         return True
     more_request = r"^\W{0,3}(?:these\s+are|this\s+is|it\s+is\s+important|please|for\s+example)"
     return not re.match(more_request, clean, re.I)
+
+
+CROSS_REFERENCE_RE = re.compile(
+    r"\b(?:see|refer\s+to|as\s+per|same\s+as|covered\s+(?:by|in)|included\s+in|as\s+(?:in|for))"
+    r"\s+(?:the\s+|our\s+|my\s+)?(?:answer|response|reply)?\s*(?:to|for|at|in|given\s+(?:to|in|for))?"
+    r"\s*(?:question|q|point|item)\s*\.?\s*(?P<n>\d{1,2})\b"
+    r"|^\W*(?P<above>(?:please\s+)?(?:see\s+(?:our\s+)?(?:answer\s+|response\s+)?above|as\s+"
+    r"(?:stated\s+|per\s+|mentioned\s+)?above|ditto))\b",
+    re.I,
+)
+
+
+def cross_reference(text: str, number: int) -> int | None:
+    """The number of the question an answer refers to instead of answering, if it does."""
+    m = CROSS_REFERENCE_RE.search(clean_text(text)[:300])
+    if m is None:
+        return None
+    target = int(m.group("n")) if m.group("n") else number - 1
+    return target if 0 < target != number else None

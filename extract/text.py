@@ -35,3 +35,11 @@ def sentences(text: str) -> list[str]:
     """A clean text cut into sentences."""
     clean = " ".join(text.split())
     return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\u2018\u201c])", clean) if s]
+
+
+SNIPPET_CHARS = 300
+
+
+def snippet(text: str) -> str:
+    """The start of a passage, clean, as an answer cites it."""
+    return clean_text(text)[:SNIPPET_CHARS]
