@@ -66,11 +66,9 @@ def read_sheet(text: str) -> list[SheetRow]:
     """Every non-blank row of a filled-in sheet, with the line it starts on."""
     text = text.removeprefix("\ufeff")
     first = text.split("\n", 1)[0]
-    try:   # a spreadsheet saved in some locales separates with ; or tabs
-        dialect: Any = csv.Sniffer().sniff(first, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    # A spreadsheet saved in some locales separates with ; or tabs: the header tells which.
+    delimiter = max(",;\t", key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader, [])]
     missing = [c for c in ("reference", "question_key", "status", "value", *DECISION_COLUMNS)
                if c not in header]
