@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from reports.review_sheet import SHEET_COLUMNS
 from reports.spreadsheet import cell, neutralise, unneutralise
+from warehouse.answers import save_answers
 from warehouse.db import connect, rows
 
 from .conftest import EXAMPLE
@@ -113,11 +114,12 @@ def test_round_trip_creates_overrides_and_checks_once(unsure: Path, tmp_path: Pa
     by_key[(a, "delegated")].update(corrected_value="no", note="letter p1: not delegated")
     by_key[(a, "local_scheme")].update(corrected_status="not_applicable")
     by_key[(b, "local_scheme")].update(corrected_status="OK", note="read it myself")
+    by_key[(b, "budget")].update(corrected_status="refused", corrected_sections="section 43")
     filled = tmp_path / "filled.csv"
     write_csv(filled, exported)
     out = foi("review", "qof-local-schemes", "--import", str(filled), "--author", "sam",
               home=unsure)
-    assert "2 corrections recorded, 1 answers checked, 0 already recorded" in out
+    assert "3 corrections recorded, 1 answers checked, 0 already recorded" in out
     answers = {(r["request_reference"], r["question_key"]): r for r in table(
         unsure, "SELECT * FROM v_answers")}
     fixed = answers[(a, "delegated")]
@@ -128,20 +130,21 @@ def test_round_trip_creates_overrides_and_checks_once(unsure: Path, tmp_path: Pa
     checked = answers[(b, "local_scheme")]
     assert checked["checked"] and checked["checked_by"] == "sam"
     assert not checked["needs_review"] and not checked["overridden"]
-    assert not answers[(b, "local_scheme")]["overridden"]
+    refused = answers[(b, "budget")]
+    assert (refused["status"], refused["sections"]) == ("refused", ["s43"])
     overrides = table(unsure, "SELECT * FROM overrides ORDER BY id")
-    assert [o["author"] for o in overrides] == ["sam", "sam"]
+    assert [o["author"] for o in overrides] == ["sam", "sam", "sam"]
     assert all(o["created_at"] is not None for o in overrides)
     # the same file again: nothing twice
     out = foi("review", "qof-local-schemes", "--import", str(filled), "--author", "sam",
               home=unsure)
-    assert "0 corrections recorded, 0 answers checked, 3 already recorded" in out
-    assert len(table(unsure, "SELECT * FROM overrides")) == 2
+    assert "0 corrections recorded, 0 answers checked, 4 already recorded" in out
+    assert len(table(unsure, "SELECT * FROM overrides")) == 3
     assert len(table(unsure, "SELECT * FROM answer_checks")) == 1
     # and the three left the queue
     left = read_csv_after_export(unsure, tmp_path)
     assert {(r["reference"], r["question_key"]) for r in left}.isdisjoint(
-        {(a, "delegated"), (a, "local_scheme"), (b, "local_scheme")})
+        {(a, "delegated"), (a, "local_scheme"), (b, "local_scheme"), (b, "budget")})
     code_override = foi("override", b, "delegated", "no", "--reason", "p2", "--author", "sam",
                         home=unsure)
     assert "answered no" in code_override
@@ -188,3 +191,40 @@ def test_an_accepted_answer_read_again_since_the_export_is_refused(unsure: Path,
     write_csv(filled, exported)
     out = foi("review", "qof-local-schemes", "--import", str(filled), home=unsure, code=2)
     assert "line 2: the answer was read again since the export" in out
+
+
+def test_why_the_reader_was_unsure_is_kept_and_shown(unsure: Path, tmp_path: Path) -> None:
+    con = connect(unsure / "foi.duckdb")
+    try:
+        [reference] = [r[0] for r in con.execute(
+            "SELECT request_reference FROM answers WHERE question_key = 'budget'"
+            " AND snippet LIKE 'Roughly%'").fetchall()]
+        save_answers(con, reference, [
+            {"question_key": "budget", "status": "partly", "value": "100000", "confidence": 0.4,
+             "document_id": None, "page": 1, "snippet": "Roughly a hundred thousand",
+             "method": "numbered", "sections": [], "reason": "numbered answer; 'roughly' "
+             "hedges the figure", "detail": "GP practices 80,000; admin 20,000"}])
+    finally:
+        con.close()
+    [row] = [r for r in json.loads(runner.invoke(app, [
+        "review", "qof-local-schemes", "--format", "json", "--home", str(unsure)]).output)
+        if r["request_reference"] == reference and r["question_key"] == "budget"]
+    assert row["reason"] == "numbered answer; 'roughly' hedges the figure"
+    sheet = tmp_path / "review.csv"
+    foi("review", "qof-local-schemes", "--export", str(sheet), home=unsure)
+    [exported] = [r for r in read_csv(sheet) if r["reference"] == reference
+                  and r["question_key"] == "budget"]
+    assert exported["detail"] == "GP practices 80,000; admin 20,000"
+    assert exported["status"] == "partly"
+    foi("override", reference, "delegated", "--status", "unclear", "--reason", "p1 hedges",
+        home=unsure)
+    summary = table(unsure, "SELECT unclear FROM v_campaign_summary"
+                            " WHERE question_key = 'delegated'")
+    assert summary == [{"unclear": 1}]
+    foi("report", "qof-local-schemes", home=unsure)
+    page = (unsure / "site" / "qof-local-schemes" / "index.html").read_text()
+    assert "one gave an answer that was not clear" in page
+    published = read_csv(unsure / "site" / "qof-local-schemes" / "answers.csv")
+    [line] = [r for r in published if r["request_reference"] == reference
+              and r["question_key"] == "budget"]
+    assert (line["status"], line["detail"]) == ("partly", "GP practices 80,000; admin 20,000")
