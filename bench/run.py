@@ -29,8 +29,8 @@ from extract.isolation import ReadJob, read_documents_isolated  # noqa: E402
 from flows.steps.extract import (  # noqa: E402
     ExtractReport,
     extract_campaign,
-    read_pending_documents,
     rematch_holding_pen,
+    save_document_readings,
 )
 from flows.steps.ingest import eml_files, ingest_files  # noqa: E402
 from flows.steps.send import plan_letters, send_campaign  # noqa: E402
@@ -151,13 +151,13 @@ def main() -> None:
                     d["media_type"]) for d in docs]
     base_s, texts = timed(lambda: [read_document(j.data, j.filename, j.media_type) for j in jobs])
     pages = sum(len(t.pages) for t in texts)
-    stage_s, _ = timed(lambda: read_documents_isolated(jobs))
+    stage_s, readings = timed(lambda: read_documents_isolated(jobs))
     results["read_documents"] = {"items": len(jobs), "pages": pages, "seconds": stage_s,
                                  "baseline_seconds": base_s, "pages_per_second": pages / stage_s,
                                  "worker_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)}
 
-    # Extraction + outcomes over stored pages (documents marked read first).
-    read_pending_documents(con, ws, ExtractReport())
+    # Extraction + outcomes over stored pages (the readings above stored first).
+    save_document_readings(con, readings, ExtractReport())
     rematch_holding_pen(con, ws, ExtractReport())
     report = ExtractReport()
     stage_s, _ = timed(lambda: extract_campaign(con, campaign.id, report))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from extract.confidence import Evidence, judge
 from extract.extracted import ExtractedAnswer
@@ -16,6 +16,7 @@ from extract.locate import (
     cross_reference,
     find_segments,
 )
+from extract.outcomes import ReplyOutcome, classify_reply
 from extract.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply, arrange_reply
 from extract.reply_wide import apply_whole_request, clause_answer, whole_text_answer
 from extract.statuses import answer_status
@@ -65,6 +66,24 @@ def _infer_from_follow_up(
                 "inferred",
             )
     return out
+
+
+@dataclass(frozen=True)
+class ReplyReading:
+    """What one reply says: an answer per question and the outcome of the whole reply."""
+
+    answers: list[ExtractedAnswer]
+    outcome: ReplyOutcome
+
+
+def read_whole_reply(pages: Sequence[PageText], questions: Sequence[QuestionSpec]
+                     ) -> ReplyReading:
+    """Arrange a reply, answer each question, and classify the reply from the parts that may
+    answer (a policy's 'not held' or 'exempt' is not the authority's)."""
+    reply = arrange_reply(pages, questions)
+    answers = read_reply(reply, questions)
+    text = "\n".join(p.text for p in reply.pages(ANSWERING_ROLES))
+    return ReplyReading(answers, classify_reply(text, answers))
 
 
 def extract_answers(

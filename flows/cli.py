@@ -26,14 +26,10 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from flows.steps.chase import chase_campaign, chase_throttle
-from flows.steps.extract import (
-    ExtractReport,
-    extract_campaign,
-    read_pending_documents,
-    rematch_holding_pen,
-)
+from flows.steps.extract import extract_replies
 from flows.steps.ingest import eml_files, ingest_files, rematch
 from flows.steps.report import publish_campaign
+from flows.steps.review import ReviewSheetRejected, correct_answer, export_review, import_review
 from flows.steps.send import plan_letters, send_campaign
 from flows.steps.session import workspace_db
 from foi.authorities import RegistryFileError, demo_ccgs, read_registry
@@ -41,12 +37,12 @@ from foi.bank_holidays import GOVUK_URL, default_calendar, fetch_govuk
 from foi.campaigns import CampaignFileError, read_campaign
 from foi.clock import deadline as clock_deadline
 from foi.clock import explain
+from foi.corrections import ANSWER_STATUSES
 from foi.imported_requests import parse_requests_csv
 from foi.letters import LetterError
 from foi.mail.throttle import throttle_from_settings
 from foi.mail.transports import TransportError, configured_transport
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
-from warehouse.answers import add_override
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
 from warehouse.db import WarehouseError, rows, transaction
 from warehouse.mail import holding_pen
@@ -232,21 +228,23 @@ def ingest(
 def extract(
     campaign: Annotated[str | None, typer.Argument(help="Campaign id (default: all).")] = None,
     home: HomeOption = None,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Extract every replied request again, not only those with something "
+                      "new (new documents read, a message assigned, changed questions or a "
+                      "new reader version).")] = False,
 ) -> None:
-    """Read new documents and extract every replied request's answers."""
-    with workspace_db(home) as (workspace, con):
-        report = ExtractReport()
-        with progress_bar("reading documents") as update:
-            read_pending_documents(con, workspace, report, update)
-        rematch_holding_pen(con, workspace, report)
-        ids = [campaign] if campaign else [r[0] for r in con.execute(
-            "SELECT id FROM campaigns ORDER BY id").fetchall()]
-        for cid in ids:
-            with progress_bar(f"extracting {cid}") as update:
-                extract_campaign(con, cid, report, update)
-    console.print(f"{report.documents_read} documents read, {len(report.documents_failed)} not "
-                  f"readable; {report.rematched} held messages matched; {report.answers} answers "
-                  f"from {report.requests} requests")
+    """Read new documents, then extract the answers of requests with something new.
+
+    Documents are read with the warehouse free for other runs; what was read and the answers
+    are then stored in one transaction. With nothing new, nothing is written."""
+    with progress_bar("extract") as update:
+        report = extract_replies(home, campaign, everything=everything, progress=update)
+    already = f" ({report.already_read} already read by another run)" if report.already_read \
+        else ""
+    console.print(f"{report.documents_read} documents read{already}, "
+                  f"{len(report.documents_failed)} not readable; {report.rematched} held "
+                  f"messages matched; {report.answers} answers from {report.requests} requests "
+                  f"extracted, {report.unchanged} unchanged")
     for key, reason in report.documents_failed:
         err.print(f"[yellow]document {key[:12]}: {reason}[/yellow]", highlight=False)
 
@@ -476,16 +474,58 @@ def problems(home: HomeOption = None, fmt: Format = "table") -> None:
 def review(
     campaign: Annotated[str, typer.Argument(help="Campaign id.")],
     home: HomeOption = None, fmt: Format = "table",
+    export: Annotated[Path | None, typer.Option(
+        "--export", help="Write the queue to FILE.csv for a spreadsheet: one row per answer, "
+                         "with empty columns corrected_status (ok or accept: right as read), "
+                         "corrected_value, corrected_sections and note to fill in.")] = None,
+    import_file: Annotated[Path | None, typer.Option(
+        "--import", help="Apply a filled-in sheet: each correction becomes an override (the "
+                         "note its reason), each ok marks the answer checked. If any row is "
+                         "wrong, its line is reported and nothing is applied; importing a "
+                         "sheet again adds nothing twice.")] = None,
+    author: Annotated[str, typer.Option(help="With --import: who reviewed (default $USER).")]
+    = "",
 ) -> None:
-    """The review queue: answers read with low confidence, with the words and page they came
-    from. Correct one with `foi override`."""
+    """The review queue: answers read with low confidence, why, and the words and page they
+    came from. Correct one with `foi override`, or many in a spreadsheet (--export, --import)."""
+    if export and import_file:
+        raise Failure("--export or --import, not both")
+    if import_file:
+        _import_review(campaign, import_file, author, home)
+        return
     with workspace_db(home, read_only=True) as (_, con):
+        if export:
+            sheet, count = export_review(con, campaign)
+            export.write_text(sheet, encoding="utf-8-sig")   # the BOM tells Excel it is UTF-8
+            console.print(f"{count} answers to review written to {export}", highlight=False)
+            return
         load_campaign(con, campaign)
         data = rows(con, "SELECT request_reference, authority_name, question_key, status, value,"
-                         " round(confidence, 2) AS confidence, document_filename, page, snippet"
-                         " FROM v_answers WHERE campaign_id = ? AND needs_review"
+                         " round(confidence, 2) AS confidence, reason, document_filename, page,"
+                         " snippet FROM v_answers WHERE campaign_id = ? AND needs_review"
                          " ORDER BY request_reference, question_number", [campaign])
     print_rows(data, fmt, title=f"{campaign}: {len(data)} answers to review")
+
+
+def _import_review(campaign: str, file: Path, author: str, home: Path | None) -> None:
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:   # saved by a spreadsheet in the Windows code page
+        text = raw.decode("cp1252", errors="replace")
+    with workspace_db(home) as (_, con):
+        try:
+            done = import_review(con, campaign, text, source=file.name,
+                                 author=author or os.environ.get("USER", ""))
+        except ReviewSheetRejected as exc:
+            for line, reason in exc.problems:
+                err.print(f"[red]{file}: line {line}: {reason}[/red]", highlight=False)
+            err.print(f"[red]nothing applied: fix the {len(exc.problems)} lines above and "
+                      "import the sheet again[/red]", highlight=False)
+            raise typer.Exit(2) from exc
+    console.print(f"{done.corrected} corrections recorded, {done.checked} answers checked, "
+                  f"{done.already_done} already recorded, {done.undecided} rows with only a "
+                  "note", highlight=False)
 
 
 @app.command()
@@ -494,24 +534,21 @@ def override(
     question: Annotated[str, typer.Argument(help="Question key, e.g. delegated.")],
     value: Annotated[str | None, typer.Argument(help="The right value (yes, no, 125000...).")]
     = None,
-    status: Annotated[str, typer.Option(help="answered, not_held, refused, not_applicable or "
-                                             "unanswered.")] = "answered",
+    status: Annotated[str, typer.Option(help=f"{', '.join(ANSWER_STATUSES)}.")] = "answered",
+    sections: Annotated[str | None, typer.Option(
+        help="FOIA sections the answer relies on, e.g. s12 or s40(2),s43.")] = None,
     reason: Annotated[str, typer.Option(help="Why: where the right answer is.")] = "",
     author: Annotated[str, typer.Option(help="Who decided.")] = "",
     home: HomeOption = None,
 ) -> None:
     """Correct an extracted answer; the correction always wins in v_answers and the report."""
-    if status not in ("answered", "not_held", "refused", "not_applicable", "unanswered"):
-        raise Failure(f"--status {status!r}: use answered, not_held, refused, not_applicable or "
-                      "unanswered")
-    if status == "answered" and value is None:
-        raise Failure("an answered override needs a VALUE")
     if not reason:
         raise Failure("say why with --reason (e.g. 'letter p2 says yes'): it is kept with it")
     with workspace_db(home) as (_, con):
-        add_override(con, reference=reference.upper(), question_key=question, status=status,
-                     value=value, reason=reason, author=author or os.environ.get("USER", ""))
-    console.print(f"{reference.upper()} {question}: {status} {value or ''}".rstrip(),
+        fixed = correct_answer(con, reference=reference.upper(), question_key=question,
+                               status=status, value=value, sections=sections, reason=reason,
+                               author=author or os.environ.get("USER", ""))
+    console.print(f"{reference.upper()} {question}: {fixed.status} {fixed.value or ''}".rstrip(),
                   highlight=False)
 
 

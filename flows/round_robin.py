@@ -17,15 +17,13 @@ from flows.credentials import smtp_transport_from_block, with_secret_password
 from flows.runs import RETRY_WHEN_BUSY, document_task_runner, name_this_run, reading_batches
 from flows.steps.chase import chase_campaign, chase_throttle
 from flows.steps.extract import (
-    ExtractReport,
+    ExtractionPlan,
     PendingDocument,
     ReadingLimits,
-    extract_campaign,
-    pending_documents,
+    plan_extraction,
     read_documents,
     reading_limits,
-    rematch_holding_pen,
-    save_document_reading,
+    store_and_extract,
 )
 from flows.steps.ingest import eml_files, ingest_files
 from flows.steps.report import campaign_headlines, publish_campaign
@@ -93,16 +91,17 @@ def send_letters(campaign_id: str, home: str | None = None,
 
 @task(**RETRY_WHEN_BUSY)
 def ingest_task(home: str | None, eml_dir: str | None = None
-                ) -> tuple[dict[str, int], list[PendingDocument], ReadingLimits]:
-    """Ingest new .eml files (default: the workspace's inbox/); the documents left to read."""
+                ) -> tuple[dict[str, int], ExtractionPlan, ReadingLimits]:
+    """Ingest new .eml files (default: the workspace's inbox/); what is left to read and
+    extract."""
     with workspace_db(home) as (workspace, con):
         inbox = Path(eml_dir) if eml_dir else workspace.inbox
         ingested = ingest_files(con, workspace, eml_files(inbox))
-        pending = pending_documents(con, workspace)
+        plan = plan_extraction(con, workspace)
     counts = {"received": len(ingested.matched) + len(ingested.holding_pen),
               "matched": len(ingested.matched), "holding_pen": len(ingested.holding_pen),
               "already_ingested": ingested.duplicates, "problems": len(ingested.problems)}
-    return counts, pending, reading_limits(workspace)
+    return counts, plan, reading_limits(workspace)
 
 
 @task
@@ -114,23 +113,21 @@ def read_task(documents: list[PendingDocument], limits: ReadingLimits
 
 @task(**RETRY_WHEN_BUSY)
 def extract_task(home: str | None, readings: dict[str, DocumentText]) -> dict[str, int]:
-    """Store the documents' text, match held messages again, extract every campaign."""
-    report = ExtractReport()
+    """In one transaction: store the documents' text, match held messages again, and extract
+    the requests with something new."""
     with workspace_db(home) as (workspace, con):
-        for key, text in readings.items():
-            save_document_reading(con, key, text, report)
-        rematch_holding_pen(con, workspace, report)
-        for (campaign_id,) in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall():
-            extract_campaign(con, campaign_id, report)
+        report = store_and_extract(con, workspace, readings)
     return {"documents_read": report.documents_read,
             "documents_failed": len(report.documents_failed), "rematched": report.rematched,
-            "answers": report.answers}
+            "requests_extracted": report.requests, "answers": report.answers}
 
 
 def take_in_mail(home: str | None, eml_dir: str | None = None) -> dict[str, int]:
     """Ingest, read the new documents in parallel batches on the flow's task runner, then
-    extract: only the first and last steps hold the warehouse."""
-    ingested, pending, limits = ingest_task(home, eml_dir)
+    extract: only the first and last steps hold the warehouse, and the last only when there
+    is something new."""
+    ingested, plan, limits = ingest_task(home, eml_dir)
+    pending = plan.pending
     n = reading_batches()
     batches = [pending[i::n] for i in range(n)]
     futures = [read_task.submit(batch, limits) for batch in batches if batch]
@@ -139,6 +136,9 @@ def take_in_mail(home: str | None, eml_dir: str | None = None) -> dict[str, int]
     for future in as_completed(futures):
         readings.update(future.result())
         progress(len(readings), len(pending), "")
+    if plan.nothing_to_do:
+        return {**ingested, "documents_read": 0, "documents_failed": 0, "rematched": 0,
+                "requests_extracted": 0, "answers": 0}
     return {**ingested, **extract_task(home, readings)}
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import jinja2
 
+from reports.spreadsheet import cell
 from reports.summary import Headline, money
 
 _ENV = jinja2.Environment(
@@ -35,12 +36,17 @@ def display_value(answer: Mapping[str, Any] | None) -> str:
     if answer is None:
         return ""
     status = answer["status"]
-    if status != "answered":
-        label = status.replace("_", " ")
-        return f"{label} ({', '.join(answer['sections'])})" if answer["sections"] else label
     if answer["question_type"] == "money" and answer["value_number"] is not None:
-        return money(answer["value_number"])
-    return str(answer["value"] or "")
+        value = money(answer["value_number"])
+    else:
+        value = str(answer["value"] or "")
+    if status == "answered":
+        return value
+    label = status.replace("_", " ")
+    if answer["sections"]:
+        label = f"{label} ({', '.join(answer['sections'])})"
+    # partly, suppressed or unclear may still carry a figure: show it beside the status
+    return f"{value} ({label})" if value else label
 
 
 def authority_table(requests: Sequence[Mapping[str, Any]],
@@ -64,15 +70,21 @@ def render_campaign_page(campaign: Mapping[str, Any], headlines: Sequence[Headli
 
 
 def answers_csv(answers: Sequence[Mapping[str, Any]]) -> str:
-    """Every answer with its provenance, as CSV for spreadsheets."""
+    """Every answer with its provenance, as CSV for spreadsheets (cells made safe to open)."""
     columns = ["request_reference", "authority_id", "authority_name", "question_number",
                "question_key", "status", "value", "confidence", "overridden", "needs_review",
-               "document_filename", "page", "snippet"]
+               "document_filename", "page", "snippet", "sections", "reason", "detail"]
     out = io.StringIO()
-    writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(answers)
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for answer in answers:
+        writer.writerow([_csv_cell(answer.get(c)) for c in columns])
     return out.getvalue()
+
+
+def _csv_cell(value: Any) -> Any:
+    # True/False, as this file has always said, not the review sheet's yes/no.
+    return value if isinstance(value, bool) else cell(value)
 
 
 def publish(site: Path, campaign_id: str, html: str, csv_text: str) -> Path:

@@ -57,11 +57,14 @@ def headline(row: Mapping[str, Any], noun: str, nouns: str,
     else:
         sentence = f"Of the {who}, {count_words(answered)} answered"
     extras = []
-    for column, words in (("not_held", "said the information was not held"),
+    for column, words in (("partly", "answered only in part"),
+                          ("suppressed", "withheld a figure as too small to publish"),
+                          ("not_held", "said the information was not held"),
                           ("refused", "refused to answer"),
                           ("not_applicable", "said the question did not apply"),
+                          ("unclear", "gave an answer that was not clear"),
                           ("unanswered", "gave no answer we could read")):
-        if asked and row[column]:
+        if asked and row.get(column):
             extras.append(f"{count_words(row[column])} {words}")
     if extras:
         sentence += "; " + (extras[0] if len(extras) == 1

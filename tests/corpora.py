@@ -283,17 +283,16 @@ class Scores:
 def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[QuestionSpec],
           threshold: float) -> Scores:
     """Read every labelled reply with the product's reader and compare with its labels."""
-    from extract.answers import extract_answers
-    from extract.outcomes import classify_reply
+    from extract.answers import read_whole_reply
 
     scores = Scores(name)
     for reply in replies:
         if not reply.labels:
             continue
-        answers = extract_answers(list(reply.pages), list(questions))
+        reading = read_whole_reply(list(reply.pages), list(questions))
+        answers = reading.answers
         if reply.outcome:
-            text = "\n".join(p.text for p in reply.pages)
-            outcome = classify_reply(text, answers).outcome
+            outcome = reading.outcome.outcome
             scores.outcomes += 1
             expected = {reply.outcome}
             if all(lb.status in ("answered", "partly") for lb in reply.labels.values()):

@@ -9,7 +9,7 @@ from pathlib import Path
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from flows.steps.extract import ExtractReport, extract_campaign, read_pending_documents
+from flows.steps.extract import extract_replies
 from flows.steps.ingest import ingest_files
 from flows.steps.send import send_campaign
 from foi.mail.transports import FileOutbox
@@ -54,9 +54,9 @@ def test_a_corrupt_pdf_is_recorded_and_the_other_replies_are_read(qof_workspace,
                                          corrupt))
     (inbox / "b.eml").write_bytes(_reply("QOF16-00D", letters["QOF16-00D"], "reply.pdf", good))
     ingest_files(con, ws, sorted(inbox.glob("*.eml")))
-    report = ExtractReport()
-    read_pending_documents(con, ws, report)
-    extract_campaign(con, "qof-local-schemes", report)
+    con.close()
+    report = extract_replies(ws.home)
+    con = connect(ws.database)
     assert len(report.documents_failed) == 1
     problems = rows(con, "SELECT stage, reason FROM problems")
     assert [p["stage"] for p in problems] == ["extract"]

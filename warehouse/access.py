@@ -196,13 +196,16 @@ def _advice(read_only: bool) -> str:
 
 
 @contextlib.contextmanager
-def writing(database: Path, *, wait_seconds: float = DEFAULT_WAIT_SECONDS
-            ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection, queued behind other writers; the snapshot follows on close."""
+def writing(database: Path, *, wait_seconds: float = DEFAULT_WAIT_SECONDS,
+            publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection, queued behind other writers; the snapshot follows on close.
+
+    `publish=False` is for a writer that only looks (what is left to do?): readers keep the
+    snapshot they have, and refresh it themselves if a migration made it stale."""
     database = Path(database)
     deadline = time.monotonic() + wait_seconds
     with writer_lock(database, wait_seconds):
-        outermost = _held()[database.resolve()] == 1
+        outermost = publish and _held()[database.resolve()] == 1
         con = _connect_waiting(database, read_only=False, deadline=deadline,
                                waited_for=f"a reader holding {database.name}")
         try:

@@ -87,15 +87,27 @@ def save_reading(con: duckdb.DuckDBPyConnection, document_id: str, *, kind: str,
     ])
 
 
-def reply_pages(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict[str, Any]]:
-    """Page texts of every reply to the campaign's requests, in arrival order."""
+def still_pending(con: duckdb.DuckDBPyConnection, document_ids: Sequence[str]) -> set[str]:
+    """Those of these documents that no one has stored a reading of yet."""
+    if not document_ids:
+        return set()
+    return {r[0] for r in con.execute(
+        "SELECT id FROM documents WHERE status = 'pending' AND list_contains(?, id)",
+        [list(document_ids)]).fetchall()}
+
+
+def reply_pages(con: duckdb.DuckDBPyConnection, campaign_id: str,
+                references: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """Page texts of every reply to the campaign's requests (or to these), in arrival order."""
     return rows(con, """
         SELECT m.request_reference AS reference, m.id AS message_sha, m.kind,
-               md.part, md.document_id, p.page, p.text
+               md.part, md.filename, d.kind AS document_kind, md.document_id, p.page, p.text
         FROM messages m
         JOIN requests r ON r.reference = m.request_reference
         JOIN message_documents md ON md.message_id = m.id
+        JOIN documents d ON d.id = md.document_id
         JOIN document_pages p ON p.document_id = md.document_id
-        WHERE r.campaign_id = ? AND m.direction = 'incoming' AND m.kind = 'reply'
-        ORDER BY m.request_reference, coalesce(m.dated, m.received_at), md.part, p.page""",
-        [campaign_id])
+        WHERE r.campaign_id = $campaign AND m.direction = 'incoming' AND m.kind = 'reply'
+          AND ($references IS NULL OR list_contains($references, m.request_reference))
+        ORDER BY m.request_reference, coalesce(m.dated, m.received_at), m.id, md.part, p.page""",
+        {"campaign": campaign_id, "references": None if references is None else list(references)})

@@ -60,3 +60,16 @@ def answer_rows(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict[s
     """v_answers rows of a campaign."""
     return rows(con, "SELECT * FROM v_answers WHERE campaign_id = ?"
                      " ORDER BY authority_name, question_number", [campaign_id])
+
+
+def review_queue(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict[str, Any]]:
+    """The campaign's answers waiting for a person, with why and where they were read."""
+    return rows(con, """
+        SELECT a.request_reference AS reference, a.authority_name AS authority,
+               a.question_number, a.question_key, q.text AS question, a.status, a.value,
+               a.sections, round(a.confidence, 2) AS confidence, a.reason, a.detail,
+               a.document_filename AS document, a.page, a.snippet AS passage
+        FROM v_answers a JOIN questions q ON q.campaign_id = a.campaign_id
+                                         AND q.key = a.question_key
+        WHERE a.campaign_id = ? AND a.needs_review
+        ORDER BY a.request_reference, a.question_number""", [campaign_id])

@@ -3,22 +3,33 @@ rows as dicts. Below every other warehouse module."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 import duckdb
 
+# Connections inside a transaction() block. DuckDB has no nested transactions, and a second
+# BEGIN aborts the first, so an inner block joins the outer one instead.
+_in_transaction: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+
 
 @contextmanager
 def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Run the block as one short write transaction."""
+    """Run the block as one short write transaction; inside another, as part of that one."""
+    if con in _in_transaction:
+        yield con
+        return
     con.execute("BEGIN")
+    _in_transaction.add(con)
     try:
         yield con
     except BaseException:
+        _in_transaction.discard(con)
         con.execute("ROLLBACK")
         raise
+    _in_transaction.discard(con)
     con.execute("COMMIT")
 
 

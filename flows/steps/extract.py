@@ -1,26 +1,52 @@
-"""Reading the replies' documents and turning them into answers and request outcomes."""
+"""Reading the replies' documents and turning them into answers and request outcomes.
+
+The warehouse is never held while documents are read (that can take minutes); this is what
+extract_replies() does, and the check-mail flow the same with reading spread over tasks:
+
+    with workspace_db(home, publish=False) as (workspace, con):   # a moment: what is new?
+        plan = plan_extraction(con, workspace)
+    readings = read_documents(plan.pending, reading_limits(workspace))   # no lock held
+    with workspace_db(home) as (workspace, con):                  # one transaction
+        report = store_and_extract(con, workspace, readings)
+
+A crash before the last step loses nothing: the documents are still pending. Two runs that
+read the same documents store them once: the second finds them read and skips them. Only
+requests whose inputs changed (new documents read, a message assigned, the questions or the
+reader version) are extracted again; `everything` re-reads them all.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
-from extract.answers import PageText, QuestionSpec, extract_answers
+from extract import READER_VERSION
+from extract.answers import PageText, QuestionSpec, read_whole_reply
 from extract.documents import DocumentText
 from extract.isolation import ReadJob, read_documents_isolated
-from extract.outcomes import classify_reply
+from extract.outcomes import ReplyOutcome
 from flows.steps.ingest import rematch
+from flows.steps.session import workspace_db
 from foi.mail.incoming import read_message
 from foi.mail.matching import match_message
 from foi.statuses import EventError, status_after
 from foi.workspace import Workspace
-from warehouse.answers import save_answers
+from warehouse.answers import replace_answers
 from warehouse.db import rows, transaction
-from warehouse.mail import documents_to_read, holding_pen, known_requests, reply_pages, save_reading
+from warehouse.extractions import forget_extractions, record_extractions, stale_requests
+from warehouse.mail import (
+    documents_to_read,
+    holding_pen,
+    known_requests,
+    reply_pages,
+    save_reading,
+    still_pending,
+)
 from warehouse.problems import record_problem
 from warehouse.registry import campaign_prefixes, load_campaign
 from warehouse.timeline import record_event
@@ -40,8 +66,11 @@ class ExtractReport:
 
     documents_read: int = 0
     documents_failed: list[tuple[str, str]] = field(default_factory=list)
+    already_read: int = 0     # stored meanwhile by another run: not stored twice
     rematched: int = 0
-    requests: int = 0
+    requests: int = 0         # requests whose answers were read (again)
+    unchanged: int = 0        # requests with nothing new: answers left as they were
+    dropped: int = 0          # requests left with no reply document: answers removed
     answers: int = 0
     outcomes: dict[str, str] = field(default_factory=dict)
 
@@ -65,6 +94,20 @@ class ReadingLimits:
     max_pages: int = 500
 
 
+@dataclass(frozen=True)
+class ExtractionPlan:
+    """What a run has to do: documents to read, and requests to extract again."""
+
+    pending: list[PendingDocument]
+    stale: int        # requests whose answers are out of date
+    unchanged: int    # requests whose answers are up to date
+
+    @property
+    def nothing_to_do(self) -> bool:
+        """No document to read and no request whose answers are out of date."""
+        return not self.pending and not self.stale
+
+
 def reading_limits(workspace: Workspace) -> ReadingLimits:
     """The workspace's reading limits."""
     return ReadingLimits(float(workspace.setting("extract", "timeout_seconds", 60)),
@@ -79,6 +122,25 @@ def pending_documents(con: duckdb.DuckDBPyConnection, workspace: Workspace
                             d["media_type"]) for d in documents_to_read(con)]
 
 
+def campaign_ids(con: duckdb.DuckDBPyConnection, campaign_id: str | None = None) -> list[str]:
+    """The one campaign asked for (checked), or every campaign of the workspace."""
+    if campaign_id:
+        load_campaign(con, campaign_id)
+        return [campaign_id]
+    return [r[0] for r in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall()]
+
+
+def plan_extraction(con: duckdb.DuckDBPyConnection, workspace: Workspace,
+                    campaigns: Sequence[str] | None = None, *, everything: bool = False
+                    ) -> ExtractionPlan:
+    """The documents to read and how many requests' answers are out of date."""
+    found = [stale_requests(con, cid, READER_VERSION, everything=everything)
+             for cid in (campaigns if campaigns is not None else campaign_ids(con))]
+    return ExtractionPlan(pending_documents(con, workspace),
+                          sum(len(s.changed) + len(s.gone) for s in found),
+                          sum(s.unchanged for s in found))
+
+
 def read_documents(documents: list[PendingDocument], limits: ReadingLimits,
                    on_done: Callable[[str, DocumentText], None] | None = None
                    ) -> dict[str, DocumentText]:
@@ -91,34 +153,48 @@ def read_documents(documents: list[PendingDocument], limits: ReadingLimits,
                                    on_done=on_done)
 
 
-def save_document_reading(con: duckdb.DuckDBPyConnection, key: str, text: DocumentText,
-                          report: ExtractReport) -> None:
-    """Store one document's text, or record why it has none."""
-    with transaction(con):
-        save_reading(con, key, kind=text.kind, status=text.status, error=text.error,
-                     pages=text.pages)
-        if text.status == "error":
-            record_problem(con, "extract", key, text.error or "unreadable")
-    if text.status == "ok":
-        report.documents_read += 1
-    else:
-        report.documents_failed.append((key, f"{text.status}: {text.error}"))
+def extract_replies(home: Path | str | None, campaign_id: str | None = None, *,
+                    everything: bool = False, progress: Progress | None = None
+                    ) -> ExtractReport:
+    """Read new documents with the warehouse free for other runs, then store them and extract
+    the requests with something new in one transaction (every replied request: `everything`).
+    With nothing new it writes nothing, so the readers' snapshot is left as it is."""
+    with workspace_db(home, publish=False) as (workspace, con):
+        ids = campaign_ids(con, campaign_id)
+        plan = plan_extraction(con, workspace, ids, everything=everything)
+    if plan.nothing_to_do and not everything:
+        return ExtractReport(unchanged=plan.unchanged)
+    read = 0
 
-
-def read_pending_documents(con: duckdb.DuckDBPyConnection, workspace: Workspace,
-                           report: ExtractReport, progress: Progress | None = None) -> None:
-    """Read every document not read yet, each in a limited worker process, saving as it goes."""
-    pending = pending_documents(con, workspace)
-    done = 0
-
-    def on_done(key: str, text: DocumentText) -> None:
-        nonlocal done
-        done += 1
-        save_document_reading(con, key, text, report)
+    def on_done(key: str, _: DocumentText) -> None:
+        nonlocal read
+        read += 1
         if progress:
-            progress(done, len(pending), key[:12])
+            progress(read, len(plan.pending), f"read {key[:12]}")
 
-    read_documents(pending, reading_limits(workspace), on_done)
+    readings = read_documents(plan.pending, reading_limits(workspace), on_done)
+    with workspace_db(home) as (workspace, con):
+        return store_and_extract(con, workspace, readings, ids, everything=everything,
+                                 progress=progress)
+
+
+def save_document_readings(con: duckdb.DuckDBPyConnection,
+                           readings: Mapping[str, DocumentText], report: ExtractReport) -> None:
+    """Store each document's text, or why it has none; one another run stored is skipped."""
+    with transaction(con):
+        pending = still_pending(con, list(readings))
+        for key, text in readings.items():
+            if key not in pending:
+                report.already_read += 1
+                continue
+            save_reading(con, key, kind=text.kind, status=text.status, error=text.error,
+                         pages=text.pages)
+            if text.status == "error":
+                record_problem(con, "extract", key, text.error or "unreadable")
+            if text.status == "ok":
+                report.documents_read += 1
+            else:
+                report.documents_failed.append((key, f"{text.status}: {text.error}"))
 
 
 def rematch_holding_pen(con: duckdb.DuckDBPyConnection, workspace: Workspace,
@@ -142,40 +218,80 @@ def rematch_holding_pen(con: duckdb.DuckDBPyConnection, workspace: Workspace,
             report.rematched += 1
 
 
+def store_and_extract(con: duckdb.DuckDBPyConnection, workspace: Workspace,
+                      readings: Mapping[str, DocumentText],
+                      campaigns: Sequence[str] | None = None, *, everything: bool = False,
+                      progress: Progress | None = None) -> ExtractReport:
+    """In one transaction: store the readings, match held messages again if anything new was
+    read, and extract the requests whose inputs changed (all with `everything`)."""
+    report = ExtractReport()
+    with transaction(con):
+        save_document_readings(con, readings, report)
+        if report.documents_read or everything:
+            rematch_holding_pen(con, workspace, report)
+        for cid in campaigns if campaigns is not None else campaign_ids(con):
+            extract_campaign(con, cid, report, progress, everything=everything)
+    return report
+
+
 def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
-                     report: ExtractReport, progress: Progress | None = None) -> None:
-    """Extract every replied request's answers and set its status from the outcome."""
+                     report: ExtractReport, progress: Progress | None = None, *,
+                     everything: bool = False) -> None:
+    """Extract the answers of the campaign's requests whose inputs changed (all with
+    `everything`) and set each one's status from the reply's outcome."""
     campaign = load_campaign(con, campaign_id)
+    stale = stale_requests(con, campaign_id, READER_VERSION, everything=everything)
+    report.unchanged += stale.unchanged
+    if not stale.changed and not stale.gone:
+        return
     specs = [QuestionSpec(n, q.key, q.text, q.type, tuple(q.choices), tuple(q.keywords))
              for n, q in campaign.numbered()]
     pages_by_request: dict[str, list[PageText]] = defaultdict(list)
-    for r in reply_pages(con, campaign_id):
-        pages_by_request[r["reference"]].append(PageText(r["document_id"], r["page"], r["text"]))
+    for r in reply_pages(con, campaign_id, stale.changed):
+        pages_by_request[r["reference"]].append(PageText(
+            r["document_id"], r["page"], r["text"], filename=r["filename"] or "",
+            part=r["part"], kind=r["document_kind"] or ""))
     statuses = dict(con.execute("SELECT reference, status FROM requests WHERE campaign_id = ?",
                                 [campaign_id]).fetchall())
     replied_on = dict(con.execute(
         "SELECT request_reference, min(coalesce(dated, received_at))::DATE FROM messages"
-        " WHERE direction = 'incoming' AND kind = 'reply' GROUP BY ALL").fetchall())
-    for n, (reference, pages) in enumerate(sorted(pages_by_request.items()), start=1):
-        answers = extract_answers(pages, specs)
-        outcome = classify_reply("\n".join(p.text for p in pages), answers)
-        with transaction(con):
-            report.answers += save_answers(con, reference, [
-                {"question_key": a.question_key, "status": a.status, "value": a.value,
-                 "confidence": a.confidence, "document_id": a.document_id, "page": a.page,
-                 "snippet": a.snippet, "method": a.method, "sections": list(a.sections)}
-                for a in answers])
-        kind = EVENT_OF_OUTCOME.get(outcome.outcome)
-        if kind and statuses.get(reference) != status_after(kind, statuses[reference]):
-            detail = "read from the reply" + (f"; cites {', '.join(outcome.sections)}"
-                                              if outcome.sections else "")
-            try:
-                record_event(con, reference, kind, on=replied_on.get(reference), detail=detail,
-                             sections=outcome.sections)
-            except EventError as exc:  # e.g. a reply to a withdrawn request: keep, say why
-                with transaction(con):
-                    record_problem(con, "extract", reference, f"outcome {kind} not recorded: {exc}")
-        report.requests += 1
-        report.outcomes[reference] = outcome.outcome
+        " WHERE direction = 'incoming' AND kind = 'reply'"
+        " AND list_contains(?, request_reference) GROUP BY ALL", [stale.changed]).fetchall())
+    answers: list[dict] = []
+    outcomes: dict[str, ReplyOutcome] = {}
+    for n, reference in enumerate(stale.changed, start=1):
+        pages = pages_by_request[reference]
+        reading = read_whole_reply(pages, specs)
+        found = reading.answers
+        outcomes[reference] = reading.outcome
+        answers += [{"request_reference": reference, "question_key": a.question_key,
+                     "status": a.status, "value": a.value, "confidence": a.confidence,
+                     "document_id": a.document_id, "page": a.page, "snippet": a.snippet,
+                     "method": a.method, "sections": list(a.sections), "reason": a.reason,
+                     "detail": a.detail} for a in found]
         if progress:
-            progress(n, len(pages_by_request), reference)
+            progress(n, len(stale.changed), reference)
+    with transaction(con):
+        report.answers += replace_answers(con, stale.changed, answers)
+        record_extractions(con, [stale.inputs[r] for r in stale.changed], READER_VERSION)
+        forget_extractions(con, stale.gone)
+        for reference, outcome in outcomes.items():
+            _record_outcome(con, reference, outcome.outcome, outcome.sections,
+                            statuses[reference], replied_on.get(reference))
+            report.outcomes[reference] = outcome.outcome
+    report.requests += len(stale.changed)
+    report.dropped += len(stale.gone)
+
+
+def _record_outcome(con: duckdb.DuckDBPyConnection, reference: str, outcome: str,
+                    sections: tuple[str, ...], status: str, replied_on: date | None) -> None:
+    kind = EVENT_OF_OUTCOME.get(outcome)
+    if not kind:
+        return
+    try:
+        if status == status_after(kind, status):
+            return
+        detail = "read from the reply" + (f"; cites {', '.join(sections)}" if sections else "")
+        record_event(con, reference, kind, on=replied_on, detail=detail, sections=sections)
+    except EventError as exc:  # e.g. a reply to a withdrawn request: keep, say why
+        record_problem(con, "extract", reference, f"outcome {kind} not recorded: {exc}")
