@@ -108,7 +108,7 @@ def test_what_each_requests_answers_came_from_is_recorded(replied) -> None:
                               " ORDER BY e.request_reference")
     assert len(recorded) == 3
     for r in recorded:
-        assert r["reader_version"] == extract_step.READER_VERSION
+        assert r["reader_version"].split("/review<")[0] == extract_step.READER_VERSION
         assert r["documents"] == [r["document_id"]]
 
 
@@ -143,8 +143,8 @@ def test_a_new_reader_version_or_all_extracts_every_request(replied, monkeypatch
     assert "from 0 requests extracted, 3 unchanged" in foi("extract", home=replied)
     monkeypatch.setattr(extract_step, "READER_VERSION", "test-next")
     assert "from 3 requests extracted, 0 unchanged" in foi("extract", home=replied)
-    assert {r["reader_version"] for r in table(replied, "SELECT * FROM extractions")} == {
-        "test-next"}
+    assert {r["reader_version"].split("/review<")[0]
+            for r in table(replied, "SELECT * FROM extractions")} == {"test-next"}
     assert "from 0 requests extracted, 3 unchanged" in foi("extract", home=replied)
     assert "from 3 requests extracted, 0 unchanged" in foi("extract", "--all", home=replied)
 
@@ -228,3 +228,17 @@ def test_killed_at_any_moment_it_leaves_all_or_nothing(replied, tmp_path: Path) 
         assert table(home, "SELECT count(*) AS n FROM answers")[0]["n"] == 9, out
     print(f"\nkilled 4 runs: {outcomes.count((3, 0))} before storing, "
           f"{outcomes.count((0, 9))} after")
+
+
+def test_a_new_review_threshold_judges_every_answer_again(replied) -> None:
+    foi("extract", home=replied)
+    before = table(replied, "SELECT count(*) AS n FROM answers WHERE review_below = 0.99")
+    settings = replied / "foi.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace(
+        "# review_below = 0.75", "review_below = 0.99"), encoding="utf-8")
+    foi("extract", home=replied)
+    after = table(replied, "SELECT count(*) AS n, count(*) FILTER (WHERE needs_review) AS queued"
+                           " FROM v_answers a JOIN answers USING (request_reference, question_key)"
+                           " WHERE answers.review_below = 0.99")
+    assert before[0]["n"] == 0 and after[0]["n"] > 0
+    assert after[0]["queued"] == after[0]["n"]  # nothing the reader reads is 99% sure

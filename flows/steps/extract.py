@@ -27,6 +27,7 @@ import duckdb
 
 from extract import READER_VERSION
 from extract.answers import PageText, QuestionSpec, read_whole_reply
+from extract.confidence import review_threshold
 from extract.documents import DocumentText
 from extract.isolation import ReadJob, read_documents_isolated
 from extract.outcomes import ReplyOutcome
@@ -130,11 +131,23 @@ def campaign_ids(con: duckdb.DuckDBPyConnection, campaign_id: str | None = None)
     return [r[0] for r in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall()]
 
 
+def reader_version(workspace: Workspace) -> str:
+    """The reader's version and the review threshold answers are judged by: a change to either
+    reads every replied request again."""
+    return f"{READER_VERSION}/review<{review_below(workspace):g}"
+
+
+def review_below(workspace: Workspace) -> float:
+    """The review threshold: [extract] review_below in foi.toml, else the calibrated one."""
+    setting = workspace.setting("extract", "review_below")
+    return review_threshold() if setting is None else float(setting)
+
+
 def plan_extraction(con: duckdb.DuckDBPyConnection, workspace: Workspace,
                     campaigns: Sequence[str] | None = None, *, everything: bool = False
                     ) -> ExtractionPlan:
     """The documents to read and how many requests' answers are out of date."""
-    found = [stale_requests(con, cid, READER_VERSION, everything=everything)
+    found = [stale_requests(con, cid, reader_version(workspace), everything=everything)
              for cid in (campaigns if campaigns is not None else campaign_ids(con))]
     return ExtractionPlan(pending_documents(con, workspace),
                           sum(len(s.changed) + len(s.gone) for s in found),
@@ -230,17 +243,22 @@ def store_and_extract(con: duckdb.DuckDBPyConnection, workspace: Workspace,
         if report.documents_read or everything:
             rematch_holding_pen(con, workspace, report)
         for cid in campaigns if campaigns is not None else campaign_ids(con):
-            extract_campaign(con, cid, report, progress, everything=everything)
+            extract_campaign(con, cid, report, progress, everything=everything,
+                             review_below=review_below(workspace),
+                             version=reader_version(workspace))
     return report
 
 
 def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
                      report: ExtractReport, progress: Progress | None = None, *,
-                     everything: bool = False) -> None:
+                     everything: bool = False, review_below: float | None = None,
+                     version: str = READER_VERSION) -> None:
     """Extract the answers of the campaign's requests whose inputs changed (all with
-    `everything`) and set each one's status from the reply's outcome."""
+    `everything`) and set each one's status from the reply's outcome; answers below
+    `review_below` (default: the calibrated threshold) wait for a person."""
     campaign = load_campaign(con, campaign_id)
-    stale = stale_requests(con, campaign_id, READER_VERSION, everything=everything)
+    threshold = review_threshold() if review_below is None else review_below
+    stale = stale_requests(con, campaign_id, version, everything=everything)
     report.unchanged += stale.unchanged
     if not stale.changed and not stale.gone:
         return
@@ -268,12 +286,12 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
                      "status": a.status, "value": a.value, "confidence": a.confidence,
                      "document_id": a.document_id, "page": a.page, "snippet": a.snippet,
                      "method": a.method, "sections": list(a.sections), "reason": a.reason,
-                     "detail": a.detail} for a in found]
+                     "detail": a.detail, "review_below": threshold} for a in found]
         if progress:
             progress(n, len(stale.changed), reference)
     with transaction(con):
         report.answers += replace_answers(con, stale.changed, answers)
-        record_extractions(con, [stale.inputs[r] for r in stale.changed], READER_VERSION)
+        record_extractions(con, [stale.inputs[r] for r in stale.changed], version)
         forget_extractions(con, stale.gone)
         for reference, outcome in outcomes.items():
             _record_outcome(con, reference, outcome.outcome, outcome.sections,
