@@ -37,6 +37,7 @@ from simulator.styles import (
     write_labels,
     write_styled_replies,
 )
+from simulator.styles.policy import render_policy, trust_policy
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMPAIGN = ROOT / "examples" / "mh-housing-staff.toml"
@@ -105,14 +106,17 @@ def attachment(msg: EmailMessage, filename: str) -> bytes:
     raise AssertionError(f"no attachment {filename!r}")
 
 
-def pdf_page_text(data: bytes, page: int) -> tuple[str, int]:
-    """A PDF page's text plus its table cells, and the number of pages."""
+@cache
+def pdf_page_text(data: bytes, page: int, tables: bool) -> tuple[str, int]:
+    """A PDF page's running text, plus its table cells if asked (ruled tables interleave
+    their columns' lines in the running text), and the page count."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         target = pdf.pages[page - 1]
         text = target.extract_text() or ""
-        cells = [cell or "" for table in target.extract_tables() for row in table
-                 for cell in row]
-        return text + "\n" + "\n".join(cells), len(pdf.pages)
+        if tables:
+            text += "\n" + "\n".join(cell or "" for table in target.extract_tables()
+                                     for row in table for cell in row)
+        return text, len(pdf.pages)
 
 
 def docx_text(data: bytes) -> str:
@@ -134,7 +138,9 @@ def test_at_least_100_replies_and_8_of_every_family() -> None:
 
 
 def test_the_same_seed_gives_the_same_bytes_and_labels() -> None:
-    few = letters()[: 2 * len(FAMILIES)]
+    few = letters()[: len(FAMILIES)]
+    trust_policy.cache_clear()  # render every policy afresh: no bytes come from a cache
+    render_policy.cache_clear()
     first = generate_styled_replies(few, seed=SEED)
     again = generate_styled_replies(few, seed=SEED)
     assert [r.eml for r in first] == [r.eml for r in again]
@@ -179,6 +185,10 @@ def test_every_evidence_phrase_is_on_its_page_of_its_document() -> None:
     for reply in replies():
         msg = parse(reply.eml)
         for label in reply.labels:
+            if label.status == "unanswered":
+                assert label.evidence == ""
+                checked += 1
+                continue
             if label.document == "body":
                 assert label.page == 1
                 text = body_text(msg)
@@ -187,7 +197,10 @@ def test_every_evidence_phrase_is_on_its_page_of_its_document() -> None:
                 assert 1 <= label.page <= len(pages)
                 text = pages[label.page - 1]
             elif label.document.endswith(".pdf"):
-                text, count = pdf_page_text(attachment(msg, label.document), label.page)
+                data = attachment(msg, label.document)
+                text, count = pdf_page_text(data, label.page, False)
+                if squash(label.evidence) not in squash(text):
+                    text, count = pdf_page_text(data, label.page, True)
                 assert label.page <= count
             else:
                 assert label.document.endswith(".docx"), label.document
@@ -239,7 +252,7 @@ def test_labels_use_the_vocabulary_and_their_values_fit_their_status() -> None:
         for label in reply.labels:
             assert label.family == reply.family and label.reference == reply.reference
             assert label.status in STATUSES
-            assert len(label.evidence) >= 3
+            assert len(label.evidence) >= 3 or label.status == "unanswered"
             if label.status in ("answered", "partly") and label.question_key in COUNTS:
                 assert Decimal(label.value) >= 0
             elif label.status == "answered":

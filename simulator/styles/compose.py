@@ -115,6 +115,8 @@ def received_sentence(ctx: Ctx) -> str:
         "response below.",
         f"I can confirm that {ctx.voice.name} has now completed its search for the information "
         f"you requested on {day}.",
+        f"Firstly, we would like to apologise for the delay in responding to your request "
+        f"received on {day} and for any inconvenience this may have caused.",
     ])
 
 

@@ -112,7 +112,7 @@ def _label(ctx: Ctx, truth: Truth, rendered: dict[str, _Rendered], body: str) ->
         target = rendered[truth.where]
         document, text = target.filename, target.text
         page = target.anchors.get(truth.anchor, 1)
-    if squash(truth.evidence) not in squash(text):
+    if truth.evidence and squash(truth.evidence) not in squash(text):
         raise AssertionError(f"{ctx.family} {ctx.letter.reference} {truth.key}: evidence "
                              f"{truth.evidence!r} is not in {document}")
     label = Label(ctx.family, ctx.letter.reference, truth.key, truth.status, truth.value,

@@ -24,7 +24,7 @@ class Label:
     detail: str = ""  # breakdown, the not-held reason, the range, the cross-reference
     document: str = BODY  # attachment filename, or "body"
     page: int = 1  # 1-based page of `document` on which the evidence is
-    evidence: str = ""  # verbatim phrase of the document that shows the answer
+    evidence: str = ""  # verbatim phrase of the document that shows the answer ("" unanswered)
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,9 @@ def check_label(label: Label) -> None:
     """Refuse a label that breaks the vocabulary."""
     if label.status not in STATUSES:
         raise ValueError(f"{label.reference} {label.question_key}: status {label.status!r}")
-    if not label.evidence:
-        raise ValueError(f"{label.reference} {label.question_key}: no evidence phrase")
+    if bool(label.evidence) == (label.status == "unanswered"):
+        raise ValueError(f"{label.reference} {label.question_key}: an evidence phrase is "
+                         "required, except for an unanswered question, which has none")
     if label.page < 1:
         raise ValueError(f"{label.reference} {label.question_key}: page {label.page}")
 

@@ -116,20 +116,7 @@ def _breakdown(ctx: Ctx, key: str, setting: str) -> Answer:
         text = f"The Trust employs {wte} WTE {role(2, ctx.rng)} {setting}."
         return text, Truth(key, "answered", wte, f"{wte} WTE")
     if shape == "areas":
-        areas = ctx.rng.sample(BOROUGHS if ctx.chance(0.5) else SITES, ctx.rng.randint(2, 4))
-        counts = [ctx.rng.randint(0, 3) for _ in areas]
-        counts[0] = max(counts[0], 1)
-        sep = ctx.pick([" – ", ": ", " - "])
-        lines = [f"{area}{sep}{c}" for area, c in zip(areas, counts, strict=True)]
-        total = sum(counts)
-        blocks = [Para(f"The breakdown of specialist housing staff {setting} is as follows:"),
-                  Para("\n".join(lines))]
-        evidence = lines[0]
-        if ctx.chance(0.6):
-            blocks.append(Para(f"Total{sep}{total}"))
-            evidence = f"Total{sep}{total}"
-        detail = "; ".join(f"{a} {c}" for a, c in zip(areas, counts, strict=True))
-        return blocks, Truth(key, "answered", str(total), evidence, detail=detail)
+        return _areas(ctx, key, setting)
     if shape == "posts_wte":
         n = ctx.rng.randint(2, 5)
         wte = Decimal(n) - Decimal(ctx.rng.randint(2, 9)) / 10
@@ -146,6 +133,31 @@ def _breakdown(ctx: Ctx, key: str, setting: str) -> Answer:
     return ([Para(f"Specialist housing posts {setting}:"), Grid(tuple(rows))],
             Truth(key, "answered", str(len(sites)), f"{len(sites)} posts",
                   acceptable=(str(total_wte),), detail=detail))
+
+
+def _areas(ctx: Ctx, key: str, setting: str) -> Answer:
+    """One line per borough or site, with a total; an area that did not say makes it partly."""
+    areas = ctx.rng.sample(BOROUGHS if ctx.chance(0.5) else SITES, ctx.rng.randint(2, 4))
+    counts: list[int | None] = [ctx.rng.randint(0, 3) for _ in areas]
+    counts[0] = max(counts[0] or 0, 1)
+    partly = len(areas) > 2 and ctx.chance(0.3)
+    if partly:
+        counts[-1] = None
+    sep = ctx.pick([" – ", ": ", " - "])
+    lines = [f"{area}{sep}{'not recorded' if c is None else c}"
+             for area, c in zip(areas, counts, strict=True)]
+    total = sum(c for c in counts if c is not None)
+    blocks: list[Block] = [
+        Para(f"The breakdown of specialist housing staff {setting} is as follows:"),
+        Para("\n".join(lines))]
+    evidence = lines[0]
+    if not partly and ctx.chance(0.6):
+        blocks.append(Para(f"Total{sep}{total}"))
+        evidence = f"Total{sep}{total}"
+    detail = "; ".join(f"{a} {'not recorded' if c is None else c}"
+                       for a, c in zip(areas, counts, strict=True))
+    return blocks, Truth(key, "partly" if partly else "answered", str(total), evidence,
+                         detail=detail)
 
 
 def multipliers_breakdowns(ctx: Ctx) -> Draft:

@@ -165,7 +165,12 @@ def _paragraph(ctx: Ctx) -> tuple[str, list[Truth]]:
     r1, r3 = role(n1, ctx.rng), role(n3, ctx.rng)
     w1, w3 = words(n1), words(n3)
     provided = policy_provided(ctx)
-    shape = ctx.pick(["further", "employs", "based", "total", "zero_wards", "none"])
+    shape = ctx.pick(["further", "employs", "based", "total", "zero_wards", "none", "skips"])
+    if shape == "skips":  # the community question is simply not addressed
+        e1 = f"{w1} {r1} on our wards"
+        text = f"We have {e1}, and our discharge protocol is attached."
+        return text, [Truth(INPATIENT, "answered", str(n1), e1), provided,
+                      Truth(COMMUNITY, "unanswered", detail="question 3 not addressed")]
     if shape == "further":
         e1, e3 = f"{w1} {r1} on our wards", f"a further {w3} in the community teams"
         text = f"We have {e1} and {e3}; our discharge protocol is attached."

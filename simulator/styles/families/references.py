@@ -26,7 +26,16 @@ from simulator.styles.families.common import (
 )
 from simulator.styles.layout import Block, Para
 from simulator.styles.model import Truth
-from simulator.styles.prose import act_section1, act_section12, act_section17
+from simulator.styles.prose import (
+    BOROUGHS,
+    COUNCILS,
+    SITES,
+    act_section1,
+    act_section12,
+    act_section17,
+    role,
+    words,
+)
 from simulator.styles.questions import COMMUNITY, INPATIENT, LETTER_INTRO, POLICY, QUESTIONS
 from simulator.styles.voice import LONDON, long_date, working_days_after
 
@@ -56,20 +65,41 @@ def _not_held(ctx: Ctx, key: str, avoid: str = "") -> Answer:
     choices = [r for r in _REASONS if r[1] != avoid]
     evidence, reason = choices[ctx.rng.randrange(len(choices))]
     acceptable = ("0",) if reason == "staff employed by the local authority" else ()
-    return (evidence + ctx.pick(_TAILS),
+    tail = ctx.pick(_TAILS)
+    if acceptable and ctx.chance(0.6):
+        council = ctx.pick(COUNCILS)
+        slug = council.split()[0].lower()
+        tail = (f". This information may be held by {council}, whose FOI team can be contacted "
+                f"at foi@{slug}.gov.example.")
+    return (evidence + tail,
             Truth(key, "not_held", "", evidence, acceptable=acceptable, detail=reason))
+
+
+def _partly(ctx: Ctx, key: str) -> Answer:
+    """Figures for one site or team only: the rest is not recorded."""
+    n = ctx.rng.randint(1, 3)
+    units = "inpatient units" if key == INPATIENT else "community teams"
+    place = ctx.pick(SITES) if key == INPATIENT else f"the {ctx.pick(BOROUGHS)} team"
+    evidence = f"{words(n)} {role(n, ctx.rng)}"
+    return (f"We can only provide figures for {place}, where there {'is' if n == 1 else 'are'} "
+            f"{evidence}; the Trust's other {units} do not record this information.",
+            Truth(key, "partly", str(n), evidence,
+                  detail=f"{place} only; other {units} not recorded"))
 
 
 def not_held_reasons(ctx: Ctx) -> Draft:
     """'Unable to quantify', 'not held centrally' and friends, beside other answers."""
     roll = ctx.rng.random()
     first = _not_held(ctx, INPATIENT)
-    if roll < 0.5:
+    if roll < 0.4:
         third = plain_count(ctx, COMMUNITY, draw_count(ctx), community(ctx))
+    elif roll < 0.55:
+        third = _partly(ctx, COMMUNITY)
     elif roll < 0.8:
         third = _not_held(ctx, COMMUNITY, avoid=first[1].detail)
     else:
-        first = plain_count(ctx, INPATIENT, draw_count(ctx), ward(ctx))
+        first = (_partly(ctx, INPATIENT) if ctx.chance(0.4)
+                 else plain_count(ctx, INPATIENT, draw_count(ctx), ward(ctx)))
         third = _not_held(ctx, COMMUNITY)
     answers = {INPATIENT: first, POLICY: q2_any(ctx, provided=0.6), COMMUNITY: third}
     return numbered_reply(ctx, answers, container(ctx))
@@ -171,11 +201,14 @@ def cross_reference(ctx: Ctx) -> Draft:
 def act_quotes(ctx: Ctx) -> Draft:
     """The letter quotes the Act around real answers; some refuse Q2 under section 21."""
     refuse = ctx.chance(0.5)
+    cost_limit = ctx.chance(0.25)
     answers = {
         INPATIENT: plain_count(ctx, INPATIENT, draw_count(ctx), ward(ctx)),
         POLICY: q2_section21(ctx) if refuse else q2_provided(ctx),
-        COMMUNITY: plain_count(ctx, COMMUNITY, draw_count(ctx), community(ctx)),
+        COMMUNITY: (_section12(ctx) if cost_limit
+                    else plain_count(ctx, COMMUNITY, draw_count(ctx), community(ctx))),
     }
+    refuse = refuse or cost_limit
     before: list[Block] = [Para(act_section1())]
     if ctx.chance(0.5):
         before.append(Para("Having completed enquiries within the Trust and in respect of "
@@ -193,6 +226,17 @@ def act_quotes(ctx: Ctx) -> Draft:
         after.insert(0, Para(act_section17()))
     return numbered_reply(ctx, answers, ctx.pick(["pdf", "docx", "body"]), before=before,
                           after=after)
+
+
+def _section12(ctx: Ctx) -> Answer:
+    """Question 3 refused under the cost limit, with the numbers of the estimate."""
+    staff, hours = ctx.rng.randint(300, 1500), ctx.rng.randint(20, 60)
+    evidence = "would therefore exceed the appropriate limit"
+    return (f"To answer this question we would need to review the job descriptions of "
+            f"approximately {staff} community staff, which we estimate would take {hours} hours. "
+            f"The cost of complying {evidence} of £450 under section 12 of the Act.",
+            Truth(COMMUNITY, "refused", "", evidence, sections=("s12",),
+                  detail=f"cost limit: about {hours} hours"))
 
 
 # ---- corrected_reply ------------------------------------------------------------------
