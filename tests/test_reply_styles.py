@@ -1,5 +1,4 @@
-"""Styled replies: realistic families, deterministic, threaded, and labels that hold up when
-the files are read back with pdfplumber, python-docx and the stdlib (never with extract/)."""
+"""Styled replies: every family, deterministic, threaded, labels checked on the files."""
 
 from __future__ import annotations
 
@@ -108,8 +107,7 @@ def attachment(msg: EmailMessage, filename: str) -> bytes:
 
 @cache
 def pdf_page_text(data: bytes, page: int, tables: bool) -> tuple[str, int]:
-    """A PDF page's running text, plus its table cells if asked (ruled tables interleave
-    their columns' lines in the running text), and the page count."""
+    """A PDF page's text (plus table cells: ruled tables interleave lines), and page count."""
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         target = pdf.pages[page - 1]
         text = target.extract_text() or ""

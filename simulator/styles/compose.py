@@ -257,8 +257,7 @@ def policy_provided(ctx: Ctx, **extra: str) -> Truth:
 def numbered_reply(ctx: Ctx, answers: dict[str, Answer], container: str,
                    order: Sequence[Question] = QUESTIONS, *, before: Sequence[Block] = (),
                    after: Sequence[Block] = ()) -> Draft:
-    """Answers under the numbered questions, in a letter (pdf, docx, scan) or the body;
-    `before` and `after` are paragraphs the family adds around them."""
+    """Answers under the numbered questions, in a letter (pdf, docx, scan) or the body."""
     interleave = ctx.chance(0.6)
     question_style = ctx.pick(["normal", "bold", "italic", "bolditalic"])
     label = response_label(ctx)

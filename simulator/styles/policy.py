@@ -1,5 +1,4 @@
-"""The discharge policy trusts attach: numbered sections, a dotted contents page, and
-paragraphs full of numbers (days, ages, sections, versions) that are never staff counts."""
+"""The discharge policy trusts attach: contents, sections, numbers that are never staff counts."""
 
 from __future__ import annotations
 
@@ -256,8 +255,7 @@ def _previous(version: str) -> str:
 
 
 class _TocLine(Flowable):
-    """A contents line; its dotted leader and page number are drawn once every page is laid
-    out (by `_draw_toc_numbers`), so the document is built in one pass."""
+    """A contents line; `_draw_toc_numbers` adds its dots and page number after layout."""
 
     def __init__(self, text: str, target: str, size: float, indent: float,
                  lines: list[tuple[int, float, float, str, str, float]]):

@@ -1,5 +1,4 @@
-"""The words FOI officers reuse: numbers in words, job titles, and the boilerplate about
-internal review, the Information Commissioner, re-use and the Act itself."""
+"""The words FOI officers reuse: numbers in words, job titles, boilerplate, the Act quoted."""
 
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def block_flowables(block: Block, style: dict[str, ParagraphStyle],
     elif isinstance(block, Bullets):
         flow = [Paragraph(markup(item), style["bullet"], bulletText="•") for item in block.items]
     else:
-        flow = [grid_table(block, style)]
+        flow = [grid_table(block, style), Spacer(1, 3 * mm)]
     if block.anchor:
         return [KeepTogether([Anchor(block.anchor, pages), *flow])]
     return flow

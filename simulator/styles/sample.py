@@ -10,8 +10,7 @@ from simulator.styles.voice import LONDON, mh_trusts
 
 
 def sample_letters(rounds: int = 3, *, first_year: int = 2023) -> list[SentLetter]:
-    """The housing-staff letter to every trust of the registry, once a year for `rounds`
-    years (prefix MHH23, MHH24, …), as the sending code would record them."""
+    """The letter to every trust of the registry, yearly for `rounds` years (MHH23, MHH24…)."""
     letters = []
     for n in range(rounds):
         year = first_year + n

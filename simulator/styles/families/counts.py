@@ -1,5 +1,4 @@
-"""Families about how a count is written: in words and negatives, as multipliers and
-breakdowns, suppressed or approximate, and hedged by vacancies and secondments."""
+"""Families about how a count is written: words, multipliers, suppressed, hedged."""
 
 from __future__ import annotations
 

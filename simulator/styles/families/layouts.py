@@ -1,5 +1,4 @@
-"""Families about where the answers sit: beside a policy full of numbers, in the email
-body, under unnumbered restatements, in one paragraph, or in a question/response table."""
+"""Families about where the answers sit: letter, body, restatements, one paragraph, table."""
 
 from __future__ import annotations
 
@@ -98,8 +97,7 @@ _RESTATED = {
 
 
 def unnumbered_restatement(ctx: Ctx) -> Draft:
-    """Each question restated without its number, bold or italic, answered underneath,
-    in another order or with the two counts merged."""
+    """Questions restated unnumbered (bold or italic), reordered or merged, answers beneath."""
     style = ctx.pick(["bold", "italic", "bolditalic"])
     label = ctx.pick(["", "Response: ", "Trust response: ", "Answer – "])
     n1, n3 = draw_count(ctx), draw_count(ctx)

@@ -1,5 +1,4 @@
-"""Families about what an answer means: not held and why, 'all staff help', answers that
-point at other answers, the Act quoted around real answers, and corrected replies."""
+"""Families about what an answer means: not held, all staff, cross-references, the Act."""
 
 from __future__ import annotations
 
