@@ -16,7 +16,13 @@ from simulator.styles.prose import (
     reuse_paragraphs,
     review_paragraphs,
 )
-from simulator.styles.questions import POLICY, QUESTIONS, Question
+from simulator.styles.questions import (
+    LETTER_DEFINITION,
+    LETTER_INTRO,
+    POLICY,
+    QUESTIONS,
+    Question,
+)
 from simulator.styles.voice import TrustVoice, long_date
 
 LETTER, POLICY_DOC = "letter", "policy"
@@ -127,8 +133,13 @@ def quoted_request(ctx: Ctx, questions: Sequence[Question] = QUESTIONS,
                       "Information Requested:", "FOI request:", "You asked:",
                       "Request Description:"])
     numbering = ctx.pick(["{n}. ", "{n}) ", "Question {n}. ", "Q{n} - ", "{n} - "])
-    return [Para(intro, "bold"), *(Para(numbering.format(n=q.number) + q.text, style)
-                                   for q in questions)]
+    blocks: list[Block] = [Para(intro, "bold")]
+    if ctx.chance(0.3):
+        blocks.append(Para(LETTER_INTRO, style))
+    blocks += [Para(numbering.format(n=q.number) + q.text, style) for q in questions]
+    if ctx.chance(0.4):
+        blocks.append(Para(LETTER_DEFINITION, style))
+    return blocks
 
 
 def response_label(ctx: Ctx) -> str:
@@ -269,11 +280,12 @@ def numbered_reply(ctx: Ctx, answers: dict[str, Answer], container: str,
         middle += quoted_request(ctx, order, question_style)
         middle.append(Para(ctx.pick(["Response:", "Our response:", "Trust response:",
                                      "RESPONSES", "Answers:"]), "bold"))
+    numbering = ctx.pick(["{n}. ", "{n}. ", "Question {n}: ", "Q{n}. "])
     for q in order:
         content, truth = answers[q.key]
         anchor = f"q{q.number}"
         if interleave:
-            middle.append(Para(f"{q.number}. {q.text}", question_style))
+            middle.append(Para(numbering.format(n=q.number) + q.text, question_style))
         blocks = blocks_of(content, anchor)
         first = blocks[0]
         if isinstance(first, Para):
