@@ -21,19 +21,19 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from extract.confidence import review_threshold  # noqa: E402
-from tests.corpora import CORPORA, LabelledReply, reliability, score  # noqa: E402
+from tests.corpora import LABELLED_SETS, LabelledReply, reliability, score  # noqa: E402
 
 
 def labelled_sets(names: Sequence[str]) -> list[tuple[str, Callable[[], list[LabelledReply]],
                                                        Sequence]]:
     """The labelled sets to score, by name."""
-    return [(name, CORPORA[name][0], CORPORA[name][1]) for name in names]
+    return [(name, LABELLED_SETS[name][0], LABELLED_SETS[name][1]) for name in names]
 
 
 def main() -> None:
     """Score the reader on every labelled set."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", action="append", choices=sorted(CORPORA))
+    parser.add_argument("--corpus", action="append", choices=sorted(LABELLED_SETS))
     parser.add_argument("--threshold", type=float, default=None,
                         help="review threshold (default: the calibrated one)")
     parser.add_argument("--errors", type=int, default=20, help="errors to print per set")
@@ -42,10 +42,20 @@ def main() -> None:
     if args.threshold is None:
         args.threshold = review_threshold()
     results = []
-    for name, load, questions in labelled_sets(args.corpus or sorted(CORPORA)):
-        results.append(score(name, load(), questions, args.threshold))
+    families = []
+    for name, load, questions in labelled_sets(args.corpus or sorted(LABELLED_SETS)):
+        replies = load()
+        results.append(score(name, replies, questions, args.threshold))
+        for family in sorted({r.corpus for r in replies if r.corpus.startswith("generated:")}):
+            families.append(score(f"  {family.split(':')[1]}",
+                                  [r for r in replies if r.corpus == family], questions,
+                                  args.threshold))
     print(f"review threshold {args.threshold:.2f}")
     for s in results:
+        print(s.line())
+    if families:
+        print("generated replies by family:")
+    for s in families:
         print(s.line())
     everything = [pair for s in results for pair in s.scored]
     print("reliability (all sets): band, answers, share right")

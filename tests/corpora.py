@@ -221,10 +221,14 @@ def is_right(label: Label, status: str, value: str | None) -> bool:
     return _same_value(label.value, value)
 
 
-def is_located(label: Label, document: str | None, page: int | None) -> bool:
-    """Whether an answer's passage is in the document (and page) the person found it in."""
+def is_located(label: Label, document: str | None, page: int | None,
+               letters: Sequence[str] = ()) -> bool:
+    """Whether an answer's passage is in the document (and page) the person found it in; a
+    document provided is also found where the body or a letter says it is attached."""
     if label.document is None:
         return document is None
+    if label.value == "provided" and document in letters:
+        return True
     wanted = "body" if label.document in ("reply.md", "body") else label.document
     if document in label.data_files:
         return True  # the data itself, which the letter points to
@@ -284,6 +288,7 @@ def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[Quest
           threshold: float) -> Scores:
     """Read every labelled reply with the product's reader and compare with its labels."""
     from extract.answers import read_whole_reply
+    from extract.reply import ANSWERING_ROLES, arrange_reply
 
     scores = Scores(name)
     for reply in replies:
@@ -291,6 +296,8 @@ def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[Quest
             continue
         reading = read_whole_reply(list(reply.pages), list(questions))
         answers = reading.answers
+        arranged = arrange_reply(list(reply.pages), list(questions))
+        letters = [p.document_id for p in arranged.parts if p.role in ANSWERING_ROLES]
         if reply.outcome:
             outcome = reading.outcome.outcome
             scores.outcomes += 1
@@ -308,7 +315,7 @@ def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[Quest
             ok = is_right(label, answer.status, answer.value)
             scores.answers += 1
             scores.right += ok
-            scores.located += is_located(label, answer.document_id, answer.page)
+            scores.located += is_located(label, answer.document_id, answer.page, letters)
             scores.scored.append((answer.confidence, ok))
             if answer.confidence >= threshold:
                 scores.auto += 1
@@ -322,5 +329,50 @@ def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[Quest
     return scores
 
 
+def _housing_questions() -> tuple[QuestionSpec, ...]:
+    from foi.campaigns import read_campaign
+
+    campaign = read_campaign(ROOT / "examples" / "mh-housing-staff.toml")
+    return tuple(QuestionSpec(n, q.key, q.text, q.type, tuple(q.choices), tuple(q.keywords))
+                 for n, q in campaign.numbered())
+
+
+def _read_bytes(data: bytes, filename: str, media_type: str | None) -> tuple[str, tuple[str, ...]]:
+    key = hashlib.sha256(data).hexdigest()[:24] + "-" + _reader_stamp()
+    cached = CACHE / f"{key}.pickle"
+    if cached.exists():
+        return pickle.loads(cached.read_bytes())
+    doc = read_document(data, filename, media_type)
+    result = (doc.kind, doc.pages)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    cached.write_bytes(pickle.dumps(result))
+    return result
+
+
+def generated_replies(seed: int = 2023, rounds: int = 3,
+                      families: Sequence[str] | None = None) -> list[LabelledReply]:
+    """Replies in the styles real FOI officers write (simulator.styles), with the labels the
+    generator wrote, read as the warehouse would hold them."""
+    from foi.mail.incoming import read_message
+    from simulator.styles import generate_styled_replies, sample_letters
+
+    numbers = {q.key: q.number for q in _housing_questions()}
+    found = []
+    for styled in generate_styled_replies(sample_letters(rounds), seed=seed, families=families):
+        message = read_message(styled.eml)
+        pages = [PageText("body", 1, message.body_text, part=0, kind="text")]
+        for attachment in message.attachments:
+            kind, texts = _read_bytes(attachment.data, attachment.filename, attachment.media_type)
+            pages += [PageText(attachment.filename, n, t, filename=attachment.filename,
+                               part=attachment.part, kind=kind)
+                      for n, t in enumerate(texts, start=1)]
+        labels = {numbers[lb.question_key]: Label(
+            numbers[lb.question_key], lb.status, lb.value or None, tuple(lb.acceptable),
+            tuple(lb.sections), lb.document, str(lb.page), lb.evidence) for lb in styled.labels}
+        found.append(LabelledReply(f"generated:{styled.family}", styled.reference,
+                                   tuple(pages), labels, styled.outcome))
+    return found
+
+
 # The labelled sets calibration and the benchmarks read: name -> (loader, questions).
-LABELLED_SETS = dict(CORPORA)
+LABELLED_SETS = {**CORPORA, "generated-housing": (generated_replies, _housing_questions())}
