@@ -33,6 +33,9 @@ _SKIP_BEFORE = re.compile(r"(?:\b(?:section|s|reg\w*|page|q|question|no|number|b
                           r"|\btel\w*:?|\d|[£$€/#-])\s*$", re.I)
 _DATE_AFTER = re.compile(r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug"
                          r"|sep|oct|nov|dec)[a-z]*\b", re.I)
+_STREET_AFTER = re.compile(
+    r"^\s+(?:[A-Z][a-z]+\s+){1,3}(?:Road|Street|Lane|Avenue|Way|Drive|Court|Place|Park|Close"
+    r"|Crescent|Square|Hill|Row|Terrace|Gardens|Walk|Building|House)\b")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _YEAR_SPAN = re.compile(r"(?<![\d£$€])(?:19|20)\d\d\s?[-/]\s?(?:(?:19|20)\d\d|\d\d)(?![\d,])")
 _APPROX = re.compile(r"\b(?:approx(?:imately|\.)?|around|about|circa|roughly|some|an?\s+estimated"
@@ -42,7 +45,8 @@ _RANGE = re.compile(rf"\bbetween\s+({_NUMBER})\s+and\s+({_NUMBER})\b|(?<![\w.])(
                     re.I)
 _SUPPRESSED = re.compile(
     r"\b(?:fewer|less)\s+than\s+(?:\d+|five|ten|three)\b|(?<![\w.])<\s*\d+|\bunder\s+(?:5|five)\b"
-    r"|^\W*\*+\W*$|\bsmall\s+numbers?\b.{0,60}\b(?:suppress|withh|not\s+(?:be\s+)?disclos|redact)",
+    r"|^\W*\*+(?:\W|$)|\bsuppressed\b"
+    r"|\bsmall\s+numbers?\b.{0,60}\b(?:suppress|withh|not\s+(?:be\s+)?disclos|redact)",
     re.I)
 _ZERO = re.compile(
     r"^\W{0,3}(?:none|nil|zero|nought|no\s+(?:\w+\s+){0,3}(?:were|was|have|has|had|are|is))\b"
@@ -56,10 +60,11 @@ _ZERO = re.compile(
     r"|\bnone\s+(?:are|is|were|of\s+(?:our|the|these|them))\b|\bzero\b|\bnil\b",
     re.I)
 _ALL_STAFF = re.compile(
-    r"\ball\s+(?:of\s+)?(?:our|the|trust)\s+(?:[\w-]+\s+){0,3}?(?:staff|teams?|clinicians|workforce"
-    r"|employees|practitioners|nurses|professionals)\b|\b(?:every|each)\s+(?:member\s+of\s+staff"
-    r"|clinician|practitioner|team)\b|\bis\s+(?:part\s+of\s+)?every(?:one|body)'?s\s+(?:role|job"
-    r"|responsibility)\b", re.I)
+    r"\ball\s+(?:\d+\s+)?(?:of\s+)?(?:members\s+of\s+)?(?:our\s+|the\s+|trust\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:staff|teams?|clinicians|workforce|employees|practitioners|nurses|professionals)\b"
+    r"|\b(?:every|each)\s+(?:member\s+of\s+staff|clinician|practitioner|team)\b"
+    r"|\bpart\s+of\s+every(?:one|body)?(?:'s)?\s+(?:[\w-]+\s+){0,2}?(?:role|job|responsibility)\b"
+    r"|\bis\s+every(?:one|body)'?s\s+(?:role|job|responsibility)\b", re.I)
 _TOTAL = re.compile(
     rf"\b(?:a\s+)?total(?:\s+of)?\s*[:=]?\s*({_NUMBER})\b|\b({_NUMBER})\s+in\s+total\b", re.I)
 _TIMES_ITEM = re.compile(
@@ -67,6 +72,10 @@ _TIMES_ITEM = re.compile(
 _LABEL_ITEM = re.compile(
     rf"^[\s\u2022*\-]*([A-Z][^:\n]{{2,50}}?)\s*[:\-\u2013]\s*({_NUMBER})(?:\s*(?:{_COUNT_NOUNS}))?"
     r"\s*\.?\s*$", re.I | re.M)
+
+
+# a table row read as "Site | Post | 1.0": its first cell and its last, a number
+_ROW_ITEM = re.compile(rf"^([A-Za-z][^|\n]{{1,60}}?)\s*\|[^\n]*?\|?\s*({_FIGURE})\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -122,7 +131,7 @@ def _figures(clean: str, nouns: str) -> list[_Figure]:
         if _SKIP_BEFORE.search(masked[max(0, m.start() - 14): m.start()]):
             continue
         after = masked[m.end(): m.end() + 60]
-        if digits and _DATE_AFTER.match(after):
+        if digits and (_DATE_AFTER.match(after) or _STREET_AFTER.match(after)):
             continue
         value = number_value(token)
         if value is None:
@@ -142,6 +151,9 @@ def _breakdown(clean_lines: str) -> list[tuple[str, Decimal]]:
     if len(items) < 2:
         items = [(" ".join(label.split()), number_value(n)) for label, n in
                  _LABEL_ITEM.findall(clean_lines)]
+    if len(items) < 2:
+        items = [(" ".join(label.split()), number_value(n)) for label, n in
+                 _ROW_ITEM.findall(clean_lines)]
     return [(label, v) for label, v in items
             if v is not None and not re.match(r"(?:grand\s+)?total\b", label, re.I)]
 
@@ -151,7 +163,7 @@ def read_count(text: str, question_text: str = "") -> CountReading:
     clean = clean_text(text)
     if not clean:
         return CountReading(None, 0.0, "empty")
-    suppressed = _SUPPRESSED.search(clean)
+    suppressed = _SUPPRESSED.search(re.split(r"(?<=[.!?;])\s", clean, maxsplit=1)[0])
     if suppressed:
         return CountReading(None, 0.8, "suppressed small number", suppressed.group(0),
                             "suppressed")
@@ -192,9 +204,14 @@ def read_count(text: str, question_text: str = "") -> CountReading:
         return CountReading(None, 0.0, "no number")
     distinct = {f.value for f in pool}
     chosen = pool[0]
+    if figures and figures[0].start <= 3 and not figures[0].word:
+        chosen = figures[0]  # "2 (plus 1 post out to advert)": the figure the answer starts with
+        distinct.add(chosen.value)
     approx = _APPROX.search(clean[max(0, chosen.start - 16): chosen.start])
     rule = ("number word" if chosen.word else "number") + (" with its noun" if chosen.counted
                                                            else " without a noun")
+    if chosen.start <= 3 and not chosen.counted:
+        rule = "leading number"
     confidence = 0.9 if chosen.counted else 0.7
     detail = None
     all_staff = _ALL_STAFF.search(clean)
@@ -211,6 +228,8 @@ def read_count(text: str, question_text: str = "") -> CountReading:
         detail = "approximately" + (f"; {detail}" if detail else "")
     if not chosen.counted and chosen.start > 3:
         confidence -= 0.15
+    if chosen.start <= 3:
+        confidence = max(confidence, 0.75)
     return CountReading(_format(chosen.value), round(confidence, 2), rule, detail)
 
 

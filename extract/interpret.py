@@ -3,9 +3,11 @@ that read it and any detail (a breakdown, the reason information is not held).""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from extract.counts import read_count
+from extract.sections import cited_sections
 from extract.statuses import answer_status
 from extract.text import clean_text, sentences
 from extract.values import LEADING_NO, LEADING_YES, NIL_RE, QuestionLike, parse_yes_no, typed_value
@@ -23,6 +25,11 @@ class Reading:
     detail: str | None = None
 
 
+_LEADING_FIGURE = re.compile(r"^\W{0,3}(?:[£$€]?\d|c\.\s*\d|approx\w*\s+\d|<\s*\d|\*)", re.I)
+_CLAUSES = re.compile(r"(?<=[.!?;])\s+")
+_PARTLY_TYPES = ("document", "count", "number", "money")
+
+
 def read_answer(text: str, question: QuestionLike) -> Reading:
     """Status, typed value and confidence of one answer text for one question."""
     clean = clean_text(text)
@@ -34,30 +41,44 @@ def read_answer(text: str, question: QuestionLike) -> Reading:
     if question.type in ("count", "money") and NIL_RE.match(clean):
         value, confidence = typed_value(clean, question)
         return Reading("answered", value, confidence, (), "nil or none")
+    first = sentences(clean)[0]
+    if question.type in ("count", "number", "money") and _LEADING_FIGURE.match(clean):
+        # "0 - the Trust does not employ ...", "<5 (see note)": the figure first is the answer;
+        # the paragraphs of law after it are not
+        lead = _value(text if first == clean else first, first, question)
+        if lead.status == "suppressed":
+            return Reading("suppressed", None, lead.confidence, cited_sections(clean), lead.rule,
+                           lead.detail)
+        if lead.status == "answered" and lead.value is not None:
+            return _partly(lead, clean)
     status = answer_status(clean)
     if status is not None and status.status == "not_held" and question.type in _PARTLY_TYPES:
-        first = sentences(clean)[0]
-        if answer_status(first) is None:
-            given = read_answer(first, question)  # a value first, then what is not held
+        for clause in _CLAUSES.split(clean):  # a value first, then what is not held
+            if answer_status(clause) is not None:
+                break
+            given = _value(clause, clause, question)
             if given.status == "answered" and given.value is not None:
-                return _partly(given, clean)
+                return Reading("partly", given.value, min(given.confidence, 0.6), (),
+                               f"{given.rule}, part not held", status.detail)
     if status is not None:
         return Reading(status.status, None, status.confidence, status.sections, status.rule,
                        status.detail)
+    reading = _value(text, clean, question)
+    return _partly(reading, clean) if reading.status == "answered" else reading
+
+
+def _value(text: str, clean: str, question: QuestionLike) -> Reading:
+    """The value of an answer in the question's type (a count from the text with its lines)."""
     if question.type == "count":
-        count = read_count(clean, getattr(question, "text", ""))
+        count = read_count(text, getattr(question, "text", ""))
         if count.status != "answered" or count.value is not None:
-            reading = Reading(count.status, count.value, count.confidence, (), count.rule,
-                              count.detail)
-            return _partly(reading, clean) if count.status == "answered" else reading
+            return Reading(count.status, count.value, count.confidence, (), count.rule,
+                           count.detail)
         return Reading("answered", None, 0.25, (), "no count in the answer")
     value, confidence = typed_value(clean, question)
     if value is None:  # something is there; a person must read it
         return Reading("answered", None, 0.25, (), f"no {question.type} in the answer")
-    return _partly(Reading("answered", value, confidence, (), f"{question.type} read"), clean)
-
-
-_PARTLY_TYPES = ("document", "count", "number", "money")
+    return Reading("answered", value, confidence, (), f"{question.type} read")
 
 
 def _partly(reading: Reading, clean: str) -> Reading:
