@@ -80,15 +80,16 @@ def pending_documents(con: duckdb.DuckDBPyConnection, workspace: Workspace
 
 
 def read_documents(documents: list[PendingDocument], limits: ReadingLimits,
-                   on_done: Callable[[str, DocumentText], None] | None = None
-                   ) -> dict[str, DocumentText]:
-    """Read documents in a limited worker process; touches only the files, never the
-    warehouse, so batches can be read anywhere the store is mounted."""
-    # A generator: each document's bytes are loaded only when its turn comes.
-    jobs = (ReadJob(d.key, d.path.read_bytes(), d.filename, d.media_type) for d in documents)
+                   on_done: Callable[[str, DocumentText], None] | None = None,
+                   workers: int | None = None) -> dict[str, DocumentText]:
+    """Read documents in limited worker processes (default one per core); touches only the
+    files, never the warehouse, so batches can be read anywhere the store is mounted."""
+    # The workers open the stored files themselves: this process never holds their bytes.
+    jobs = (ReadJob(d.key, filename=d.filename, media_type=d.media_type, path=d.path)
+            for d in documents)
     return read_documents_isolated(jobs, timeout_s=limits.timeout_s,
                                    memory_mb=limits.memory_mb, max_pages=limits.max_pages,
-                                   on_done=on_done)
+                                   on_done=on_done, workers=workers)
 
 
 def save_document_reading(con: duckdb.DuckDBPyConnection, key: str, text: DocumentText,
