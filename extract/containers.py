@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from extract.document_text import DocumentText, decode_text
 from extract.markup import html_to_text, rtf_text
@@ -32,11 +32,10 @@ class Budget:
     depth: int = 0
     files: int = MAX_INNER_FILES
     bytes: int = MAX_INNER_BYTES
-    notes: list[str] = field(default_factory=list)
 
     def inner(self) -> Budget:
         """The same budget one level deeper (shared counters are copied back by `absorb`)."""
-        return Budget(self.pages, self.depth + 1, self.files, self.bytes, self.notes)
+        return Budget(self.pages, self.depth + 1, self.files, self.bytes)
 
     def absorb(self, inner: Budget) -> None:
         """Take back what a deeper level used."""
@@ -86,10 +85,11 @@ def read_container(kind: str, data: bytes, name: str, read: Reader,
             budget.pages -= 1
         if text.error:
             problems.append(f"{part.name}: {text.error}")
-    notes = [*budget.notes] if budget.depth == 0 else []
-    if problems:
-        notes.append(f"{len(problems)} inner file(s) with problems: " + "; ".join(problems))
-    return DocumentText(kind, "ok", tuple(pages), "; ".join(notes) or None,
+    if not pages:
+        return DocumentText(kind, "error", (), f"{kind} holds no message body and no file: "
+                                               "empty or truncated")
+    note = f"{len(problems)} inner file(s) with problems: " + "; ".join(problems)
+    return DocumentText(kind, "ok", tuple(pages), note if problems else None,
                         tuple(ocr) if any(ocr) else ())
 
 
