@@ -195,6 +195,8 @@ def _read_image(data: bytes, max_pages: int, deadline: float | None) -> Document
             except OcrError as exc:
                 pages.append("")
                 notes.append(f"frame {index + 1}: {exc}")
+    if pages and not any(pages) and len(notes) >= len(pages):
+        return failed("image", "; ".join(notes))  # OCR failed on every frame
     return DocumentText("image", "ok", tuple(pages), "; ".join(notes) or None,
                         tuple(True for _ in pages))
 

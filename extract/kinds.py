@@ -37,13 +37,13 @@ _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b
                 b"GIF89a")
 
 
-def _zip_kind(data: bytes) -> str:
+def _zip_kind(data: bytes) -> str | None:
     """A Word document, a workbook, or some other zip archive, by the parts inside."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except Exception:  # a zip too broken to list: still read (and fail) as an archive
-        return "zip"
+    except Exception:  # too broken to list: the name decides (a .docx is a broken .docx)
+        return None
     if any(n.startswith("word/") for n in names):
         return "docx"
     if any(n.startswith("xl/") for n in names):
@@ -112,6 +112,8 @@ def detect_kind(filename: str, media_type: str | None, data: bytes) -> str:
     by_media = _MEDIA_TYPES.get((media_type or "").split(";")[0].strip().lower())
     if by_media is not None:
         return by_media
+    if data.startswith(b"PK\x03\x04"):
+        return "zip"
     if data and looks_like_text(data[:4096]):
         return "text"
     return "unknown"

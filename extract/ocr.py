@@ -29,6 +29,9 @@ def ocr_image(image: Any, timeout_s: float = OCR_TIMEOUT_S) -> str:
     tesseract = shutil.which("tesseract")
     if tesseract is None:
         raise OcrError("OCR needs tesseract (not installed)")
+    low, high = image.convert("L").getextrema()
+    if high - low < 16:
+        return ""  # a blank page: nothing to read, and Tesseract would take a second to say so
     if image.width * image.height > MAX_OCR_PIXELS:
         scale = (MAX_OCR_PIXELS / (image.width * image.height)) ** 0.5
         image = image.resize((max(1, int(image.width * scale)), max(1, int(image.height * scale))))

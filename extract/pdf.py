@@ -18,9 +18,10 @@ from typing import Any
 from extract.document_text import OUT_OF_MEMORY, DocumentText
 from extract.ocr import OcrError, ocr_image, pdf_render_scale, tesseract_available
 
-# A page with more ruling than this is a dense data grid, not a Q/A table: pdfplumber's
-# table finder would take seconds (20 s seen) to say so.
+# A page ruled more densely than this is a data grid, not a Q/A table (2-4 columns, maybe a
+# few tables a page): pdfplumber's table finder would take seconds (20 s seen) to say so.
 _MAX_RULES = 1500
+_MAX_COLUMN_RULES = 24  # distinct x positions of vertical rules
 _MAX_PATH_SEGMENTS = 20_000  # per page, walked to find rules inside one complex path
 _MIN_TEXT = 5  # characters: fewer means the page has no text layer worth the name
 
@@ -34,6 +35,7 @@ class PageTriage:
     horizontal_rules: int
     vertical_rules: int
     objects: int
+    columns: int = 0  # distinct x positions of the vertical rules
 
     @property
     def has_text(self) -> bool:
@@ -44,7 +46,8 @@ class PageTriage:
     def ruled(self) -> bool:
         """Whether its ruling could form a grid of two rows or more: worth pdfplumber."""
         rules = self.horizontal_rules + self.vertical_rules
-        return self.horizontal_rules >= 3 and self.vertical_rules >= 2 and rules <= _MAX_RULES
+        return (self.horizontal_rules >= 3 and self.vertical_rules >= 2 and rules <= _MAX_RULES
+                and self.columns <= _MAX_COLUMN_RULES)
 
 
 def _pdfium_text(textpage: Any) -> str:
@@ -54,8 +57,8 @@ def _pdfium_text(textpage: Any) -> str:
     return "\n".join(line.rstrip() for line in lines).strip("\n")
 
 
-def _path_rules(obj: Any, budget: list[int]) -> tuple[int, int]:
-    """Horizontal and vertical rules drawn by one path object."""
+def _path_rules(obj: Any, budget: list[int], columns: set[int]) -> tuple[int, int]:
+    """The horizontal and vertical rules one path object draws; notes the vertical ones' x."""
     import pypdfium2.raw as pdfium_c
 
     left, bottom, right, top = obj.get_bounds()
@@ -63,12 +66,14 @@ def _path_rules(obj: Any, budget: list[int]) -> tuple[int, int]:
     if height <= 3 and width >= 5:
         return 1, 0
     if width <= 3 and height >= 5:
+        columns.add(round(left))
         return 0, 1
     if width < 5 or height < 5:
         return 0, 0
     segments = pdfium_c.FPDFPath_CountSegments(obj.raw)
-    if segments <= 5:
-        return 2, 2  # a rectangle: four edges
+    if segments <= 5:  # a rectangle: four edges
+        columns.update((round(left), round(right)))
+        return 2, 2
     if segments > budget[0]:
         return 0, 0  # vector art too big to walk: not ruling
     budget[0] -= segments
@@ -87,6 +92,7 @@ def _path_rules(obj: Any, budget: list[int]) -> tuple[int, int]:
                 horizontal += 1
             elif dx <= 1 and dy >= 5:
                 vertical += 1
+                columns.add(round(point[0]))
         previous = point
     return horizontal, vertical
 
@@ -102,15 +108,16 @@ def triage_page(page: Any) -> PageTriage:
         textpage.close()
     images = objects = horizontal = vertical = 0
     budget = [_MAX_PATH_SEGMENTS]
+    columns: set[int] = set()
     for obj in page.get_objects():
         objects += 1
         if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             images += 1
         elif obj.type == pdfium_c.FPDF_PAGEOBJ_PATH and horizontal + vertical <= _MAX_RULES:
-            h, v = _path_rules(obj, budget)
+            h, v = _path_rules(obj, budget, columns)
             horizontal += h
             vertical += v
-    return PageTriage(text, images, horizontal, vertical, objects)
+    return PageTriage(text, images, horizontal, vertical, objects, len(columns))
 
 
 # --- ruled question/answer tables (pdfplumber) ----------------------------------------------
