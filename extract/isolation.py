@@ -81,7 +81,7 @@ class _Worker:
                                      "soft_s": timeout_s * _SOFT_SHARE}
         frames = []
         if job.path is not None:
-            header["path"] = str(job.path)
+            header["path"] = str(Path(job.path).resolve())  # the worker has a cwd of its own
         else:
             header["size"] = len(job.data)
         frames.append(json.dumps(header).encode())
