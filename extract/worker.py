@@ -83,7 +83,8 @@ def main() -> None:
     os.dup2(2, 1)  # a library's stray print must not break the frames
     logging.disable(logging.WARNING)  # pdfminer and extract-msg warn on every odd file
     source = sys.stdin.buffer
-    import pdfplumber  # noqa: F401  # imported before the cap, which is for documents
+    # PDFium before the cap (its library is mapped once); the rest is imported when a
+    # document needs it: a worker that never meets a ruled table never loads pdfplumber.
     import pypdfium2  # noqa: F401
 
     from extract.document_text import OUT_OF_MEMORY

@@ -97,7 +97,7 @@ def save_document_reading(con: duckdb.DuckDBPyConnection, key: str, text: Docume
     """Store one document's text, or record why it has none."""
     with transaction(con):
         save_reading(con, key, kind=text.kind, status=text.status, error=text.error,
-                     pages=text.pages)
+                     pages=text.pages, ocr=text.ocr)
         if text.status == "error":
             record_problem(con, "extract", key, text.error or "unreadable")
     if text.status == "ok":
