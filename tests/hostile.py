@@ -242,6 +242,9 @@ def _generate(rng: random.Random) -> Iterator[Hostile]:
         yield Hostile(f"reply[/bold]-{n}[red].pdf", broken, "brackets")
         yield Hostile(f"[/link]-{n}.docx", b"PK\x03\x04[/bold]" + bytes(200), "brackets")
     yield Hostile("reply[/bold].bin", rng.randbytes(300), "brackets")  # named in its reason
+    for name, data in (("reply.docx", sound["reply.docx"]), ("data.xlsx", sound["data.xlsx"]),
+                       ("bundle.zip", sound["bundle.zip"])):
+        yield Hostile(f"zip-version-12.9-{name}", zip_version(data, 129), "corrupted")
     yield Hostile("no-content-types.docx", _rezip_drop(_docx(), "[Content_Types].xml"),
                   "brackets")
 
@@ -254,6 +257,17 @@ def _generate(rng: random.Random) -> Iterator[Hostile]:
         name = ["x.pdf", "x.docx", "x.xlsx", "x.xls", "x.doc", "x.csv", "x.html", "x.png",
                 "x.zip", "x.msg", "winmail.dat", "x.bin"][n % 12]
         yield Hostile(f"random-{n}-{name}", rng.randbytes(5000), "random")
+
+
+def zip_version(data: bytes, version: int) -> bytes:
+    """The ZIP with every entry asking for an unknown version (zipfile: NotImplementedError)."""
+    buffer = bytearray(data)
+    for header, offset in ((b"PK\x03\x04", 4), (b"PK\x01\x02", 6)):
+        at = buffer.find(header)
+        while at != -1:
+            buffer[at + offset:at + offset + 2] = version.to_bytes(2, "little")
+            at = buffer.find(header, at + 4)
+    return bytes(buffer)
 
 
 def _zip_lying() -> bytes:

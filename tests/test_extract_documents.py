@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 import zlib
 from pathlib import Path
 
@@ -132,6 +133,17 @@ def test_xlsx_one_page_per_sheet() -> None:
     result = read_document(buffer.getvalue(), "data.xlsx")
     assert (result.kind, result.status, len(result.pages)) == ("xlsx", "ok", 2)
     assert result.pages[0] == "[Sheet: Spend]\nYear\tAmount\n2022/23\t125000"
+
+
+def test_xlsx_declaring_the_largest_sheet_is_read_at_once() -> None:
+    from tests.hostile import _xlsx, zip_version
+
+    started = time.monotonic()
+    result = read_document(_xlsx("A1:XFD1048576", far_cell=True), "data.xlsx")
+    assert time.monotonic() - started < 5
+    assert result.status == "ok" and result.pages[0].startswith("[Sheet: Sheet]\nrow 0\t0")
+    broken = read_document(zip_version(_xlsx(), 129), "data.xlsx")  # "zip file version 12.9"
+    assert broken.status == "error" and "NotImplementedError" in (broken.error or "")
 
 
 @pytest.mark.parametrize(
