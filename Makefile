@@ -29,6 +29,7 @@ system-deps:
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/reading.py
 	$(BIN)/python bench/extraction_accuracy.py --errors 0
 	$(BIN)/python bench/status.py
 	$(BIN)/python bench/snapshot.py

@@ -179,8 +179,10 @@ def _judged(answer: ExtractedAnswer, reply: Reply, competing: tuple[str, ...]) -
     """The answer with its confidence calibrated and the reason for it."""
     if answer.status == "unanswered":
         return replace(answer, reason="no passage answers it")
+    ocr = any(p.ocr for p in reply.pages()
+              if p.document_id == answer.document_id and p.page == answer.page)
     evidence = Evidence(answer.method, reply.role_of(answer.document_id) or "reply",
                         answer.reason or answer.method, answer.status, answer.confidence,
-                        answer.confidence, competing)
+                        answer.confidence, competing, ocr)
     confidence, reason = judge(evidence)
     return replace(answer, confidence=confidence, reason=reason)

@@ -1,117 +1,175 @@
-"""Read untrusted documents in a worker process with a memory cap and a per-document timeout."""
+"""Read untrusted documents in worker processes, one per core, each with a memory cap and a
+per-document time limit.
+
+The parent never looks inside a document: a job names a stored file (or carries bytes the
+caller already holds) and a worker (`python -m extract.worker`) sniffs, opens and reads it.
+Whatever happens there (an exception, a hang, running out of memory, a crash) costs that
+document only, and comes back as DocumentText(status='error', error=<why>).
+
+    results = read_documents_isolated([ReadJob("k1", path=Path("reply.pdf"))], timeout_s=60)
+"""
 
 from __future__ import annotations
 
-import multiprocessing
+import json
+import os
+import selectors
 import signal
+import struct
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.context import SpawnProcess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
 
-from extract.documents import OUT_OF_MEMORY as _OOM
-from extract.documents import DocumentText, detect_kind
+from extract.document_text import OUT_OF_MEMORY, DocumentText
+from extract.kinds import detect_kind
 
 _STARTUP_TIMEOUT_S = 120.0
+_LENGTH = struct.Struct(">Q")
+_ROOT = Path(__file__).resolve().parents[1]
+# OCR stops this share of the way to the time limit, to answer with the pages it has
+_SOFT_SHARE = 0.8
 
 
 @dataclass(frozen=True)
 class ReadJob:
-    """One document to read; key is the caller's id for it (e.g. its sha256)."""
+    """One document to read; key is the caller's id for it (e.g. its sha256).
+
+    Give `path` to have the worker read the stored file itself (the parent then never holds
+    the bytes), or `data` when the bytes are already in memory.
+    """
 
     key: str
-    data: bytes
-    filename: str
-    media_type: str | None
+    data: bytes = b""
+    filename: str = ""
+    media_type: str | None = None
+    path: Path | None = None
 
 
-def _preload() -> None:
-    """Import the readers before the memory cap, so the cap only limits the document itself."""
-    import bs4  # noqa: F401
-    import docx  # noqa: F401
-    import openpyxl  # noqa: F401
-    import pdfplumber  # noqa: F401
-    import xlrd  # noqa: F401
-
-
-def _worker_main(conn: Connection, memory_mb: int, max_pages: int) -> None:
-    """Worker loop: read jobs from the pipe until told to stop; exit after running out of memory."""
-    import resource
-
-    from extract.documents import read_document
-
-    _preload()
-    if memory_mb > 0:
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = memory_mb * 1024 * 1024
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    conn.send("ready")
-    while True:
-        try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        if job is None:
-            return
-        data, filename, media_type = job
-        try:
-            result = read_document(data, filename, media_type, max_pages=max_pages)
-        except MemoryError:
-            result = DocumentText("unknown", "error", (), _OOM)
-        del data, job
-        conn.send(result)
-        if result.error == _OOM:
-            return  # a process that hit its cap may be in a bad state; start afresh
-
-
+@dataclass
 class _Worker:
-    """One reader process and its pipe."""
+    """One reader process, its pipes and the job it is on."""
 
-    def __init__(self, memory_mb: int, max_pages: int) -> None:
-        ctx = multiprocessing.get_context("spawn")  # fork is unsafe with threads in the parent
-        self.conn, child = ctx.Pipe()
-        self.process: SpawnProcess = ctx.Process(
-            target=_worker_main, args=(child, memory_mb, max_pages), daemon=True
-        )
-        self.process.start()
-        child.close()
+    process: subprocess.Popen[bytes]
+    stderr: IO[bytes]
+    buffer: bytearray = field(default_factory=bytearray)
+    ready: bool = False
+    spawned: float = field(default_factory=time.monotonic)
+    job: ReadJob | None = None
+    kind: str = "unknown"
+    started: float | None = None  # when the job's clock started (the worker was ready)
+
+    @classmethod
+    def start(cls, memory_mb: int, max_pages: int) -> _Worker:
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONPATH": os.pathsep.join(
+            p for p in (str(_ROOT), os.environ.get("PYTHONPATH")) if p)}
+        stderr = tempfile.TemporaryFile()  # noqa: SIM115  # closed in stop()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "extract.worker", str(memory_mb), str(max_pages)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env,
+            cwd=_ROOT, start_new_session=True)
+        return cls(process, stderr)
+
+    def send(self, job: ReadJob, timeout_s: float) -> None:
+        """Hand the worker a job (the clock starts when the worker is ready)."""
+        self.job, self.kind = job, detect_kind(job.filename, job.media_type, b"")
+        header: dict[str, object] = {"filename": job.filename, "media_type": job.media_type,
+                                     "soft_s": timeout_s * _SOFT_SHARE}
+        frames = []
+        if job.path is not None:
+            header["path"] = str(Path(job.path).resolve())  # the worker has a cwd of its own
+        else:
+            header["size"] = len(job.data)
+        frames.append(json.dumps(header).encode())
+        if job.path is None:
+            frames.append(job.data)
+        assert self.process.stdin is not None
+        for frame in frames:
+            self.process.stdin.write(_LENGTH.pack(len(frame)))
+            self.process.stdin.write(frame)
+        self.process.stdin.flush()
+        if self.ready:
+            self.started = time.monotonic()
+
+    def frames(self) -> list[dict] | None:
+        """The frames that have arrived in full; None when the worker has gone."""
+        assert self.process.stdout is not None
+        chunk = os.read(self.process.stdout.fileno(), 1 << 20)
+        if not chunk:
+            return None
+        self.buffer += chunk
+        found = []
+        while len(self.buffer) >= _LENGTH.size:
+            (size,) = _LENGTH.unpack_from(self.buffer)
+            if len(self.buffer) < _LENGTH.size + size:
+                break
+            found.append(json.loads(self.buffer[_LENGTH.size:_LENGTH.size + size]))
+            del self.buffer[:_LENGTH.size + size]
+        return found
+
+    def last_words(self) -> str:
+        """The last line the worker wrote on stderr, if any."""
         try:
-            ready = self.conn.poll(_STARTUP_TIMEOUT_S) and self.conn.recv() == "ready"
-        except (EOFError, OSError):
-            ready = False
-        if not ready:
-            self.stop()
-            raise RuntimeError(
-                "document reader worker did not start (a script calling this needs an "
-                "`if __name__ == '__main__':` guard, as multiprocessing 'spawn' re-imports it)"
-            )
+            self.stderr.seek(max(0, self.stderr.seek(0, os.SEEK_END) - 2000))
+            lines = self.stderr.read().decode("utf-8", "replace").strip().splitlines()
+        except OSError:
+            return ""
+        return lines[-1] if lines else ""
 
     def stop(self) -> None:
-        """Stop the process now (it may be stuck in a document)."""
-        if self.process.is_alive():
+        """Kill the process now (it may be stuck in a document)."""
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join(5)
-        self.conn.close()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout, self.stderr):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
 
     def close(self) -> None:
-        """Ask the process to finish and wait for it."""
+        """Ask the process to finish (end of stdin) and wait for it a little."""
         try:
-            self.conn.send(None)
-            self.process.join(5)
-        except (OSError, ValueError):
+            if self.process.stdin is not None:
+                self.process.stdin.close()
+            self.process.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
             pass
         self.stop()
 
 
-def _crash_reason(exitcode: int | None, memory_mb: int) -> str:
-    if exitcode is not None and exitcode < 0:
-        name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else "?"
-        if -exitcode == signal.SIGKILL:
+def _crash_reason(worker: _Worker, memory_mb: int) -> str:
+    exitcode = worker.process.wait()
+    if exitcode < 0:
+        number = -exitcode
+        name = signal.Signals(number).name if number in signal.valid_signals() else "?"
+        if number == signal.SIGKILL:
             return f"worker was killed ({name}), probably out of memory ({memory_mb} MB cap)"
+        if number == signal.SIGABRT and memory_mb > 0:  # PDFium aborts when malloc fails
+            return f"worker ran out of memory ({memory_mb} MB cap; it stopped with {name})"
         return f"worker crashed ({name})"
-    return f"worker stopped unexpectedly (exit code {exitcode})"
+    said = worker.last_words()
+    if "MemoryError" in said:
+        return f"worker ran out of memory ({memory_mb} MB cap)"
+    return f"worker stopped unexpectedly (exit code {exitcode}{': ' + said if said else ''})"
+
+
+def _reading(frame: dict, memory_mb: int) -> DocumentText:
+    if frame.get("error") == OUT_OF_MEMORY:
+        return DocumentText(frame["kind"], "error", (),
+                            f"worker ran out of memory ({memory_mb} MB cap)")
+    return DocumentText(frame["kind"], frame["status"], tuple(frame["pages"]), frame["error"],
+                        tuple(frame.get("ocr") or ()))
+
+
+def default_workers() -> int:
+    """One reader per core ($FOI_READERS overrides)."""
+    return max(1, int(os.environ.get("FOI_READERS") or os.cpu_count() or 1))
 
 
 def read_documents_isolated(
@@ -121,40 +179,86 @@ def read_documents_isolated(
     memory_mb: int = 1024,
     max_pages: int = 500,
     on_done: Callable[[str, DocumentText], None] | None = None,
+    workers: int | None = None,
 ) -> dict[str, DocumentText]:
-    """Read each job in a reused worker process; a timeout or crash costs only that document."""
+    """Read every job in worker processes (default one per core); on_done is called as each
+    document is done, in the order they finish. A time-out or crash costs that document."""
     results: dict[str, DocumentText] = {}
-    worker: _Worker | None = None
+    pending = iter(jobs)
+    limit = workers or default_workers()
+    idle: list[_Worker] = []
+    busy: list[_Worker] = []
+    selector = selectors.DefaultSelector()
+    exhausted = False
+
+    def finish(worker: _Worker, result: DocumentText, *, keep: bool) -> None:
+        assert worker.job is not None
+        key = worker.job.key
+        busy.remove(worker)
+        selector.unregister(worker.process.stdout)  # type: ignore[arg-type]
+        worker.job, worker.started = None, None
+        if keep and worker.process.poll() is None:
+            idle.append(worker)
+        else:
+            worker.stop()
+        results[key] = result
+        if on_done is not None:
+            on_done(key, result)
+
     try:
-        for job in jobs:
-            kind = detect_kind(job.filename, job.media_type, job.data[:65536])
-            if worker is None:
-                worker = _Worker(memory_mb, max_pages)
-            result: DocumentText
-            try:
-                worker.conn.send((job.data, job.filename, job.media_type))
-                if worker.conn.poll(timeout_s):
-                    result = worker.conn.recv()
-                else:
-                    result = DocumentText(kind, "error", (), f"timed out after {timeout_s:g} s")
+        while True:
+            while not exhausted and len(busy) < limit:
+                job = next(pending, None)
+                if job is None:
+                    exhausted = True
+                    break
+                worker = idle.pop() if idle else _Worker.start(memory_mb, max_pages)
+                if worker.process.poll() is not None:  # died while idle: not this job's fault
                     worker.stop()
-                    worker = None
-            except (EOFError, OSError):
-                worker.process.join(5)
-                reason = _crash_reason(worker.process.exitcode, memory_mb)
-                result = DocumentText(kind, "error", (), reason)
-                worker.stop()
-                worker = None
-            if result.error == _OOM:
-                reason = f"worker ran out of memory ({memory_mb} MB cap)"
-                result = DocumentText(result.kind, "error", (), reason)
-                if worker is not None:
-                    worker.stop()
-                    worker = None
-            results[job.key] = result
-            if on_done is not None:
-                on_done(job.key, result)
+                    worker = _Worker.start(memory_mb, max_pages)
+                busy.append(worker)
+                selector.register(worker.process.stdout, selectors.EVENT_READ, worker)  # type: ignore[arg-type]
+                try:
+                    worker.send(job, timeout_s)
+                except (BrokenPipeError, OSError):
+                    finish(worker, DocumentText(worker.kind, "error", (),
+                                                _crash_reason(worker, memory_mb)), keep=False)
+            if not busy:
+                break
+            now = time.monotonic()
+            waits = [(w.started + timeout_s if w.started is not None
+                      else w.spawned + _STARTUP_TIMEOUT_S) - now for w in busy]
+            for key, _ in selector.select(max(0.0, min(waits))):
+                worker = key.data
+                frames = worker.frames()
+                if frames is None:
+                    if not worker.ready:
+                        raise RuntimeError("document reader worker did not start: "
+                                           f"{worker.last_words() or 'no reason given'}")
+                    finish(worker, DocumentText(worker.kind, "error", (),
+                                                _crash_reason(worker, memory_mb)), keep=False)
+                    continue
+                for frame in frames:
+                    if frame.get("ready"):
+                        worker.ready, worker.started = True, time.monotonic()
+                    elif "status" in frame:
+                        result = _reading(frame, memory_mb)
+                        finish(worker, result, keep=frame.get("error") != OUT_OF_MEMORY)
+                        break
+                    elif "kind" in frame:
+                        worker.kind = frame["kind"]
+            now = time.monotonic()
+            for worker in list(busy):
+                if worker.started is not None and now - worker.started > timeout_s:
+                    finish(worker, DocumentText(worker.kind, "error", (),
+                                                f"timed out after {timeout_s:g} s"), keep=False)
+                elif worker.started is None and now - worker.spawned > _STARTUP_TIMEOUT_S:
+                    raise RuntimeError("document reader worker did not start within "
+                                       f"{_STARTUP_TIMEOUT_S:g} s")
     finally:
-        if worker is not None:
+        for worker in busy:
+            worker.stop()
+        for worker in idle:
             worker.close()
+        selector.close()
     return results

@@ -28,6 +28,7 @@ class PageText:
     filename: str = ""
     part: int = 0  # 0 is the email body, then the attachments in order
     kind: str = ""  # the document's kind: pdf, docx, xlsx, csv, text ...
+    ocr: bool = False  # read by OCR: its digits are less sure ('1.' read as '4.')
 
 
 @dataclass(frozen=True)

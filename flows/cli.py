@@ -52,8 +52,10 @@ from warehouse.registry import import_authorities, load_campaign, save_campaign
 from warehouse.requests import import_requests
 from warehouse.timeline import record_event
 
-console = Console()
-err = Console(stderr=True, soft_wrap=True)
+# No markup anywhere: what we print holds authorities' words (subjects, file names, reasons
+# such as "PDF is corrupt ([Errno …])"), and rich would read their [brackets] as tags.
+console = Console(markup=False)
+err = Console(stderr=True, soft_wrap=True, markup=False)
 
 
 class Failure(Exception):
@@ -72,7 +74,7 @@ class _Commands(TyperGroup):
         try:
             return super().invoke(ctx)
         except USER_ERRORS as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False)
+            err.print(Text.assemble(("error:", "red"), f" {exc}"), highlight=False)
             raise typer.Exit(1) from exc
 
 
@@ -104,8 +106,8 @@ def main() -> None:
 @contextmanager
 def progress_bar(label: str) -> Iterator[Any]:
     """A rich progress bar on stderr; yields a callback (done, total, item)."""
-    with Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.description}"), TimeElapsedColumn(),
+    with Progress(TextColumn(label, style="bold", markup=False), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
                   console=err, transient=False, disable=not err.is_terminal) as bar:
         task = bar.add_task("", total=None)
 
@@ -142,7 +144,7 @@ def authorities_import(
         for e in errors:
             record_problem(con, "import", f"{source}:{e.line}", e.reason)
     for e in errors:
-        err.print(f"[yellow]{source}: {e}[/yellow]", highlight=False)
+        err.print(f"{source}: {e}", style="yellow", highlight=False)
     console.print(f"{counts.added} added, {counts.updated} updated, {counts.unchanged} "
                   f"unchanged, {len(errors)} rejected")
     if errors:
@@ -207,7 +209,7 @@ def send(
         console.print(f"sent {len(report.sent)}; {len(report.already_sent)} already sent; "
                       f"{len(report.failed)} failed")
     for ref, reason in report.failed:
-        err.print(f"[red]{ref}: {reason}[/red]", highlight=False)
+        err.print(f"{ref}: {reason}", style="red", highlight=False)
 
 
 @app.command()
@@ -221,7 +223,7 @@ def ingest(
     console.print(f"{len(report.matched)} matched, {len(report.holding_pen)} in the holding pen, "
                   f"{report.duplicates} already ingested, {len(report.problems)} problems")
     for item, reason in report.problems:
-        err.print(f"[yellow]{item}: {reason}[/yellow]", highlight=False)
+        err.print(f"{item}: {reason}", style="yellow", highlight=False)
 
 
 @app.command()
@@ -246,7 +248,7 @@ def extract(
                   f"messages matched; {report.answers} answers from {report.requests} requests "
                   f"extracted, {report.unchanged} unchanged")
     for key, reason in report.documents_failed:
-        err.print(f"[yellow]document {key[:12]}: {reason}[/yellow]", highlight=False)
+        err.print(f"document {key[:12]}: {reason}", style="yellow", highlight=False)
 
 
 @app.command()
@@ -322,7 +324,7 @@ def chase(
     console.print(f"{len(report.sent)} chasers sent, {len(report.drafted)} drafts written "
                   f"(drafts/), {len(report.failed)} failed")
     for ref, stage, reason in report.failed:
-        err.print(f"[red]{ref} {stage}: {reason}[/red]", highlight=False)
+        err.print(f"{ref} {stage}: {reason}", style="red", highlight=False)
 
 
 @app.command()
@@ -411,7 +413,7 @@ def requests_import(
             for line, reason in problems:
                 record_problem(con, "import", f"{file}:{line}", reason)
     for line, reason in sorted(problems):
-        err.print(f"[yellow]{file}: line {line}: {reason}[/yellow]", highlight=False)
+        err.print(f"{file}: line {line}: {reason}", style="yellow", highlight=False)
     console.print(f"{len(added)} requests imported, {len(problems)} rejected")
     if problems:
         raise typer.Exit(2)

@@ -108,7 +108,7 @@ def ingest_task(home: str | None, eml_dir: str | None = None
 def read_task(documents: list[PendingDocument], limits: ReadingLimits
               ) -> dict[str, DocumentText]:
     """Read one batch of documents (no warehouse: runs wherever the task runner puts it)."""
-    return read_documents(documents, limits)
+    return read_documents(documents, limits, workers=1)  # the batches are one per core
 
 
 @task(**RETRY_WHEN_BUSY)

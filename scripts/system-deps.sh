@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Debian packages the tests use. Nothing is needed yet beyond Python; later stages
-# (OCR, legacy .doc, a real IMAP server) add theirs here so CI installs them too.
+# Debian packages the tests use, installed when missing (root, or sudo without a password);
+# idempotent. tesseract-ocr: OCR of scans; antiword: legacy Word .doc.
 set -euo pipefail
-packages=()
+packages=(tesseract-ocr tesseract-ocr-eng antiword)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -10,6 +10,9 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    sudo apt-get update -qq &&
+      sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
   else
     echo "missing Debian packages: ${missing[*]} (run as root or install them)" >&2
     exit 1

@@ -76,20 +76,25 @@ class LabelledReply:
     outcome: str | None
 
 
+_READER_MODULES = ("documents.py", "document_text.py", "kinds.py", "pdf.py", "ocr.py",
+                   "containers.py", "markup.py")
+
+
 def _reader_stamp() -> str:
-    source = (ROOT / "extract" / "documents.py").read_bytes()
+    source = b"".join(p.read_bytes() for p in sorted((ROOT / "extract").glob("*.py"))
+                      if p.name in _READER_MODULES)
     return hashlib.sha256(source).hexdigest()[:12]
 
 
-def read_file(path: Path) -> tuple[str, tuple[str, ...]]:
-    """(kind, page texts) of one corpus file, cached."""
+def read_file(path: Path) -> tuple[str, tuple[str, ...], tuple[bool, ...]]:
+    """(kind, page texts, OCR'd pages) of one corpus file, cached."""
     data = path.read_bytes()
     key = hashlib.sha256(data).hexdigest()[:24] + "-" + _reader_stamp()
     cached = CACHE / f"{key}.pickle"
     if cached.exists():
         return pickle.loads(cached.read_bytes())
     doc = read_document(data, path.name)
-    result = (doc.kind, doc.pages)
+    result = (doc.kind, doc.pages, doc.ocr)
     CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(pickle.dumps(result))
     return result
@@ -99,10 +104,10 @@ def reply_pages(body: str | None, files: Sequence[Path]) -> tuple[PageText, ...]
     """The pages of a reply: the body as part 0, then each file in order."""
     pages = [PageText("body", 1, body or PLAIN_COVER, filename="", part=0, kind="text")]
     for part, path in enumerate(files, start=1):
-        kind, texts = read_file(path)
+        kind, texts, ocr = read_file(path)
         for number, text in enumerate(texts, start=1):
             pages.append(PageText(path.name, number, text, filename=path.name, part=part,
-                                  kind=kind))
+                                  kind=kind, ocr=number <= len(ocr) and ocr[number - 1]))
     return tuple(pages)
 
 
@@ -337,13 +342,14 @@ def _housing_questions() -> tuple[QuestionSpec, ...]:
                  for n, q in campaign.numbered())
 
 
-def _read_bytes(data: bytes, filename: str, media_type: str | None) -> tuple[str, tuple[str, ...]]:
+def _read_bytes(data: bytes, filename: str, media_type: str | None
+                ) -> tuple[str, tuple[str, ...], tuple[bool, ...]]:
     key = hashlib.sha256(data).hexdigest()[:24] + "-" + _reader_stamp()
     cached = CACHE / f"{key}.pickle"
     if cached.exists():
         return pickle.loads(cached.read_bytes())
     doc = read_document(data, filename, media_type)
-    result = (doc.kind, doc.pages)
+    result = (doc.kind, doc.pages, doc.ocr)
     CACHE.mkdir(parents=True, exist_ok=True)
     cached.write_bytes(pickle.dumps(result))
     return result
@@ -362,9 +368,10 @@ def generated_replies(seed: int = 2023, rounds: int = 3,
         message = read_message(styled.eml)
         pages = [PageText("body", 1, message.body_text, part=0, kind="text")]
         for attachment in message.attachments:
-            kind, texts = _read_bytes(attachment.data, attachment.filename, attachment.media_type)
+            kind, texts, ocr = _read_bytes(attachment.data, attachment.filename,
+                                           attachment.media_type)
             pages += [PageText(attachment.filename, n, t, filename=attachment.filename,
-                               part=attachment.part, kind=kind)
+                               part=attachment.part, kind=kind, ocr=n <= len(ocr) and ocr[n - 1])
                       for n, t in enumerate(texts, start=1)]
         labels = {numbers[lb.question_key]: Label(
             numbers[lb.question_key], lb.status, lb.value or None, tuple(lb.acceptable),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 import zlib
 from pathlib import Path
 
@@ -134,6 +135,17 @@ def test_xlsx_one_page_per_sheet() -> None:
     assert result.pages[0] == "[Sheet: Spend]\nYear\tAmount\n2022/23\t125000"
 
 
+def test_xlsx_declaring_the_largest_sheet_is_read_at_once() -> None:
+    from tests.hostile import _xlsx, zip_version
+
+    started = time.monotonic()
+    result = read_document(_xlsx("A1:XFD1048576", far_cell=True), "data.xlsx")
+    assert time.monotonic() - started < 5
+    assert result.status == "ok" and result.pages[0].startswith("[Sheet: Sheet]\nrow 0\t0")
+    broken = read_document(zip_version(_xlsx(), 129), "data.xlsx")  # "zip file version 12.9"
+    assert broken.status == "error" and "NotImplementedError" in (broken.error or "")
+
+
 @pytest.mark.parametrize(
     ("data", "name", "media_type", "expected"),
     [
@@ -191,11 +203,13 @@ def read_real(name: str) -> DocumentText:
 
 
 @needs_corpus
-@pytest.mark.parametrize("name", ["Aberdeenshire.pdf", "BlaenauGwent1.pdf"])
-def test_real_scans_need_ocr(name: str) -> None:
-    result = read_real(name)
-    assert (result.kind, result.status) == ("pdf", "needs_ocr")
-    assert "OCR needed" in (result.error or "") and "without a text layer" in (result.error or "")
+def test_real_scan_is_ocrd_and_says_so() -> None:
+    if not shutil.which("tesseract"):
+        pytest.skip("tesseract is not installed (scripts/system-deps.sh installs it)")
+    result = read_real("BlaenauGwent1.pdf")
+    assert (result.kind, result.status, result.ocr) == ("pdf", "ok", (True,))
+    assert "read by OCR" in (result.error or "")
+    assert len(result.text.split()) > 50
 
 
 @needs_corpus
@@ -243,9 +257,22 @@ def test_real_legacy_doc() -> None:
 # --- isolation --------------------------------------------------------------------------------
 
 
+def ruled_grid_pdf(pages: int) -> bytes:
+    """A long ruled table: pdfplumber's table finder takes ~0.5 s a page on it."""
+    from reportlab.lib import colors
+    from reportlab.platypus import SimpleDocTemplate, Table, TableStyle
+
+    table = Table([[f"r{r} c{c} text" for c in range(4)] for r in range(45 * pages)],
+                  colWidths=[120] * 4)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    buffer = io.BytesIO()
+    SimpleDocTemplate(buffer, pagesize=A4).build([table])
+    return buffer.getvalue()
+
+
 def test_isolated_reads_survive_bad_and_slow_documents() -> None:
     good = make_pdf(LETTER)
-    slow = make_pdf(LETTER * 20, pages=300)  # a few seconds of pdfminer work
+    slow = ruled_grid_pdf(10)  # ~5 s of pdfplumber work
     done: list[str] = []
     jobs = [
         ReadJob("good-1", good, "a.pdf", None),
@@ -258,7 +285,7 @@ def test_isolated_reads_survive_bad_and_slow_documents() -> None:
     results = read_documents_isolated(
         jobs, timeout_s=1.5, on_done=lambda key, _result: done.append(key)
     )
-    assert done == [job.key for job in jobs]
+    assert sorted(done) == sorted(job.key for job in jobs)  # in the order they finish
     assert results["good-1"].status == results["good-2"].status == "ok"
     assert "\u00a3125,000" in results["good-2"].text
     assert results["truncated"].status == "error"
@@ -274,7 +301,7 @@ def test_isolated_memory_cap() -> None:
     ]
     results = read_documents_isolated(jobs, memory_mb=256, timeout_s=60)
     assert results["bomb"].status == "error"
-    assert results["bomb"].error == "worker ran out of memory (256 MB cap)"
+    assert (results["bomb"].error or "").startswith("worker ran out of memory (256 MB cap")
     assert results["after"].status == "ok"
 
 

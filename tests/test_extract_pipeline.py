@@ -68,3 +68,33 @@ def test_a_corrupt_pdf_is_recorded_and_the_other_replies_are_read(qof_workspace,
     assert answers[("QOF16-00C", "delegated")] == ("unanswered", None)
     kept = con.execute("SELECT count(*) FROM documents WHERE status = 'error'").fetchone()[0]
     assert kept == 1  # the broken file is kept in the store, with its reason
+
+
+def test_ocr_pages_are_marked_in_the_warehouse(qof_workspace, tmp_path: Path) -> None:
+    import shutil
+
+    import pytest
+
+    from tests.test_extract_kinds import ANSWERS, image_pdf, scanned
+
+    if not shutil.which("tesseract"):
+        pytest.skip("tesseract is not installed (scripts/system-deps.sh)")
+    ws = qof_workspace
+    con = connect(ws.database)
+    send_campaign(con, ws, "qof-local-schemes", FileOutbox(ws.outbox), limit=1)
+    reference, letter = con.execute("SELECT reference, message_id FROM requests").fetchone()
+    scan = image_pdf([[f"Our reference {reference}: the reply is on the next page."],
+                      scanned(ANSWERS)])
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    (inbox / "a.eml").write_bytes(_reply(reference, letter, "scan.pdf", scan))
+    ingest_files(con, ws, sorted(inbox.glob("*.eml")))
+    con.close()
+    extract_replies(ws.home)
+    con = connect(ws.database)
+    pages = rows(con, "SELECT p.page, p.ocr, p.text FROM document_pages p JOIN documents d"
+                      " ON d.id = p.document_id WHERE d.kind = 'pdf' ORDER BY p.page")
+    assert [(p["page"], p["ocr"]) for p in pages] == [(1, False), (2, True)]
+    assert "125,000" in pages[1]["text"]
+    assert con.execute("SELECT error FROM documents WHERE kind = 'pdf'").fetchone()[0] == \
+        "pages 2 read by OCR"

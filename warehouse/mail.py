@@ -74,15 +74,17 @@ def documents_to_read(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def save_reading(con: duckdb.DuckDBPyConnection, document_id: str, *, kind: str, status: str,
-                 error: str | None, pages: Sequence[str]) -> None:
-    """Store what reading a document gave: its status and the text of each page."""
+                 error: str | None, pages: Sequence[str], ocr: Sequence[bool] = ()) -> None:
+    """Store what reading a document gave: its status, the text of each page and whether
+    the page was read by OCR."""
     con.execute(
         "UPDATE documents SET kind = ?, status = ?, error = ?, page_count = ?,"
         " read_at = current_timestamp WHERE id = ?",
         [kind, status, error, len(pages), document_id])
     con.execute("DELETE FROM document_pages WHERE document_id = ?", [document_id])
     upsert(con, "document_pages", [
-        {"document_id": document_id, "page": n, "text": text}
+        {"document_id": document_id, "page": n, "text": text,
+         "ocr": n <= len(ocr) and bool(ocr[n - 1])}
         for n, text in enumerate(pages, start=1)
     ])
 
@@ -101,7 +103,8 @@ def reply_pages(con: duckdb.DuckDBPyConnection, campaign_id: str,
     """Page texts of every reply to the campaign's requests (or to these), in arrival order."""
     return rows(con, """
         SELECT m.request_reference AS reference, m.id AS message_sha, m.kind,
-               md.part, md.filename, d.kind AS document_kind, md.document_id, p.page, p.text
+               md.part, md.filename, d.kind AS document_kind, md.document_id, p.page, p.text,
+               p.ocr
         FROM messages m
         JOIN requests r ON r.reference = m.request_reference
         JOIN message_documents md ON md.message_id = m.id

@@ -155,15 +155,16 @@ def plan_extraction(con: duckdb.DuckDBPyConnection, workspace: Workspace,
 
 
 def read_documents(documents: list[PendingDocument], limits: ReadingLimits,
-                   on_done: Callable[[str, DocumentText], None] | None = None
-                   ) -> dict[str, DocumentText]:
-    """Read documents in a limited worker process; touches only the files, never the
-    warehouse, so batches can be read anywhere the store is mounted."""
-    # A generator: each document's bytes are loaded only when its turn comes.
-    jobs = (ReadJob(d.key, d.path.read_bytes(), d.filename, d.media_type) for d in documents)
+                   on_done: Callable[[str, DocumentText], None] | None = None,
+                   workers: int | None = None) -> dict[str, DocumentText]:
+    """Read documents in limited worker processes (default one per core); touches only the
+    files, never the warehouse, so batches can be read anywhere the store is mounted."""
+    # The workers open the stored files themselves: this process never holds their bytes.
+    jobs = (ReadJob(d.key, filename=d.filename, media_type=d.media_type, path=d.path)
+            for d in documents)
     return read_documents_isolated(jobs, timeout_s=limits.timeout_s,
                                    memory_mb=limits.memory_mb, max_pages=limits.max_pages,
-                                   on_done=on_done)
+                                   on_done=on_done, workers=workers)
 
 
 def extract_replies(home: Path | str | None, campaign_id: str | None = None, *,
@@ -201,7 +202,7 @@ def save_document_readings(con: duckdb.DuckDBPyConnection,
                 report.already_read += 1
                 continue
             save_reading(con, key, kind=text.kind, status=text.status, error=text.error,
-                         pages=text.pages)
+                         pages=text.pages, ocr=text.ocr)
             if text.status == "error":
                 record_problem(con, "extract", key, text.error or "unreadable")
             if text.status == "ok":
@@ -268,7 +269,7 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
     for r in reply_pages(con, campaign_id, stale.changed):
         pages_by_request[r["reference"]].append(PageText(
             r["document_id"], r["page"], r["text"], filename=r["filename"] or "",
-            part=r["part"], kind=r["document_kind"] or ""))
+            part=r["part"], kind=r["document_kind"] or "", ocr=bool(r["ocr"])))
     statuses = dict(con.execute("SELECT reference, status FROM requests WHERE campaign_id = ?",
                                 [campaign_id]).fetchall())
     replied_on = dict(con.execute(

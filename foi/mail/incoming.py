@@ -46,6 +46,8 @@ _BOUNCE_SUBJECT = re.compile(
     r"(undeliverable|undelivered mail|delivery status notification|mail delivery failed|"
     r"delivery failure|failure notice|returned mail|delivery has failed)", re.IGNORECASE)
 _BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
+# A body bigger than this is kept as an attachment and read by the (capped) document reader.
+MAX_BODY_BYTES = 1024 * 1024
 
 
 def read_message(raw: bytes) -> IncomingMessage:
@@ -64,12 +66,15 @@ def read_message(raw: bytes) -> IncomingMessage:
         disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
         is_body = (media_type in ("text/plain", "text/html") and not filename
                    and disposition != "attachment")
-        if is_body:
-            bodies.append((media_type, _text_of(part, problems)))
-            continue
-        if media_type.startswith("message/") and not filename:
+        if media_type.startswith("message/") and not filename and not is_body:
             continue  # walk() descends into attached messages; their parts are kept
         data = _payload(part, problems)
+        if is_body and len(data) <= MAX_BODY_BYTES:
+            bodies.append((media_type, _text_of(part, data, problems)))
+            continue
+        if is_body:  # decoded here it would cost GBs: the capped document reader reads it
+            filename = f"body{_extension(media_type)}"
+            problems.append(f"{media_type} body of {len(data):,} bytes kept as {filename}")
         name = filename or f"part-{len(attachments) + 1}{_extension(media_type)}"
         attachments.append(Attachment(len(attachments) + 1, name, media_type, data))
     body = _choose_body(bodies)
@@ -178,8 +183,7 @@ def _payload(part: Message, problems: list[str]) -> bytes:
     return data
 
 
-def _text_of(part: Message, problems: list[str]) -> str:
-    data = _payload(part, problems)
+def _text_of(part: Message, data: bytes, problems: list[str]) -> str:
     charset = (part.get_content_charset() or "utf-8").strip().lower() or "utf-8"
     text = _decode(data, charset, problems)
     if part.get_content_type() == "text/html":

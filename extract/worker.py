@@ -1,0 +1,113 @@
+"""The document reader process: `python -m extract.worker MEMORY_MB MAX_PAGES`.
+
+It reads one document at a time, as extract/isolation.py asks over its stdin, and answers on
+its stdout. Started as a module of its own, not by multiprocessing's 'spawn', so it imports
+only the readers, never the parent's main module (the CLI and Prefect: 100 MB and more).
+
+Frames both ways are an 8-byte big-endian length and that many bytes. The parent sends a JSON
+header {"path" | "size", "filename", "media_type", "soft_s"} and, with "size", the document's
+bytes in the next frame. The worker answers {"kind"} as soon as it knows it, then the reading
+{"kind", "status", "pages", "error", "ocr"}. It sends {"ready": true} once, at start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import resource
+import struct
+import sys
+import time
+from pathlib import Path
+from typing import Any, BinaryIO
+
+_LENGTH = struct.Struct(">Q")
+
+
+def write_frame(out: BinaryIO, payload: bytes) -> None:
+    """Send one frame."""
+    out.write(_LENGTH.pack(len(payload)) + payload)
+    out.flush()
+
+
+def read_frame(source: BinaryIO) -> bytes | None:
+    """Receive one frame, or None at the end of the stream."""
+    head = source.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    payload = source.read(size)
+    return payload if len(payload) == size else None
+
+
+def _cap_memory(memory_mb: int) -> None:
+    if memory_mb <= 0:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = memory_mb * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+def _read_job(header: dict[str, Any], source: BinaryIO, out: BinaryIO,
+              max_pages: int) -> dict[str, Any]:
+    from extract.document_text import OUT_OF_MEMORY
+    from extract.documents import read_document
+    from extract.kinds import detect_kind
+
+    started = time.monotonic()
+    filename, media_type = header.get("filename") or "", header.get("media_type")
+    kind = detect_kind(filename, media_type, b"")
+    try:
+        inline = "size" in header
+        data = (read_frame(source) or b"") if inline else Path(header["path"]).read_bytes()
+        kind = detect_kind(filename, media_type, data)
+        write_frame(out, json.dumps({"kind": kind}).encode())
+        text = read_document(data, filename, media_type, max_pages=max_pages,
+                             deadline=started + float(header.get("soft_s") or 1e9))
+    except MemoryError:
+        return {"kind": kind, "status": "error", "pages": [], "error": OUT_OF_MEMORY}
+    except OSError as exc:
+        return {"kind": kind, "status": "error", "pages": [],
+                "error": f"the stored file could not be opened ({exc.strerror or exc})"}
+    return {"kind": text.kind, "status": text.status, "pages": list(text.pages),
+            "error": text.error, "ocr": list(text.ocr)}
+
+
+def main() -> None:
+    """Read documents until the parent closes stdin."""
+    memory_mb, max_pages = int(sys.argv[1]), int(sys.argv[2])
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a library's stray print must not break the frames
+    logging.disable(logging.WARNING)  # pdfminer and extract-msg warn on every odd file
+    source = sys.stdin.buffer
+    # PDFium before the cap (its library is mapped once); the rest is imported when a
+    # document needs it: a worker that never meets a ruled table never loads pdfplumber.
+    import pypdfium2  # noqa: F401
+
+    from extract.document_text import OUT_OF_MEMORY
+
+    _cap_memory(memory_mb)
+    write_frame(out, b'{"ready": true}')
+    while (frame := read_frame(source)) is not None:
+        try:
+            result = _read_job(json.loads(frame), source, out, max_pages)
+        except MemoryError:
+            result = {"kind": "unknown", "status": "error", "pages": [], "error": OUT_OF_MEMORY}
+        out_of_memory = result["error"] == OUT_OF_MEMORY
+        try:
+            payload = json.dumps(result, ensure_ascii=False).encode()
+        except MemoryError:
+            out_of_memory = True
+            payload = json.dumps({"kind": result["kind"], "status": "error", "pages": [],
+                                  "error": OUT_OF_MEMORY}).encode()
+        del result
+        write_frame(out, payload)
+        if out_of_memory:
+            return  # a process that hit its cap may be in a bad state: start afresh
+
+
+if __name__ == "__main__":
+    main()
