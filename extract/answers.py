@@ -157,6 +157,9 @@ def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[Extracte
         used_documents.add(answer.document_id or "")
     numbers = {q.number: i for i, q in enumerate(questions)}
     for index, target in refers.items():
+        if target == questions[index].number - 1:  # "as above": the last question of its type
+            alike = [q.number for q in questions[:index] if q.type == questions[index].type]
+            target = alike[-1] if alike else target
         source = found[numbers[target]] if target in numbers else None
         if source is not None and found[index] is not None:
             found[index] = _follow(found[index], source, target)  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ _COUNT_NOUNS = (r"staff|posts?|roles?|workers?|officers?|specialists?|profession
                 r"|social\s+workers?|clinicians?|wte|fte|whole\s+time\s+equivalents?|patients?"
                 r"|cases?|incidents?|complaints?|claims?|requests?|reports?|beds?|vacancies")
 _SKIP_BEFORE = re.compile(r"(?:\b(?:section|s|reg\w*|page|q|question|no|number|band|tier|level"
-                          r"|step|stage|version|item|part|para\w*|appendix|table|ref\w*)\.?"
+                          r"|step|stage|version|item|part|para\w*|appendix|table|ref\w*|foi|rfi|eir|case)\.?"
                           r"|\btel\w*:?|\d|[£$€/#-])\s*$", re.I)
 _DATE_AFTER = re.compile(r"^\s*(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug"
                          r"|sep|oct|nov|dec)[a-z]*\b", re.I)
@@ -63,7 +63,8 @@ _ALL_STAFF = re.compile(
     r"\ball\s+(?:\d+\s+)?(?:of\s+)?(?:members\s+of\s+)?(?:our\s+|the\s+|trust\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:staff|teams?|clinicians|workforce|employees|practitioners|nurses|professionals)\b"
     r"|\b(?:every|each)\s+(?:member\s+of\s+staff|clinician|practitioner|team)\b"
-    r"|\bpart\s+of\s+every(?:one|body)?(?:'s)?\s+(?:[\w-]+\s+){0,2}?(?:role|job|responsibility)\b"
+    r"|\bpart\s+of\s+every(?:one|body)?(?:'s)?\s+(?:[\w'\u2019-]+\s+){0,2}?(?:role|job"
+    r"|responsibility)\b|\bevery\s+(?:inpatient|patient|service\s+user)\s+has\b"
     r"|\bis\s+every(?:one|body)'?s\s+(?:role|job|responsibility)\b", re.I)
 _TOTAL = re.compile(
     rf"\b(?:a\s+)?total(?:\s+of)?\s*[:=]?\s*({_NUMBER})\b|\b({_NUMBER})\s+in\s+total\b", re.I)
@@ -122,7 +123,7 @@ def _figures(clean: str, nouns: str) -> list[_Figure]:
     """Every number in a text that may be a count, with whether a counting noun follows."""
     masked = _YEAR_SPAN.sub(lambda m: " " * len(m.group(0)), clean)
     found: list[_Figure] = []
-    noun_re = re.compile(rf"^\s*(?:[\w-]+\s+){{0,4}}?(?:{nouns})\b", re.I)
+    noun_re = re.compile(rf"^\s*(?:\(\d+\)\s+)?(?:[\w-]+\s+){{0,4}}?(?:{nouns})\b", re.I)
     for m in re.finditer(rf"(?<![\w.£$€/])({_NUMBER})(?![\w%/]|[.,]\d)", masked, re.I):
         token = m.group(1)
         digits = token[0].isdigit()
@@ -130,6 +131,8 @@ def _figures(clean: str, nouns: str) -> list[_Figure]:
             continue
         if _SKIP_BEFORE.search(masked[max(0, m.start() - 14): m.start()]):
             continue
+        if digits and found and found[-1].word and masked[m.start() - 1: m.start()] == "(":
+            continue  # "Two (2) housing officers": the figure repeats the word
         after = masked[m.end(): m.end() + 60]
         if digits and (_DATE_AFTER.match(after) or _STREET_AFTER.match(after)):
             continue

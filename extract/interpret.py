@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from extract.counts import read_count
 from extract.sections import cited_sections
-from extract.statuses import answer_status
+from extract.statuses import NO_DOCUMENT_RE, answer_status
 from extract.text import clean_text, sentences
 from extract.values import LEADING_NO, LEADING_YES, NIL_RE, QuestionLike, parse_yes_no, typed_value
 
@@ -52,6 +52,8 @@ def read_answer(text: str, question: QuestionLike) -> Reading:
         if lead.status == "answered" and lead.value is not None:
             return _partly(lead, clean)
     status = answer_status(clean)
+    if status is None and question.type == "document" and NO_DOCUMENT_RE.search(first):
+        return Reading("not_held", None, 0.8, (), "says there is no such document", first[:200])
     if status is not None and status.status == "not_held" and question.type in _PARTLY_TYPES:
         for clause in _CLAUSES.split(clean):  # a value first, then what is not held
             if answer_status(clause) is not None:

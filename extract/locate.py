@@ -379,7 +379,8 @@ def answers_something(answer: str) -> bool:
     clean = clean_text(answer)
     if LEADING_YES.match(clean) or LEADING_NO.match(clean):
         return True
-    more_request = r"^\W{0,3}(?:these\s+are|this\s+is|it\s+is\s+important|please|for\s+example)"
+    more_request = (r"^\W{0,3}(?:these\s+are|this\s+is|it\s+is\s+important|for\s+example"
+                    r"|please(?!\s+(?:see|find|note|refer|be\s+aware)))")
     return not re.match(more_request, clean, re.I)
 
 

@@ -174,8 +174,9 @@ _WHOLE_REQUEST_NOT_HELD_RE = re.compile(
     re.I,
 )
 _CLAUSE_SPLIT_RE = re.compile(
-    r";\s*|\.\s+|\s+(?:and|while|whilst|but|with)\s+(?=(?:a\s+further|another|an\s+additional"
-    r"|in\s+addition|we\s+have|there\s+(?:is|are)|the\s+\w+\s+has)\b)"
+    r";\s*|\.\s+|,?\s+(?:and|while|whilst|but|with)\s+(?=(?:a\s+further|another|an\s+additional"
+    r"|in\s+addition|we\s+have|there\s+(?:is|are)|the\s+\w+\s+has|has|have|employs?"
+    r"|(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b)\b)"
     r"|,\s+(?:and\s+)?(?=(?:a\s+further|another|plus|an\s+additional)\b)",
     re.I,
 )
@@ -218,7 +219,8 @@ def clause_answer(question: QuestionSpec, questions: Sequence[QuestionSpec],
     best = max(s for s, _p, _c in scored)
     top = [(p, c) for s, p, c in scored if s == best]
     readings = [(p, c, read_answer(c, question)) for p, c in top]
-    valued = [(p, c, r) for p, c, r in readings if r.status == "answered" and r.value is not None]
+    valued = [(p, c, r) for p, c, r in readings if r.status == "answered" and r.value is not None
+              and (question.type != "count" or not r.rule.endswith("without a noun"))]
     if len({r.value for _p, _c, r in valued}) != 1:
         return None
     page, clause, reading = valued[0]

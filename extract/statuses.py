@@ -30,6 +30,19 @@ REFUSAL_RE = re.compile(
 )
 NOT_APPLICABLE_RE = re.compile(r"^\W{0,3}(?:n/?a|not\s+applicable|not\s+relevant)\b", re.I)
 _NOT_APPLICABLE_ANY = re.compile(r"\bnot\s+applicable\b|\bN/A\b", re.I)
+# "published on our website at <url>": information reasonably accessible elsewhere (FOIA s21)
+ACCESSIBLE_ELSEWHERE_RE = re.compile(
+    r"\breasonably\s+accessible\s+to\s+you\b|\balready\s+(?:publicly\s+)?(?:available|published)\b"
+    r"|\b(?:is|are)\s+(?:published|available|accessible)\s+(?:on|from|via|at)\s+(?:our|the)\s+"
+    r"(?:\w+\s+)?(?:website|web\s*site|internet|intranet\s+and\s+website)\b", re.I)
+_ATTACHED_RE = re.compile(r"\battach(?:ed|ment)\b|\benclosed?\b|\bplease\s+find\b", re.I)
+# For a question asking for a document: "the Trust does not have a specific protocol" is the
+# document not held (for a yes/no question about having one, it is "no").
+NO_DOCUMENT_RE = re.compile(
+    r"\b(?:do(?:es)?|did)\s+not\s+have\s+(?:a|an|any)\s+(?:specific\s+|separate\s+|formal\s+"
+    r"|written\s+|dedicated\s+)?(?:protocol|policy|procedure|guidance|document)s?\b"
+    r"|\bthere\s+is\s+no\s+(?:specific\s+|separate\s+|formal\s+|written\s+|dedicated\s+)?"
+    r"(?:protocol|policy|procedure|guidance|document)\b", re.I)
 _APPLIED_RE = re.compile(r"\bappl(?:y|ies|ied)\b|\bengaged?\b|\brel(?:y|ied|ying)\b", re.I)
 # The Act quoted or explained ("Section 21 provides that information reasonably accessible to
 # the applicant otherwise is exempt") is not the authority refusing anything.
@@ -87,6 +100,10 @@ def answer_status(text: str) -> StatusReading | None:
     if sections and _APPLIED_RE.search(applied):
         return StatusReading("refused", sections, 0.75, "a section applied",
                              _reason(applied, _APPLIED_RE))
+    if ACCESSIBLE_ELSEWHERE_RE.search(applied) and not _ATTACHED_RE.search(applied):
+        return StatusReading("refused", sections or ("s21",), 0.8,
+                             "accessible elsewhere (section 21)",
+                             _reason(applied, ACCESSIBLE_ELSEWHERE_RE))
     if NOT_HELD_RE.search(applied):
         return StatusReading("not_held", (), 0.85, "says not held", _reason(applied, NOT_HELD_RE))
     if REFUSAL_RE.search(first_sentence(applied)):
