@@ -34,7 +34,7 @@ _NOT_APPLICABLE_ANY = re.compile(r"\bnot\s+applicable\b|\bN/A\b", re.I)
 ACCESSIBLE_ELSEWHERE_RE = re.compile(
     r"\breasonably\s+accessible\s+to\s+you\b|\balready\s+(?:publicly\s+)?(?:available|published)\b"
     r"|\b(?:is|are)\s+(?:published|available|accessible)\s+(?:on|from|via|at)\s+(?:our|the)\s+"
-    r"(?:\w+\s+)?(?:website|web\s*site|internet|intranet\s+and\s+website)\b", re.I)
+    r"(?:[\w'\u2019]+\s+)?(?:website|web\s*site|internet|intranet\s+and\s+website)\b", re.I)
 _ATTACHED_RE = re.compile(r"\battach(?:ed|ment)\b|\benclosed?\b|\bplease\s+find\b", re.I)
 # For a question asking for a document: "the Trust does not have a specific protocol" is the
 # document not held (for a yes/no question about having one, it is "no").
@@ -47,7 +47,7 @@ _APPLIED_RE = re.compile(r"\bappl(?:y|ies|ied)\b|\bengaged?\b|\brel(?:y|ied|ying
 # The Act quoted or explained ("Section 21 provides that information reasonably accessible to
 # the applicant otherwise is exempt") is not the authority refusing anything.
 _EXPLAINS_LAW = re.compile(
-    r"\b(?:section|s\.?)\s?\d{1,2}\b[^.]{0,80}\b(?:provides|states|says|means|allows|entitles"
+    r"\b(?:section|s\.?)\s?\d{1,2}\b[^.]{0,80}\b(?:provides|states|says|means\s+that|allows|entitles"
     r"|sets\s+out|defines|makes\s+provision|enables|permits)\b|\binformation\s+is\s+exempt\s+(?:if|where|when)\b"
     r"|\bexempt(?:ion)?\s+(?:applies\s+)?(?:if|where|when)\b|\bthe\s+act\s+(?:provides|states)\b"
     r"|\breasonably\s+accessible\s+to\s+the\s+applicant\s+otherwise\b", re.I)
@@ -55,7 +55,8 @@ _REFUSES_HERE = re.compile(
     r"\b(?:we|i|the\s+(?:trust|council|ccg|board|authority))\s+(?:are|is|am|have|has|will|do|does"
     r"|consider|believe)\b[^.]{0,60}\b(?:withh|exempt|refus|relying|apply|applying|not\s+(?:able"
     r"|obliged))|\b(?:is|are|has\s+been|have\s+been)\s+(?:being\s+)?(?:withheld|refused|redacted)\b"
-    r"|\bapplies\s+to\s+(?:this|the|your|part)\b|\bavailable\s+(?:at|from|on|via)\b", re.I)
+    r"|\bapplies\s+to\s+(?:this|the|your|part)\b|\bavailable\s+(?:at|from|on|via)\b"
+    r"|\b(?:is|are)\s+(?:therefore\s+)?exempt\b", re.I)
 
 
 class StatusReading(NamedTuple):
@@ -100,10 +101,11 @@ def answer_status(text: str) -> StatusReading | None:
     if sections and _APPLIED_RE.search(applied):
         return StatusReading("refused", sections, 0.75, "a section applied",
                              _reason(applied, _APPLIED_RE))
-    if ACCESSIBLE_ELSEWHERE_RE.search(applied) and not _ATTACHED_RE.search(applied):
+    accessible = _reason(applied, ACCESSIBLE_ELSEWHERE_RE)
+    if ACCESSIBLE_ELSEWHERE_RE.search(applied) and not _ATTACHED_RE.search(
+            accessible + " " + first_sentence(applied)):
         return StatusReading("refused", sections or ("s21",), 0.8,
-                             "accessible elsewhere (section 21)",
-                             _reason(applied, ACCESSIBLE_ELSEWHERE_RE))
+                             "accessible elsewhere (section 21)", accessible)
     if NOT_HELD_RE.search(applied):
         return StatusReading("not_held", (), 0.85, "says not held", _reason(applied, NOT_HELD_RE))
     if REFUSAL_RE.search(first_sentence(applied)):
