@@ -174,7 +174,8 @@ _WHOLE_REQUEST_NOT_HELD_RE = re.compile(
     re.I,
 )
 _CLAUSE_SPLIT_RE = re.compile(
-    r";\s*|\.\s+|,?\s+(?:and|while|whilst|but|with)\s+(?=(?:a\s+further|another|an\s+additional"
+    r";\s*|[.?]\s+|\s+(?=(?:(?:our|trust|the\s+trust's)\s+)?(?:response|answer)\s*[:\-\u2013])"
+    r"|,?\s+(?:and|while|whilst|but|with)\s+(?=(?:a\s+further|another|an\s+additional"
     r"|in\s+addition|we\s+have|there\s+(?:is|are)|the\s+\w+\s+has|has|have|employs?"
     r"|(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\b)\b)"
     r"|,\s+(?:and\s+)?(?=(?:a\s+further|another|plus|an\s+additional)\b)",
@@ -197,36 +198,55 @@ def _distinctive(question: QuestionSpec, questions: Sequence[QuestionSpec]) -> s
     return (_stems(question.text) - others) | _stems(" ".join(question.keywords))
 
 
-def clause_answer(question: QuestionSpec, questions: Sequence[QuestionSpec],
-                   pages: Sequence[PageText]) -> ExtractedAnswer | None:
-    """For a sentence answering several questions at once: the one clause that names what this
-    question alone asks about, read in its type."""
-    if question.type not in _CLAUSE_TYPES or len(questions) < 2:
-        return None
-    words = _distinctive(question, questions)
-    asked = [normalise_text(q.text) for q in questions]
-    scored: list[tuple[int, PageText, str]] = []
+_LABEL_PREFIX_RE = re.compile(
+    r"^\W*(?:(?:our|the|trust|trust's|council's)\s+)?(?:response|answer|reply)\s*[:\-\u2013]+\s*",
+    re.I)
+
+
+def _clauses(pages: Sequence[PageText]) -> list[tuple[PageText, str]]:
+    """The clauses of the answering pages, without response labels."""
+    found = []
     for page in pages:
         for clause in _CLAUSE_SPLIT_RE.split(cut_boilerplate(clean_text(page.text))):
-            if "?" in clause or any(fuzz.partial_ratio(q, normalise_text(clause)) >= 80
-                                    for q in asked):
-                continue  # the request quoted back, not an answer
-            score = len(words & _stems(clause))
-            if score:
-                scored.append((score, page, clause))
+            clause = _LABEL_PREFIX_RE.sub("", clause or "").strip()
+            if clause:
+                found.append((page, clause))
+    return found
+
+
+def clause_answer(question: QuestionSpec, questions: Sequence[QuestionSpec],
+                  pages: Sequence[PageText]) -> ExtractedAnswer | None:
+    """For a sentence answering several questions at once: the clause that names what this
+    question asks about more than any other question does, read in its type."""
+    if question.type not in _CLAUSE_TYPES or len(questions) < 2:
+        return None
+    words = {q.key: _distinctive(q, questions) for q in questions}
+    asked = [normalise_text(q.text) for q in questions]
+    scored: list[tuple[int, PageText, str]] = []
+    for page, clause in _clauses(pages):
+        if "?" in clause or any(fuzz.partial_ratio(q, normalise_text(clause)) >= 80
+                                for q in asked):
+            continue  # the request quoted back, not an answer
+        stems = _stems(clause)
+        score = len(words[question.key] & stems)
+        others = max((len(w & stems) for k, w in words.items() if k != question.key), default=0)
+        if score and score >= others:  # a clause about another question is not this one's
+            scored.append((score, page, clause))
     if not scored:
         return None
     best = max(s for s, _p, _c in scored)
-    top = [(p, c) for s, p, c in scored if s == best]
-    readings = [(p, c, read_answer(c, question)) for p, c in top]
-    valued = [(p, c, r) for p, c, r in readings if r.status == "answered" and r.value is not None
-              and (question.type != "count" or not r.rule.endswith("without a noun"))]
-    if len({r.value for _p, _c, r in valued}) != 1:
+    readings = [(p, c, read_answer(c, question)) for s, p, c in scored if s == best]
+    valued = [(p, c, r) for p, c, r in readings
+              if (r.status == "answered" and r.value is not None
+                  and (question.type != "count" or not r.rule.endswith("without a noun")))
+              or r.status in ("not_held", "suppressed") or (r.status == "refused" and r.sections)]
+    if len({(r.status, r.value) for _p, _c, r in valued}) != 1:
         return None
     page, clause, reading = valued[0]
-    return ExtractedAnswer(question.key, "answered", reading.value,
+    return ExtractedAnswer(question.key, reading.status, reading.value,
                            round(min(0.6, reading.confidence), 2), page.document_id, page.page,
-                           snippet(clause), "clause", (), reading.rule, reading.detail)
+                           snippet(clause), "clause", reading.sections, reading.rule,
+                           reading.detail)
 
 
 def _whole_request_statement(
