@@ -25,8 +25,10 @@ def count_words(n: int) -> str:
     return humanize.apnumber(n) if 0 < n < 10 else humanize.intcomma(n)
 
 
-def money(value: float) -> str:
-    """£1.2m, £350,000, £450."""
+def money(value: float | None) -> str:
+    """£1.2m, £350,000, £450; a dash when there is no figure."""
+    if value is None:
+        return "\u2013"
     if value >= 1_000_000:
         return f"£{value / 1_000_000:.1f}m".replace(".0m", "m")
     return f"£{value:,.0f}"
@@ -49,7 +51,7 @@ def headline(row: Mapping[str, Any], noun: str, nouns: str,
     elif kind == "yes_no":
         sentence = (f"Of the {who}, {count_words(row['yes'])} said yes "
                     f"({share(row['yes'], asked)}) and {count_words(row['no'])} said no")
-    elif kind in ("money", "count", "number") and answered:
+    elif kind in ("money", "count", "number") and answered and row["total"] is not None:
         fmt: Callable[[float], str] = money if kind == "money" else (
             lambda v: humanize.intcomma(round(v)))
         sentence = (f"Of the {who}, {count_words(answered)} gave a figure: "

@@ -80,3 +80,22 @@ def test_number_words_follow_newsroom_style() -> None:
     assert money(1_500_000) == "£1.5m"
     assert money(2_000_000) == "£2m"
     assert money(350_000) == "£350,000"
+
+
+def test_a_money_answer_without_a_figure_is_published(qof_workspace) -> None:
+    con = connect(qof_workspace.database)
+    ccg = con.execute("SELECT id FROM authorities ORDER BY id").fetchone()[0]
+    ref = f"QOF16-{ccg}"
+    record_sending(con, reference=ref, campaign_id="qof-local-schemes", authority_id=ccg,
+                   to_addr="x@y.example", message_id="<m@t>")
+    record_sent(con, ref, datetime(2016, 4, 4, tzinfo=UTC), "test")
+    save_answers(con, ref, [_answer("delegated", "answered", "yes"),
+                            _answer("local_scheme", "answered", "yes"),
+                            _answer("budget", "answered", None, 0.25)])
+    record_event(con, ref, "successful")
+    lines = {h.key: h for h in campaign_headlines(con, "qof-local-schemes")}
+    assert lines["budget"].sentence.startswith("Of the one CCG")
+    assert "None" not in lines["budget"].sentence
+    page = publish_campaign(con, qof_workspace.site, "qof-local-schemes").read_text()
+    assert lines["budget"].sentence in page
+    assert money(None) == "\u2013"
