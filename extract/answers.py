@@ -20,7 +20,7 @@ from extract.outcomes import ReplyOutcome, classify_reply
 from extract.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply, arrange_reply
 from extract.reply_wide import apply_whole_request, clause_answer, whole_text_answer
 from extract.statuses import answer_status
-from extract.text import snippet
+from extract.text import clean_text, sentences, snippet
 
 ANSWER_TYPES = ("yes_no", "count", "number", "money", "date", "choice", "document", "text")
 
@@ -120,8 +120,12 @@ def _located(index: int, question: QuestionSpec, segments: Sequence[Segment], n_
     if reading.status == "answered" and reading.value is None:
         confidence = min(confidence, 0.3) or 0.25
     refers = None
-    if reading.value is None and reading.status in ("answered", "unclear"):
-        refers = cross_reference(segment.answer, question.number)
+    first = sentences(clean_text(segment.answer))[:1]
+    if first and reading.status in ("answered", "unclear") and (
+            reading.value is None or read_answer(first[0], question).value is None):
+        refers = cross_reference(first[0], question.number)  # "see our response to Q1"
+        if refers is not None:
+            reading = read_answer(first[0], question)
     answer = ExtractedAnswer(question.key, reading.status, reading.value, confidence,
                              segment.document_id, segment.page, snippet(segment.answer), method,
                              reading.sections, reading.rule, reading.detail)

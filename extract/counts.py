@@ -127,7 +127,8 @@ def _figures(clean: str, nouns: str) -> list[_Figure]:
     for m in re.finditer(rf"(?<![\w.£$€/])({_NUMBER})(?![\w%/]|[.,]\d)", masked, re.I):
         token = m.group(1)
         digits = token[0].isdigit()
-        if digits and (_YEAR.match(token) or (token.startswith("0") and len(token) > 1)):
+        if digits and (_YEAR.match(token) or (token.startswith("0") and len(token) > 1
+                                               and not token.startswith("0."))):
             continue
         if _SKIP_BEFORE.search(masked[max(0, m.start() - 14): m.start()]):
             continue
@@ -191,7 +192,7 @@ def read_count(text: str, question_text: str = "") -> CountReading:
     if _ALL_STAFF.search(first) and not [f for f in counted if f.start < len(first)]:
         return CountReading(None, 0.3, "all staff, no specialist count", _ALL_STAFF.search(
             first).group(0), "unclear")
-    ranged = _RANGE.search(clean)
+    ranged = _RANGE.search(first)
     if ranged:
         low, high = [g for g in ranged.groups() if g][:2]
         low_value, high_value = number_value(low), number_value(high)

@@ -25,7 +25,9 @@ class Reading:
     detail: str | None = None
 
 
-_LEADING_FIGURE = re.compile(r"^\W{0,3}(?:[£$€]?\d|c\.\s*\d|approx\w*\s+\d|<\s*\d|\*)", re.I)
+_LEADING_FIGURE = re.compile(
+    r"^\W{0,3}(?:[£$€]?\d|c\.\s*\d|approx\w*\s+\d|<\s*\d|\*"
+    r"|(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b)", re.I)
 _CLAUSES = re.compile(r"(?<=[.!?;])\s+")
 _PARTLY_TYPES = ("document", "count", "number", "money")
 

@@ -171,20 +171,24 @@ def question_head(text: str) -> str:
 
 
 def _words(text: str) -> set[str]:
+    """Words of a text without plural s ('section 117' as 's117')."""
     text = re.sub(r"\bsection\s+(\d+)", r"s\1", text.lower())
-    return set(re.findall(r"[a-z][a-z0-9]{2,}|s\d+", text))
+    return {w if len(w) < 5 else w.rstrip("s") for w in re.findall(r"[a-z][a-z0-9]{2,}|s\d+", text)}
 
 
-def _distinctive_words(heads: Sequence[str]) -> list[set[str]]:
-    """Per question, the words of its head no other question's head has."""
+def _distinctive_words(heads: Sequence[str], keywords: Sequence[Sequence[str]] = ()
+                       ) -> list[set[str]]:
+    """Per question, the words of its head no other question's head has, and its keywords."""
     words = [_words(h) for h in heads]
-    return [w - set().union(*(o for j, o in enumerate(words) if j != i))
+    extra = [_words(" ".join(k)) for k in keywords] or [set() for _ in heads]
+    return [(w - set().union(*(o for j, o in enumerate(words) if j != i))) | extra[i]
             for i, w in enumerate(words)]
 
 
-def _question_lines(text: str, questions_norm: Sequence[str]) -> list[tuple[int, int, int, float]]:
+def _question_lines(text: str, questions_norm: Sequence[str],
+                    keywords: Sequence[Sequence[str]] = ()) -> list[tuple[int, int, int, float]]:
     """(start, restatement end, question index, score) where a line starts by restating one."""
-    distinctive = _distinctive_words(questions_norm)
+    distinctive = _distinctive_words(questions_norm, keywords)
     found: list[tuple[int, int, int, float]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -212,10 +216,38 @@ def _question_lines(text: str, questions_norm: Sequence[str]) -> list[tuple[int,
                 rank = (len(distinctive[index] & said), score)
                 if best is None or rank > best_rank:
                     best, best_rank = (index, score, end), rank
+            if best is None:
+                best = _paraphrase(text[offset + start: offset + start + 300], questions_norm,
+                                   distinctive)
             if best is not None:
                 found.append((offset, offset + start + best[2], best[0], best[1]))
         offset += len(line)
     return found
+
+
+_ASKING_RE = re.compile(r"^\W{0,3}(?:how\s+many|how\s+much|what|which|when|does|do|did|is|are"
+                        r"|has|have|can|could|please\s+(?:provide|send|supply|confirm)|a\s+copy"
+                        r"|copy\s+of)\b", re.I)
+
+
+def _paraphrase(text: str, questions_norm: Sequence[str], distinctive: Sequence[set[str]]
+                ) -> tuple[int, float, int] | None:
+    """(question index, score, end) for a question asked back in other words ('How many
+    housing staff support patients in the community?'), told apart by each question's own
+    words."""
+    end = text.find("?")
+    if not _ASKING_RE.match(text) or not 20 <= end <= 250:
+        return None
+    asked = normalise_text(text[: end + 1])
+    said = _words(asked)
+    ranked = sorted(((len(distinctive[i] & said), fuzz.token_set_ratio(asked, q), i)
+                     for i, q in enumerate(questions_norm)), reverse=True)
+    own, ratio, index = ranked[0]
+    if ratio < 60 or (len(ranked) > 1 and (own, ratio) == ranked[1][:2]):
+        return None
+    if len(ranked) > 1 and own and ranked[1][0]:
+        return None  # one question asking two ("... inpatients, and how many in the community?")
+    return index, 70.0, end + 1
 
 
 def find_segments(pages: Sequence[PageText], questions: Sequence[QuestionSpec]) -> list[Segment]:
@@ -237,7 +269,7 @@ def find_segments(pages: Sequence[PageText], questions: Sequence[QuestionSpec]) 
             starts.append((len(text), page.page))
             text += page.text.replace("\r\n", "\n") + "\n"
         numbered = _anchors(text)
-        restated = _question_lines(text, questions_norm)
+        restated = _question_lines(text, questions_norm, [q.keywords for q in questions])
         boundaries: dict[int, tuple[int, int | None, int | None]] = {}
         for start, content, number, letter in numbered:
             boundaries[start] = (content, number, letter)

@@ -192,10 +192,12 @@ def _stems(text: str) -> set[str]:
     return {w.rstrip("s") for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _STOPWORDS}
 
 
-def _distinctive(question: QuestionSpec, questions: Sequence[QuestionSpec]) -> set[str]:
-    """The words of a question (and its keywords) that no other question uses."""
+def _naming(question: QuestionSpec, questions: Sequence[QuestionSpec], stems: set[str]) -> int:
+    """How strongly a clause names what one question asks: its keywords (the campaign's words
+    for it) count three times the question's own words no other question uses."""
     others = set().union(*(_stems(q.text) for q in questions if q.key != question.key))
-    return (_stems(question.text) - others) | _stems(" ".join(question.keywords))
+    own = _stems(question.text) - others
+    return 3 * len(_stems(" ".join(question.keywords)) & stems) + len(own & stems)
 
 
 _LABEL_PREFIX_RE = re.compile(
@@ -207,7 +209,9 @@ def _clauses(pages: Sequence[PageText]) -> list[tuple[PageText, str]]:
     """The clauses of the answering pages, without response labels."""
     found = []
     for page in pages:
-        for clause in _CLAUSE_SPLIT_RE.split(cut_boilerplate(clean_text(page.text))):
+        # "Inpatient wards: 5" / "Community teams: 3", one per line: a clause each
+        text = re.sub(r"\n(?=[A-Z][^:\n]{2,40}:\s*\d)", ".\n", page.text)
+        for clause in _CLAUSE_SPLIT_RE.split(cut_boilerplate(clean_text(text))):
             clause = _LABEL_PREFIX_RE.sub("", clause or "").strip()
             if clause:
                 found.append((page, clause))
@@ -220,7 +224,6 @@ def clause_answer(question: QuestionSpec, questions: Sequence[QuestionSpec],
     question asks about more than any other question does, read in its type."""
     if question.type not in _CLAUSE_TYPES or len(questions) < 2:
         return None
-    words = {q.key: _distinctive(q, questions) for q in questions}
     asked = [normalise_text(q.text) for q in questions]
     scored: list[tuple[int, PageText, str]] = []
     for page, clause in _clauses(pages):
@@ -228,8 +231,9 @@ def clause_answer(question: QuestionSpec, questions: Sequence[QuestionSpec],
                                 for q in asked):
             continue  # the request quoted back, not an answer
         stems = _stems(clause)
-        score = len(words[question.key] & stems)
-        others = max((len(w & stems) for k, w in words.items() if k != question.key), default=0)
+        score = _naming(question, questions, stems)
+        others = max((_naming(q, questions, stems) for q in questions if q.key != question.key),
+                     default=0)
         if score and score >= others:  # a clause about another question is not this one's
             scored.append((score, page, clause))
     if not scored:

@@ -356,7 +356,8 @@ def _read_bytes(data: bytes, filename: str, media_type: str | None
 
 
 def generated_replies(seed: int = 2023, rounds: int = 3,
-                      families: Sequence[str] | None = None) -> list[LabelledReply]:
+                      families: Sequence[str] | None = None, limit: int | None = None
+                      ) -> list[LabelledReply]:
     """Replies in the styles real FOI officers write (simulator.styles), with the labels the
     generator wrote, read as the warehouse would hold them."""
     from foi.mail.incoming import read_message
@@ -364,7 +365,8 @@ def generated_replies(seed: int = 2023, rounds: int = 3,
 
     numbers = {q.key: q.number for q in _housing_questions()}
     found = []
-    for styled in generate_styled_replies(sample_letters(rounds), seed=seed, families=families):
+    letters = sample_letters(rounds)[:limit]
+    for styled in generate_styled_replies(letters, seed=seed, families=families):
         message = read_message(styled.eml)
         pages = [PageText("body", 1, message.body_text, part=0, kind="text")]
         for attachment in message.attachments:
