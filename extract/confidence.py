@@ -8,6 +8,7 @@ labelled answers share the key.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class Evidence:
 
 def rule_family(rule: str) -> str:
     """A reading rule without its particulars ('number with its noun, 2 other ...' -> first)."""
-    return re.split(r",|\(", rule, maxsplit=1)[0].strip()
+    return re.sub(r"\d+", "#", re.split(r",|\(", rule, maxsplit=1)[0].strip())
 
 
 def calibration_key(evidence: Evidence) -> str:
@@ -63,6 +64,12 @@ def calibration() -> dict[str, tuple[int, int]]:
     counts = _calibration_file().get("counts", {})
     assert isinstance(counts, dict)
     return {key: (int(v[0]), int(v[1])) for key, v in counts.items()}
+
+
+def calibration_digest() -> str:
+    """A short digest of the calibration in use: answers judged with another one are stale."""
+    text = json.dumps(_calibration_file(), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
 
 
 def review_threshold() -> float:

@@ -108,7 +108,7 @@ def test_what_each_requests_answers_came_from_is_recorded(replied) -> None:
                               " ORDER BY e.request_reference")
     assert len(recorded) == 3
     for r in recorded:
-        assert r["reader_version"].split("/review<")[0] == extract_step.READER_VERSION
+        assert r["reader_version"].split("+")[0] == extract_step.READER_VERSION
         assert r["documents"] == [r["document_id"]]
 
 
@@ -143,7 +143,7 @@ def test_a_new_reader_version_or_all_extracts_every_request(replied, monkeypatch
     assert "from 0 requests extracted, 3 unchanged" in foi("extract", home=replied)
     monkeypatch.setattr(extract_step, "READER_VERSION", "test-next")
     assert "from 3 requests extracted, 0 unchanged" in foi("extract", home=replied)
-    assert {r["reader_version"].split("/review<")[0]
+    assert {r["reader_version"].split("+")[0]
             for r in table(replied, "SELECT * FROM extractions")} == {"test-next"}
     assert "from 0 requests extracted, 3 unchanged" in foi("extract", home=replied)
     assert "from 3 requests extracted, 0 unchanged" in foi("extract", "--all", home=replied)

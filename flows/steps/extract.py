@@ -27,7 +27,7 @@ import duckdb
 
 from extract import READER_VERSION
 from extract.answers import PageText, QuestionSpec, read_whole_reply
-from extract.confidence import review_threshold
+from extract.confidence import calibration_digest, review_threshold
 from extract.documents import DocumentText
 from extract.isolation import ReadJob, read_documents_isolated
 from extract.outcomes import ReplyOutcome
@@ -132,9 +132,9 @@ def campaign_ids(con: duckdb.DuckDBPyConnection, campaign_id: str | None = None)
 
 
 def reader_version(workspace: Workspace) -> str:
-    """The reader's version and the review threshold answers are judged by: a change to either
-    reads every replied request again."""
-    return f"{READER_VERSION}/review<{review_below(workspace):g}"
+    """The reader's version, its calibration and the review threshold answers are judged by:
+    a change to any reads every replied request again."""
+    return f"{READER_VERSION}+{calibration_digest()}/review<{review_below(workspace):g}"
 
 
 def review_below(workspace: Workspace) -> float:
