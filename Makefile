@@ -31,6 +31,8 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/reading.py
 	$(BIN)/python bench/extraction_accuracy.py --errors 0
+	$(BIN)/python bench/reply_accuracy.py --errors 0
+	$(BIN)/python bench/calibrate.py
 	$(BIN)/python bench/status.py
 	$(BIN)/python bench/snapshot.py
 	$(BIN)/python bench/extract_rerun.py
