@@ -1,4 +1,4 @@
-"""Find each numbered question's answer in a reply's pages and parse it to the question's type."""
+"""The reader's entry: arrange a reply, read and judge each answer, classify the reply."""
 
 from __future__ import annotations
 
