@@ -143,10 +143,6 @@ def whole_text_answer(
     return None
 
 
-_LETTER_RE = re.compile(
-    r"\bdear\b|\byours\s+(?:sincerely|faithfully)\b|\bkind\s+regards\b|\byour\s+request\b",
-    re.I,
-)
 _WHOLE_REFUSAL_RE = re.compile(
     r"\b(?:decided|unable|not\s+able)\s+(?:not\s+)?to\s+(?:disclose|provide|release)\b"
     r"|\brefus\w*\s+(?:your|this|the)\s+request\b|\bis\s+(?:being\s+)?withheld\b",
