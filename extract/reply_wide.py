@@ -201,6 +201,11 @@ _LABEL_PREFIX_RE = re.compile(
     re.I)
 
 
+# "Inpatient wards: 5": the label names what is counted
+_LABELLED_FIGURE_RE = re.compile(
+    r"^[A-Za-z][^:\d]{2,40}:\s*\d+(?:\.\d+)?\s*(?:WTE|FTE|posts?)?\.?$", re.I)
+
+
 def _clauses(pages: Sequence[PageText]) -> list[tuple[PageText, str]]:
     """The clauses of the answering pages, without response labels."""
     found = []
@@ -238,7 +243,8 @@ def clause_answer(question: QuestionSpec, questions: Sequence[QuestionSpec],
     readings = [(p, c, read_answer(c, question)) for s, p, c in scored if s == best]
     valued = [(p, c, r) for p, c, r in readings
               if (r.status == "answered" and r.value is not None
-                  and (question.type != "count" or not r.rule.endswith("without a noun")))
+                  and (question.type != "count" or not r.rule.endswith("without a noun")
+                       or _LABELLED_FIGURE_RE.match(c)))
               or r.status in ("not_held", "suppressed") or (r.status == "refused" and r.sections)]
     if len({(r.status, r.value) for _p, _c, r in valued}) != 1:
         return None
