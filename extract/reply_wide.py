@@ -79,7 +79,12 @@ def _data_for(question: QuestionSpec, questions: Sequence[QuestionSpec], reply: 
             loose = loose or page
     if loose is not None:
         return loose, 0.6, "data file named with the question's own words"
-    return None, 0.0 if named_any else 0.4, "an attached data file"
+    if named_any:
+        return None, 0.0, "data named for other questions only"
+    shared = sum(1 for q in questions if q.type == "document") > 1
+    # one file for several questions may answer only some of them: counted apart
+    return None, 0.4, ("an attached data file named for no one question" if shared
+                       else "an attached data file")
 
 
 def whole_text_answer(
