@@ -318,8 +318,8 @@ def export(
     with workspace_db(home, read_only=True) as (_, con):
         written = export_campaign(con, campaign, fmt, out,
                                   tuple(tables) if tables else TABLES)
-    for path in written:
-        console.print(Text(str(path)))
+    for path in written:   # one per line, unwrapped, for scripts
+        sys.stdout.write(f"{path}\n")
 
 
 @app.command()
