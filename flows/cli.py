@@ -295,7 +295,8 @@ def extract(
 @app.command()
 def report(campaign: Annotated[str, typer.Argument(help="Campaign id.")],
            home: HomeOption = None) -> None:
-    """Render site/<campaign>/index.html (sentences and a table) and answers.csv."""
+    """Render site/<campaign>/index.html, summary.md and the data (answers, answers-long,
+    status) as CSV and Parquet."""
     with workspace_db(home) as (workspace, con):
         load_campaign(con, campaign)
         page = publish_campaign(con, workspace.site, campaign)
