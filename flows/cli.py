@@ -26,6 +26,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from flows.steps.chase import chase_campaign, chase_throttle
+from flows.steps.export import export_campaign
 from flows.steps.extract import extract_replies
 from flows.steps.ingest import eml_files, ingest_files, rematch
 from flows.steps.report import publish_campaign
@@ -34,7 +35,7 @@ from flows.steps.send import plan_letters, send_campaign
 from flows.steps.session import workspace_db
 from foi.authorities import RegistryFileError, demo_ccgs, read_registry
 from foi.bank_holidays import GOVUK_URL, default_calendar, fetch_govuk
-from foi.campaigns import CampaignFileError, read_campaign
+from foi.campaigns import CampaignFileError, read_campaign, select_recipients
 from foi.clock import deadline as clock_deadline
 from foi.clock import explain
 from foi.corrections import ANSWER_STATUSES
@@ -43,12 +44,14 @@ from foi.letters import LetterError
 from foi.mail.throttle import throttle_from_settings
 from foi.mail.transports import TransportError, configured_transport
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
+from reports.exports import TABLES
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
 from warehouse.db import WarehouseError, rows, transaction
 from warehouse.mail import holding_pen
 from warehouse.problems import record_problem
+from warehouse.publication import question_key
 from warehouse.queries import STATUS_COLUMNS, request_rows
-from warehouse.registry import import_authorities, load_campaign, save_campaign
+from warehouse.registry import import_authorities, load_authorities, load_campaign, save_campaign
 from warehouse.requests import import_requests
 from warehouse.timeline import record_event
 
@@ -79,7 +82,7 @@ class _Commands(TyperGroup):
 
 
 app = typer.Typer(cls=_Commands, help="foitrack: Freedom of Information round-robins, from "
-                  "letters to published findings.", no_args_is_help=True, add_completion=False)
+                  "letters to published findings.", no_args_is_help=True, add_completion=True)
 authorities_app = typer.Typer(help="The registry of public authorities.", no_args_is_help=True)
 campaign_app = typer.Typer(help="Campaigns: one letter, numbered questions, many recipients.",
                            no_args_is_help=True)
@@ -176,6 +179,44 @@ def campaign_list(home: HomeOption = None, fmt: Format = "table") -> None:
     print_rows(data, fmt)
 
 
+@authorities_app.command("list")
+def authorities_list(
+    kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. ccg.")] = None,
+    home: HomeOption = None, fmt: Format = "table",
+) -> None:
+    """List the registry's authorities (the csv format is the import format)."""
+    with workspace_db(home, read_only=True) as (_, con):
+        data = rows(con, "SELECT id, name, email, nation, kind, array_to_string(tags, ';') AS tags"
+                         " FROM authorities WHERE ? IS NULL OR kind = ? ORDER BY id", [kind, kind])
+    print_rows(data, fmt, title=f"{len(data)} authorities")
+
+
+@campaign_app.command("show")
+def campaign_show(campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+                  home: HomeOption = None) -> None:
+    """Show a campaign: title, regime, recipients, and its questions numbered from 1."""
+    with workspace_db(home, read_only=True) as (_, con):
+        info = load_campaign(con, campaign)
+        recipients = len(select_recipients(info, load_authorities(con)))
+    sel = info.recipients
+    selector = "; ".join(f"{name}: {', '.join(v) if isinstance(v, tuple) else v}"
+                         for name, v in (("kind", sel.kind), ("nations", sel.nations),
+                                         ("tags", sel.tags), ("ids", sel.ids),
+                                         ("exclude", sel.exclude)) if v) or "every authority"
+    for label, value in (("campaign", info.id), ("title", info.title),
+                         ("regime", info.regime.upper()),
+                         ("references", f"{info.reference_prefix}-…"),
+                         ("recipients", f"{recipients} {info.authority_noun_plural} "
+                                        f"({selector})")):
+        console.print(Text(f"{label:<11} {value}"))
+    table = Table(title="questions")
+    for header in ("#", "key", "type", "only_if", "question"):
+        table.add_column(header)
+    for number, q in info.numbered():
+        table.add_row(*(Text(v) for v in (str(number), q.key, q.type, q.only_if or "", q.text)))
+    console.print(table)
+
+
 @app.command()
 def send(
     campaign: Annotated[str, typer.Argument(help="Campaign id.")],
@@ -254,11 +295,32 @@ def extract(
 @app.command()
 def report(campaign: Annotated[str, typer.Argument(help="Campaign id.")],
            home: HomeOption = None) -> None:
-    """Render site/<campaign>/index.html (sentences and a table) and answers.csv."""
+    """Render site/<campaign>/index.html, summary.md and the data (answers, answers-long,
+    status) as CSV and Parquet."""
     with workspace_db(home) as (workspace, con):
         load_campaign(con, campaign)
         page = publish_campaign(con, workspace.site, campaign)
     console.print(f"published {page}")
+
+
+@app.command()
+def export(
+    campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, parquet or json.")] = "csv",
+    tables: Annotated[list[str] | None, typer.Option(
+        "--table", help="answers (one row per authority asked), answers-long (one row per "
+                        "answer, with where it was read) or status; repeat for several "
+                        "(default: all three).")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Directory to write to.")] = Path("."),
+    home: HomeOption = None,
+) -> None:
+    """Write the campaign's published tables to OUT/CAMPAIGN-TABLE.FORMAT, for Datawrapper,
+    Flourish, a spreadsheet or a notebook; prints each path written."""
+    with workspace_db(home, read_only=True) as (_, con):
+        written = export_campaign(con, campaign, fmt, out,
+                                  tuple(tables) if tables else TABLES)
+    for path in written:   # one per line, unwrapped, for scripts
+        sys.stdout.write(f"{path}\n")
 
 
 @app.command()
@@ -533,7 +595,8 @@ def _import_review(campaign: str, file: Path, author: str, home: Path | None) ->
 @app.command()
 def override(
     reference: Annotated[str, typer.Argument(help="Request reference, e.g. QOF16-00C.")],
-    question: Annotated[str, typer.Argument(help="Question key, e.g. delegated.")],
+    question: Annotated[str, typer.Argument(help="Question key (e.g. delegated) or number "
+                                                 "(1 is the first).")],
     value: Annotated[str | None, typer.Argument(help="The right value (yes, no, 125000...).")]
     = None,
     status: Annotated[str, typer.Option(help=f"{', '.join(ANSWER_STATUSES)}.")] = "answered",
@@ -547,6 +610,7 @@ def override(
     if not reason:
         raise Failure("say why with --reason (e.g. 'letter p2 says yes'): it is kept with it")
     with workspace_db(home) as (_, con):
+        question = question_key(con, reference.upper(), question)
         fixed = correct_answer(con, reference=reference.upper(), question_key=question,
                                status=status, value=value, sections=sections, reason=reason,
                                author=author or os.environ.get("USER", ""))

@@ -130,7 +130,7 @@ def parse_campaign(text: str, source: str = "campaign") -> Campaign:
     try:
         return Campaign.model_validate(data)
     except ValidationError as exc:
-        raise CampaignFileError(source, [_describe(e) for e in exc.errors()]) from exc
+        raise CampaignFileError(source, [_describe(e, data) for e in exc.errors()]) from exc
 
 
 def read_campaign(path: Path) -> Campaign:
@@ -150,11 +150,21 @@ _PATTERN_HINTS = {
 }
 
 
-def _describe(error: object) -> str:
+def _location(loc: tuple[object, ...], data: object) -> str:
+    """Where an error is, counting questions from 1 as the letter does: question 2 (key 'x')."""
+    if len(loc) >= 2 and loc[0] == "questions" and isinstance(loc[1], int):
+        items = data.get("questions") if isinstance(data, dict) else None
+        item = items[loc[1]] if isinstance(items, list) and loc[1] < len(items) else None
+        key = item.get("key") if isinstance(item, dict) else None
+        named = f"question {loc[1] + 1}" + (f" (key {key!r})" if isinstance(key, str) else "")
+        return ".".join([named, *(str(part) for part in loc[2:])])
+    return ".".join(
+        f"[{part}]" if isinstance(part, int) else str(part) for part in loc).replace(".[", "[")
+
+
+def _describe(error: object, data: object = None) -> str:
     err = dict(error)  # type: ignore[call-overload]
-    loc = ".".join(
-        f"[{part}]" if isinstance(part, int) else str(part) for part in err.get("loc", ())
-    ).replace(".[", "[")
+    loc = _location(tuple(err.get("loc", ())), data)
     message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
     field = str((err.get("loc") or ("",))[-1])
     if err.get("type") == "string_pattern_mismatch" and field in _PATTERN_HINTS:

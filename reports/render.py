@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from reports.spreadsheet import cell
 from reports.summary import Headline, money
 
 _ENV = jinja2.Environment(
@@ -69,29 +66,12 @@ def render_campaign_page(campaign: Mapping[str, Any], headlines: Sequence[Headli
         display_value=display_value, generated_at=generated_at or datetime.now(UTC))
 
 
-def answers_csv(answers: Sequence[Mapping[str, Any]]) -> str:
-    """Every answer with its provenance, as CSV for spreadsheets (cells made safe to open)."""
-    columns = ["request_reference", "authority_id", "authority_name", "question_number",
-               "question_key", "status", "value", "confidence", "overridden", "needs_review",
-               "document_filename", "page", "snippet", "sections", "reason", "detail"]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for answer in answers:
-        writer.writerow([_csv_cell(answer.get(c)) for c in columns])
-    return out.getvalue()
-
-
-def _csv_cell(value: Any) -> Any:
-    # True/False, as this file has always said, not the review sheet's yes/no.
-    return value if isinstance(value, bool) else cell(value)
-
-
-def publish(site: Path, campaign_id: str, html: str, csv_text: str) -> Path:
-    """Write the page and its CSV under site/<campaign>/; returns the page's path."""
+def publish(site: Path, campaign_id: str, html: str,
+            write_downloads: Callable[[Path], object]) -> Path:
+    """Write the downloads, then the page, under site/<campaign>/; returns the page's path."""
     folder = site / campaign_id
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "answers.csv").write_text(csv_text, encoding="utf-8")
+    write_downloads(folder)
     page = folder / "index.html"
     page.write_text(html, encoding="utf-8")
     return page

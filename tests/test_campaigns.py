@@ -50,8 +50,8 @@ def test_letter_names_the_authority_the_reference_and_every_question() -> None:
 
 
 @pytest.mark.parametrize(("change", "field", "why"), [
-    (('type = "yes_no"', 'type = "yesno"'), "questions[0].type", "yes_no"),
-    (('key = "q"', 'key = "Q 1"'), "questions[0].key", "'Q 1' must be lowercase letters"),
+    (('type = "yes_no"', 'type = "yesno"'), "question 1 (key 'q').type", "yes_no"),
+    (('key = "q"', 'key = "Q 1"'), "question 1 (key 'Q 1').key", "'Q 1' must be lowercase letters"),
     (('email = "a@b.example"', 'email = "nobody"'), "sender.email",
      "'nobody' must be an email address"),
     (('title = "Test"', 'titel = "Test"'), "titel", "unknown field"),
@@ -67,6 +67,14 @@ def test_validation_errors_say_which_field_and_why(change, field, why) -> None:
     message = str(caught.value)
     assert message.startswith("test.toml: ")
     assert field in message and why in message
+
+
+def test_questions_are_counted_from_one_as_in_the_letter() -> None:
+    second = MINIMAL + '[[questions]]\nkey = "budget"\ntext = "How much?"\ntype = "cash"\n'
+    with pytest.raises(CampaignFileError) as caught:
+        parse_campaign(second, "test.toml")
+    assert "question 2 (key 'budget').type" in str(caught.value)
+    assert "questions[1]" not in str(caught.value)
 
 
 def test_not_toml_is_reported() -> None:

@@ -117,7 +117,9 @@ def test_every_command_has_help() -> None:
                  ["chase", "--help"], ["deadline", "--help"], ["event", "--help"],
                  ["requests", "import", "--help"], ["holidays", "update", "--help"],
                  ["holidays", "list", "--help"], ["review", "--help"], ["override", "--help"],
-                 ["held", "--help"], ["assign", "--help"], ["campaign", "list", "--help"]):
+                 ["held", "--help"], ["assign", "--help"], ["campaign", "list", "--help"],
+                 ["campaign", "show", "--help"], ["authorities", "list", "--help"],
+                 ["export", "--help"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, args
         assert "Usage" in result.output
@@ -169,3 +171,8 @@ def test_holding_pen_assign_review_and_override(tmp_path: Path) -> None:
                                 "override_reason": "letter p2 corrects it"}]
     code, out = foi("review", "qof-local-schemes", "--format", "json", home=home)
     assert code == 0 and isinstance(json.loads(out), list)
+
+
+def test_shell_completion_is_offered() -> None:
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0 and "--install-completion" in result.output

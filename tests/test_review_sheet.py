@@ -224,7 +224,7 @@ def test_why_the_reader_was_unsure_is_kept_and_shown(unsure: Path, tmp_path: Pat
     foi("report", "qof-local-schemes", home=unsure)
     page = (unsure / "site" / "qof-local-schemes" / "index.html").read_text()
     assert "one gave an answer that was not clear" in page
-    published = read_csv(unsure / "site" / "qof-local-schemes" / "answers.csv")
-    [line] = [r for r in published if r["request_reference"] == reference
+    published = read_csv(unsure / "site" / "qof-local-schemes" / "answers-long.csv")
+    [line] = [r for r in published if r["reference"] == reference
               and r["question_key"] == "budget"]
     assert (line["status"], line["detail"]) == ("partly", "GP practices 80,000; admin 20,000")

@@ -1,4 +1,4 @@
-"""Publishing a campaign: sentences, table and CSV under site/<campaign>/."""
+"""Publishing a campaign: sentences, table, summary.md and data files under site/<campaign>/."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from typing import Any
 
 import duckdb
 
-from reports.render import answers_csv, authority_table, publish, render_campaign_page
+from reports.exports import campaign_tables, summary_markdown, write_publication
+from reports.render import authority_table, publish, render_campaign_page
 from reports.summary import Headline, headlines
 from warehouse.db import rows
 from warehouse.queries import answer_rows, campaign_info, question_summary, request_rows
@@ -39,4 +40,8 @@ def publish_campaign(con: duckdb.DuckDBPyConnection, site: Path, campaign_id: st
                  "overdue": sum(1 for r in requests if r["overdue"]),
                  "needs_review": sum(r["needs_review"] for r in summary)}
     html = render_campaign_page(page_info, lines, authority_table(requests, answers), questions)
-    return publish(site, campaign_id, html, answers_csv(answers))
+    summary_md = summary_markdown(info, lines, page_info["requests_sent"],
+                                  page_info["responded"], page_info["needs_review"])
+    tables = campaign_tables(con, campaign_id)
+    return publish(site, campaign_id, html,
+                   lambda folder: write_publication(folder, tables, summary_md))

@@ -1,0 +1,25 @@
+"""Exporting a campaign's published tables as CSV, Parquet or JSON files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from reports.exports import FORMATS, TABLES, campaign_tables, write_table
+from warehouse.registry import load_campaign
+
+
+def export_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str, fmt: str, out: Path,
+                    tables: Sequence[str] = TABLES) -> list[Path]:
+    """Write the named tables to out/<campaign>-<table>.<fmt>; returns the paths written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"--format {fmt!r}: use {', '.join(FORMATS)}")
+    unknown = [t for t in tables if t not in TABLES]
+    if unknown:
+        raise ValueError(f"--table {unknown[0]!r}: use {', '.join(TABLES)}")
+    load_campaign(con, campaign_id)
+    out.mkdir(parents=True, exist_ok=True)
+    built = campaign_tables(con, campaign_id)
+    return [write_table(built[t], fmt, out / f"{campaign_id}-{t}.{fmt}") for t in tables]

@@ -1,0 +1,50 @@
+"""Read-only queries behind a campaign's published tables (reports/exports.py shapes them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from warehouse.db import WarehouseError, rows
+
+
+def asked_rows(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict[str, Any]]:
+    """One v_requests row per authority asked, with the authority's registry tags."""
+    return rows(con, """
+        SELECT r.reference, r.authority_id, r.authority_name, r.nation, r.authority_kind,
+               coalesce(au.tags, []) AS tags, r.status, r.sent_on, r.due_on, r.responded_on,
+               r.working_days_late, r.clock, r.next_action
+        FROM v_requests r LEFT JOIN authorities au ON au.id = r.authority_id
+        WHERE r.campaign_id = ?
+        ORDER BY r.authority_name, r.reference""", [campaign_id])
+
+
+def answer_detail_rows(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict[str, Any]]:
+    """Every answer of the campaign with where it was read and who corrected it."""
+    return rows(con, """
+        SELECT request_reference AS reference, authority_id, authority_name, question_number,
+               question_key, question_type, status, value, value_number, sections,
+               round(confidence, 2) AS confidence, needs_review, checked,
+               document_filename AS document, page, snippet AS passage, reason, detail,
+               overridden, override_reason, override_author
+        FROM v_answers WHERE campaign_id = ?
+        ORDER BY authority_name, request_reference, question_number""", [campaign_id])
+
+
+def campaign_questions(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict[str, Any]]:
+    """The campaign's questions in letter order."""
+    return rows(con, "SELECT number, key, text, type, choices, only_if FROM questions"
+                     " WHERE campaign_id = ? ORDER BY number", [campaign_id])
+
+
+def question_key(con: duckdb.DuckDBPyConnection, reference: str, question: str) -> str:
+    """The key of a request's question given as its key or its 1-based number."""
+    if not question.isdigit():
+        return question
+    row = con.execute(
+        "SELECT q.key FROM requests r JOIN questions q ON q.campaign_id = r.campaign_id"
+        " WHERE r.reference = ? AND q.number = ?", [reference, int(question)]).fetchone()
+    if row is None:
+        raise WarehouseError(f"no question {question} in request {reference!r}")
+    return str(row[0])
