@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -87,6 +88,8 @@ class Campaign(_Strict):
     sender: Sender
     letter: LetterTemplate
     questions: tuple[Question, ...] = Field(min_length=1)
+    # the day the campaign was closed for publication: lateness is counted to it, not to today
+    cutoff: date | None = None
 
     @model_validator(mode="after")
     def _question_links(self) -> Campaign:

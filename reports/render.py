@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
+from reports.page import question_chart
 from reports.summary import Headline, money
 
 _ENV = jinja2.Environment(
@@ -59,11 +63,18 @@ def authority_table(requests: Sequence[Mapping[str, Any]],
 def render_campaign_page(campaign: Mapping[str, Any], headlines: Sequence[Headline],
                          table: Sequence[Mapping[str, Any]],
                          questions: Sequence[Mapping[str, Any]],
-                         generated_at: datetime | None = None) -> str:
-    """The campaign's index.html."""
+                         generated_at: datetime | None = None, *,
+                         report: Mapping[str, Any] | None = None) -> str:
+    """The campaign's index.html; `report` adds charts, timeliness and the method."""
+    script = _ENV.loader.get_source(_ENV, "table.js")[0]  # type: ignore[union-attr]
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    report = report or {}
     return _ENV.get_template("campaign.html.j2").render(
         campaign=campaign, headlines=headlines, table=table, questions=questions,
-        display_value=display_value, generated_at=generated_at or datetime.now(UTC))
+        display_value=display_value, generated_at=generated_at or datetime.now(UTC),
+        charts={c.id: c for c in map(question_chart, headlines)},
+        timeliness=report.get("timeliness"), refusals=report.get("refusals"),
+        method=report.get("method"), script=Markup(script), script_hash=f"sha256-{digest}")
 
 
 def publish(site: Path, campaign_id: str, html: str,

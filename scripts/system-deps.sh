@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Debian packages the tests use, installed when missing (root, or sudo without a password);
-# idempotent. tesseract-ocr: OCR of scans; antiword: legacy Word .doc.
+# idempotent. tesseract-ocr: OCR of scans; antiword: legacy Word .doc; chromium: the
+# published page is tested in a real headless browser (Playwright, this system binary).
 set -euo pipefail
-packages=(tesseract-ocr tesseract-ocr-eng antiword)
+packages=(tesseract-ocr tesseract-ocr-eng antiword chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -8,10 +8,20 @@ from typing import Any
 import duckdb
 
 from reports.exports import campaign_tables, summary_markdown, write_publication
+from reports.page import refusals, timeliness
 from reports.render import authority_table, publish, render_campaign_page
 from reports.summary import Headline, headlines
 from warehouse.db import rows
-from warehouse.queries import answer_rows, campaign_info, question_summary, request_rows
+from warehouse.queries import (
+    answer_rows,
+    campaign_info,
+    method_figures,
+    question_summary,
+    refusal_sections,
+    request_clock,
+    request_rows,
+)
+from warehouse.registry import load_campaign
 
 
 def _findings(con: duckdb.DuckDBPyConnection, campaign_id: str
@@ -35,11 +45,20 @@ def publish_campaign(con: duckdb.DuckDBPyConnection, site: Path, campaign_id: st
     questions = rows(con, "SELECT number, key, text, type FROM questions WHERE campaign_id = ?"
                           " ORDER BY number", [campaign_id])
     first = summary[0] if summary else {"requests_sent": 0, "responded": 0}
-    requests = request_rows(con, campaign_id)
+    cutoff = load_campaign(con, campaign_id).cutoff
+    clock = {c["reference"]: c for c in request_clock(con, campaign_id, cutoff)}
+    # lateness counted to the cut-off when the campaign has one, so history stays frozen
+    requests = [{**r, "overdue": clock[r["reference"]]["overdue"],
+                 "working_days_late": clock[r["reference"]]["working_days_late"]}
+                for r in request_rows(con, campaign_id)]
     page_info = {**info, "requests_sent": first["requests_sent"], "responded": first["responded"],
-                 "overdue": sum(1 for r in requests if r["overdue"]),
+                 "overdue": sum(1 for r in requests if r["overdue"]), "cutoff": cutoff,
                  "needs_review": sum(r["needs_review"] for r in summary)}
-    html = render_campaign_page(page_info, lines, authority_table(requests, answers), questions)
+    report = {"timeliness": timeliness(list(clock.values())),
+              "refusals": refusals(refusal_sections(con, campaign_id), info["regime"]),
+              "method": method_figures(con, campaign_id)}
+    html = render_campaign_page(page_info, lines, authority_table(requests, answers), questions,
+                                report=report)
     summary_md = summary_markdown(info, lines, page_info["requests_sent"],
                                   page_info["responded"], page_info["needs_review"])
     tables = campaign_tables(con, campaign_id)
