@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -37,7 +38,7 @@ def build_campaign(ws, *, cutoff: date | None = date(2016, 6, 30), n: int = 40) 
     """A 2016 campaign (optionally frozen at a cut-off) with replies, refusals, a correction,
     a check and hostile text in one reply; returns the campaign id."""
     con = connect(ws.database)
-    text = EXAMPLE.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^cutoff = .*\n", "", EXAMPLE.read_text(encoding="utf-8"))
     if cutoff:
         text = text.replace('authority_noun_plural = "CCGs"',
                             f'authority_noun_plural = "CCGs"\ncutoff = {cutoff.isoformat()}')
