@@ -242,6 +242,13 @@ def is_located(label: Label, document: str | None, page: int | None,
     return not (label.page and label.page.isdigit()) or page == int(label.page)
 
 
+def accepted(status: str, value: str | None, confidence: float, threshold: float) -> bool:
+    """Whether an answer skips the review queue (as v_answers.needs_review decides)."""
+    if status == "unclear" or (status in ("answered", "partly") and value is None):
+        return False
+    return confidence >= threshold
+
+
 BANDS = (0.0, 0.2, 0.4, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01)
 
 
@@ -322,7 +329,7 @@ def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[Quest
             scores.right += ok
             scores.located += is_located(label, answer.document_id, answer.page, letters)
             scores.scored.append((answer.confidence, ok))
-            if answer.confidence >= threshold:
+            if accepted(answer.status, answer.value, answer.confidence, threshold):
                 scores.auto += 1
                 scores.auto_right += ok
             if not ok:

@@ -242,3 +242,16 @@ def test_a_new_review_threshold_judges_every_answer_again(replied) -> None:
                            " WHERE answers.review_below = 0.99")
     assert before[0]["n"] == 0 and after[0]["n"] > 0
     assert after[0]["queued"] == after[0]["n"]  # nothing the reader reads is 99% sure
+
+
+def test_unclear_answers_wait_for_a_person_however_sure(replied) -> None:
+    foi("extract", home=replied)
+    con = connect(replied / "foi.duckdb")
+    try:
+        con.execute("UPDATE answers SET status = 'unclear', value = NULL, confidence = 0.99"
+                    " WHERE rowid = (SELECT min(rowid) FROM answers)")
+        queued = con.execute("SELECT needs_review FROM v_answers WHERE status = 'unclear'"
+                             ).fetchall()
+    finally:
+        con.close()
+    assert queued == [(True,)]

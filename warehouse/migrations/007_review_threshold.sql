@@ -1,6 +1,7 @@
 -- Each answer records the review threshold that applied when it was read: the calibrated one
 -- shipped with the reader (extract/calibration.json), or [extract] review_below in foi.toml.
--- An answer needs review when its confidence is below its own threshold.
+-- An answer needs review when its confidence is below its own threshold, or when it is
+-- unclear or answered without a value.
 ALTER TABLE answers ADD COLUMN review_below DOUBLE;
 
 CREATE OR REPLACE VIEW v_answers AS
@@ -34,7 +35,9 @@ SELECT
     a.snippet,
     a.method,
     CASE WHEN o.sections IS NOT NULL THEN o.sections ELSE a.sections END AS sections,
-    (o.id IS NULL AND c.id IS NULL AND a.confidence < coalesce(a.review_below, 0.6))
+    -- unclear, or answered without a value: however sure the reading, a person decides
+    (o.id IS NULL AND c.id IS NULL AND (a.confidence < coalesce(a.review_below, 0.6)
+        OR a.status = 'unclear' OR (a.status IN ('answered', 'partly') AND a.value IS NULL)))
                                                          AS needs_review,
     a.reason,
     a.detail,
