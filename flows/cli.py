@@ -537,7 +537,9 @@ def problems(home: HomeOption = None, fmt: Format = "table") -> None:
 @app.command()
 def review(
     campaign: Annotated[str, typer.Argument(help="Campaign id.")],
-    home: HomeOption = None, fmt: Format = "table",
+    home: HomeOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help=(
+        "blocks (one answer per block, for reading), table, csv or json."))] = "blocks",
     export: Annotated[Path | None, typer.Option(
         "--export", help="Write the queue to FILE.csv for a spreadsheet: one row per answer, "
                          "with empty columns corrected_status (ok or accept: right as read), "
@@ -564,11 +566,17 @@ def review(
             console.print(f"{count} answers to review written to {export}", highlight=False)
             return
         load_campaign(con, campaign)
-        data = rows(con, "SELECT request_reference, authority_name, question_key, status, value,"
-                         " round(confidence, 2) AS confidence, reason, document_filename, page,"
-                         " snippet FROM v_answers WHERE campaign_id = ? AND needs_review"
-                         " ORDER BY request_reference, question_number", [campaign])
-    print_rows(data, fmt, title=f"{campaign}: {len(data)} answers to review")
+        data = rows(con, "SELECT a.request_reference, a.authority_name, a.question_number,"
+                         " a.question_key, q.text AS question_text, a.status, a.value,"
+                         " round(a.confidence, 2) AS confidence, a.reason, a.detail,"
+                         " a.document_filename, a.page, a.snippet FROM v_answers a"
+                         " JOIN questions q ON q.campaign_id = a.campaign_id AND q.key ="
+                         " a.question_key WHERE a.campaign_id = ? AND a.needs_review"
+                         " ORDER BY a.request_reference, a.question_number", [campaign])
+    if fmt == "blocks":
+        print_review_blocks(data, f"{campaign}: {len(data)} answers to review")
+    else:
+        print_rows(data, fmt, title=f"{campaign}: {len(data)} answers to review")
 
 
 def _import_review(campaign: str, file: Path, author: str, home: Path | None) -> None:
@@ -583,9 +591,9 @@ def _import_review(campaign: str, file: Path, author: str, home: Path | None) ->
                                  author=author or os.environ.get("USER", ""))
         except ReviewSheetRejected as exc:
             for line, reason in exc.problems:
-                err.print(f"[red]{file}: line {line}: {reason}[/red]", highlight=False)
-            err.print(f"[red]nothing applied: fix the {len(exc.problems)} lines above and "
-                      "import the sheet again[/red]", highlight=False)
+                err.print(f"{file}: line {line}: {reason}", style="red", highlight=False)
+            err.print(f"nothing applied: fix the {len(exc.problems)} lines above and "
+                      "import the sheet again", style="red", highlight=False)
             raise typer.Exit(2) from exc
     console.print(f"{done.corrected} corrections recorded, {done.checked} answers checked, "
                   f"{done.already_done} already recorded, {done.undecided} rows with only a "
@@ -678,6 +686,31 @@ def notify_on_failure(
     automation_id = create(url, slack=slack)
     console.print(f"automation {automation_id}: failed or crashed foitrack runs are posted to "
                   f"{url}", highlight=False)
+
+
+def print_review_blocks(data: list[dict[str, Any]], title: str) -> None:
+    """The review queue for a person: one answer per block, the passage wrapped in full."""
+    console.print(title, style="bold")
+    for n, row in enumerate(data, start=1):
+        console.print()
+        # Text, not markup, and never cut: a reply's words are shown whole, as written.
+        console.print(Text(f"{n}. {row['request_reference']} · {row['authority_name'] or ''}",
+                           style="bold"))
+        lines = [("question", f"Q{row['question_number']} {row['question_key']}: "
+                              f"{row['question_text']}"),
+                 ("read", f"{row['status'].replace('_', ' ')}"
+                          + (f": {row['value']}" if row["value"] is not None else "")
+                          + f"  (confidence {row['confidence']})"),
+                 ("why", row["reason"] or ""),
+                 ("detail", row["detail"] or ""),
+                 ("source", f"{row['document_filename'] or 'the email body'}"
+                            + (f", page {row['page']}" if row["page"] else "")),
+                 ("passage", row["snippet"] or "")]
+        for label, value in lines:
+            if value:
+                line = Text(f"  {label:8} ", style="dim")
+                line.append(Text(str(value)))
+                console.print(line, soft_wrap=False, overflow="fold")
 
 
 def print_rows(data: list[dict[str, Any]], fmt: str, title: str | None = None) -> None:

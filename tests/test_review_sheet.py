@@ -228,3 +228,17 @@ def test_why_the_reader_was_unsure_is_kept_and_shown(unsure: Path, tmp_path: Pat
     [line] = [r for r in published if r["reference"] == reference
               and r["question_key"] == "budget"]
     assert (line["status"], line["detail"]) == ("partly", "GP practices 80,000; admin 20,000")
+
+
+def test_the_terminal_queue_shows_each_answer_whole(unsure: Path) -> None:
+    result = runner.invoke(app, ["review", "qof-local-schemes", "--home", str(unsure)],
+                           terminal_width=80)
+    assert result.exit_code == 0
+    out = " ".join(result.output.split())
+    queue = json.loads(runner.invoke(app, ["review", "qof-local-schemes", "--format", "json",
+                                           "--home", str(unsure)]).output)
+    assert f"{len(queue)} answers to review" in out
+    for answer in queue:   # every passage and reason whole, never cut to "answe…"
+        assert " ".join((answer["snippet"] or "").split()) in out
+        assert " ".join(answer["reason"].split()) in out
+    assert HOSTILE in out and "…" not in out
