@@ -549,13 +549,27 @@ def review(
                          "note its reason), each ok marks the answer checked. If any row is "
                          "wrong, its line is reported and nothing is applied; importing a "
                          "sheet again adds nothing twice.")] = None,
-    author: Annotated[str, typer.Option(help="With --import: who reviewed (default $USER).")]
-    = "",
+    author: Annotated[str, typer.Option(help="With --import or --serve: who reviewed "
+                                             "(default $USER).")] = "",
+    serve: Annotated[bool, typer.Option(
+        "--serve", help="Open the review desk: a local web page showing one answer at a time "
+                        "beside its source page; keys a accept, c correct, s skip.")] = False,
+    host: Annotated[str, typer.Option(help="With --serve: address to listen on; other than "
+                                           "127.0.0.1 needs a token ($FOI_DESK_TOKEN, or one "
+                                           "printed once).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="With --serve: port.")] = 8765,
 ) -> None:
     """The review queue: answers read with low confidence, why, and the words and page they
-    came from. Correct one with `foi override`, or many in a spreadsheet (--export, --import)."""
-    if export and import_file:
-        raise Failure("--export or --import, not both")
+    came from. Correct one with `foi override`, many in a spreadsheet (--export, --import),
+    or one by one in the review desk (--serve)."""
+    if sum(map(bool, (export, import_file, serve))) > 1:
+        raise Failure("one of --export, --import and --serve")
+    if serve:
+        from flows.desk import serve as serve_desk
+
+        serve_desk(campaign, home, host=host, port=port, author=author,
+                   say=lambda line: console.print(line, highlight=False))
+        return
     if import_file:
         _import_review(campaign, import_file, author, home)
         return
