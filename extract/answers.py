@@ -74,6 +74,7 @@ class ReplyReading:
 
     answers: list[ExtractedAnswer]
     outcome: ReplyOutcome
+    reply: Reply  # the arranged reply the answers were read from
 
 
 def read_whole_reply(pages: Sequence[PageText], questions: Sequence[QuestionSpec]
@@ -83,7 +84,7 @@ def read_whole_reply(pages: Sequence[PageText], questions: Sequence[QuestionSpec
     reply = arrange_reply(pages, questions)
     answers = read_reply(reply, questions)
     text = "\n".join(p.text for p in reply.pages(ANSWERING_ROLES))
-    return ReplyReading(answers, classify_reply(text, answers))
+    return ReplyReading(answers, classify_reply(text, answers), reply)
 
 
 def extract_answers(

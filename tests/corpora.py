@@ -300,7 +300,7 @@ def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[Quest
           threshold: float) -> Scores:
     """Read every labelled reply with the product's reader and compare with its labels."""
     from extract.answers import read_whole_reply
-    from extract.reply import ANSWERING_ROLES, arrange_reply
+    from extract.reply import ANSWERING_ROLES
 
     scores = Scores(name)
     for reply in replies:
@@ -308,8 +308,7 @@ def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[Quest
             continue
         reading = read_whole_reply(list(reply.pages), list(questions))
         answers = reading.answers
-        arranged = arrange_reply(list(reply.pages), list(questions))
-        letters = [p.document_id for p in arranged.parts if p.role in ANSWERING_ROLES]
+        letters = [p.document_id for p in reading.reply.parts if p.role in ANSWERING_ROLES]
         if reply.outcome:
             outcome = reading.outcome.outcome
             scores.outcomes += 1
