@@ -549,15 +549,22 @@ def review(
                          "note its reason), each ok marks the answer checked. If any row is "
                          "wrong, its line is reported and nothing is applied; importing a "
                          "sheet again adds nothing twice.")] = None,
-    author: Annotated[str, typer.Option(help="With --import or --serve: who reviewed "
-                                             "(default $USER).")] = "",
+    author: Annotated[str, typer.Option(help="With --import: who reviewed (default $USER). "
+                                             "With --serve: the name every check and "
+                                             "correction is recorded under (default: each "
+                                             "browser is asked for a name once).")] = "",
     serve: Annotated[bool, typer.Option(
         "--serve", help="Open the review desk: a local web page showing one answer at a time "
-                        "beside its source page; keys a accept, c correct, s skip.")] = False,
+                        "beside its source page; keys a accept, c correct, s skip, o the whole "
+                        "reply; /summary counts answers per question and replies per "
+                        "authority.")] = False,
     host: Annotated[str, typer.Option(help="With --serve: address to listen on; other than "
                                            "127.0.0.1 needs a token ($FOI_DESK_TOKEN, or one "
                                            "printed once).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="With --serve: port.")] = 8765,
+    order: Annotated[str, typer.Option(help="With --serve: the queue's order, confidence "
+                                            "(least sure first) or question (similar answers "
+                                            "together); the page can switch.")] = "confidence",
 ) -> None:
     """The review queue: answers read with low confidence, why, and the words and page they
     came from. Correct one with `foi override`, many in a spreadsheet (--export, --import),
@@ -567,7 +574,10 @@ def review(
     if serve:
         from flows.desk import serve as serve_desk
 
+        if order not in ("confidence", "question"):
+            raise Failure(f"--order {order!r}: use confidence or question")
         serve_desk(campaign, home, host=host, port=port, author=author,
+                   order=order,  # type: ignore[arg-type]
                    say=lambda line: console.print(line, highlight=False))
         return
     if import_file:

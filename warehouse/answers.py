@@ -84,3 +84,20 @@ def check_answer(con: duckdb.DuckDBPyConnection, *, reference: str, question_key
                 " note, author) VALUES (?, ?, ?, ?, ?, ?)",
                 [reference, question_key, status, value, note, author])
     return True
+
+
+def mark_skipped(con: duckdb.DuckDBPyConnection, *, reference: str, question_key: str,
+                 author: str) -> None:
+    """Put an answer aside in the review queue (until the marks are cleared)."""
+    _check_question(con, reference, question_key)
+    con.execute("INSERT INTO review_marks (request_reference, question_key, mark, author)"
+                " VALUES (?, ?, 'skipped', ?)", [reference, question_key, author])
+
+
+def clear_skipped(con: duckdb.DuckDBPyConnection, campaign_id: str) -> int:
+    """Bring a campaign's skipped answers back into its review queue; how many marks went."""
+    found = con.execute(
+        "DELETE FROM review_marks WHERE mark = 'skipped' AND request_reference IN"
+        " (SELECT reference FROM requests WHERE campaign_id = ?) RETURNING id",
+        [campaign_id]).fetchall()
+    return len(found)

@@ -1,13 +1,12 @@
 """The review desk: one answer of the review queue at a time, with its source page beside it.
 
-It writes nothing but overrides and checks. Every value from a reply is escaped (autoescape
-on; reply text is never marked safe). Forms carry a per-process CSRF token; off 127.0.0.1 every
-request needs the access token too."""
+It writes nothing but overrides, checks and review marks. Every value from a reply is escaped
+(autoescape on; reply text is never marked safe). Forms carry a per-process CSRF token; off
+127.0.0.1 every request needs the access token too."""
 
 from __future__ import annotations
 
 import hmac
-import io
 import secrets
 import threading
 from collections.abc import Callable
@@ -15,7 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, unquote, urlencode
 
 import duckdb
 import jinja2
@@ -27,11 +26,20 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from foi.corrections import ANSWER_STATUSES, CorrectionError
-from warehouse.answers import check_answer
-from warehouse.db import WarehouseError, rows
+from reports.desk import queue as q
+from reports.desk.passage import (
+    marked,
+    matched_words,
+    passage_boxes,
+    question_head,
+    render_page,
+)
+from warehouse.answers import check_answer, clear_skipped, mark_skipped
+from warehouse.db import WarehouseError
 
 REASON = "corrected in the review desk"
 TOKEN_COOKIE = "foi_desk_token"
+AUTHOR_COOKIE = "foi_desk_author"
 Opener = Callable[[bool], AbstractContextManager[duckdb.DuckDBPyConnection]]
 Corrector = Callable[..., Any]   # flows.steps.review.correct_answer, as `foi override` uses
 
@@ -42,9 +50,11 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+_ENV.filters["url"] = lambda value: quote(str(value), safe="")
 _HERE = Path(__file__).parent
 _CSP = ("default-src 'none'; img-src 'self'; script-src 'self'; style-src 'self'; "
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+_PAGES_SHOWN = 40   # pages of one document in "the whole reply" before a link to the rest
 
 
 @dataclass
@@ -55,25 +65,11 @@ class DeskConfig:
     open_db: Opener            # open_db(read_only) -> a connection, closed after
     correct: Corrector
     store: Path                # the workspace's store of raw documents
-    author: str
+    author: str = ""           # empty: each browser is asked for a name once
     token: str | None = None   # required on every request when set (--host off 127.0.0.1)
+    keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)   # per question key
+    order: q.Order = "confidence"
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-
-
-_QUEUE_SQL = """
-    SELECT a.request_reference AS reference, a.authority_name AS authority, a.question_number,
-           a.question_key, q.text AS question, q.type AS question_type, q.choices, a.status,
-           a.value, a.sections, round(a.confidence, 2) AS confidence, a.reason, a.detail,
-           a.document_id, a.document_filename AS document, a.page, a.snippet AS passage
-    FROM v_answers a JOIN questions q ON q.campaign_id = a.campaign_id AND q.key = a.question_key
-    WHERE a.campaign_id = ? AND a.needs_review
-    ORDER BY a.confidence NULLS FIRST, a.request_reference, a.question_number"""
-
-_DOCUMENT_SQL = """
-    SELECT DISTINCT d.id, d.media_type, d.store_path, d.kind
-    FROM documents d JOIN message_documents md ON md.document_id = d.id
-    JOIN messages m ON m.id = md.message_id JOIN requests r ON r.reference = m.request_reference
-    WHERE d.id = ? AND r.campaign_id = ?"""
 
 
 class _TokenGate:
@@ -103,66 +99,121 @@ class _TokenGate:
         await self.app(scope, receive, send_with_cookie)
 
 
+def clean_author(name: str) -> str:
+    """A reviewer's name as given in the browser: printable, trimmed, at most 80 characters."""
+    return "".join(c for c in name if c.isprintable()).strip()[:80]
+
+
 def create_app(config: DeskConfig) -> ASGIApp:
     """The desk as an ASGI app."""
     lock = threading.Lock()   # one warehouse connection at a time
-    started: set[tuple[str, str]] = set()
-    skipped: set[tuple[str, str]] = set()
 
-    def queue() -> list[dict[str, Any]]:
+    def read(fn: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
         with lock, config.open_db(True) as con:
-            data = rows(con, _QUEUE_SQL, [config.campaign])
-        started.update((a["reference"], a["question_key"]) for a in data)
-        return data
+            return fn(con)
 
-    def page(request: Request, error: str | None = None, status: int = 200) -> HTMLResponse:
-        data = queue()
-        waiting = {(a["reference"], a["question_key"]) for a in data}
-        todo = [a for a in data if (a["reference"], a["question_key"]) not in skipped]
-        answer = todo[0] if todo else None
-        page_text = None
-        if answer and answer["document_id"] and answer["page"] and not _is_pdf(answer):
-            page_text = _page_text(answer["document_id"], answer["page"])
-        html = _ENV.get_template("desk.html.j2").render(
-            campaign=config.campaign, answer=answer, error=error, csrf=config.csrf,
-            checked=len(started - waiting), total=len(started), skipped=len(waiting & skipped),
-            page_text=page_text, statuses=[s for s in ANSWER_STATUSES if s != "answered"],
-            author=config.author)
+    def author_of(request: Request) -> str:
+        return config.author or clean_author(unquote(request.cookies.get(AUTHOR_COOKIE, "")))
+
+    def order_of(request: Request | dict[str, str]) -> q.Order:
+        given = (request.query_params.get("order") if isinstance(request, Request)
+                 else request.get("order"))
+        return given if given in q.ORDERS else config.order   # type: ignore[return-value]
+
+    def render(name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        html = _ENV.get_template(name).render(campaign=config.campaign, csrf=config.csrf,
+                                              **values)
         return _secure(HTMLResponse(html, status))
 
-    def _is_pdf(answer: dict[str, Any]) -> bool:
-        document = _document(answer["document_id"])
-        return document is not None and _pdf(document)
+    def answer_page(request: Request, error: str | None = None, status: int = 200
+                    ) -> HTMLResponse:
+        author = author_of(request)
+        if not author:
+            return render("desk_name.html.j2", error=error, status=status)
+        order = order_of(request)
 
-    def _document(document_id: str) -> dict[str, Any] | None:
-        with lock, config.open_db(True) as con:
-            found = rows(con, _DOCUMENT_SQL, [document_id, config.campaign])
-        return found[0] if found else None
+        def gather(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+            waiting = q.queue(con, config.campaign, order)
+            answer = next((a for a in waiting if not a["skipped"]), None)
+            found: dict[str, Any] = {"answer": answer, "progress": q.progress(con, config.campaign)}
+            if answer is None:
+                return found
+            documents = q.reply_documents(con, config.campaign, answer["reference"]).get(
+                answer["reference"], [])
+            source_id = request.query_params.get("source") or answer["document_id"]
+            source = next((d for d in documents if d["document_id"] == source_id), None)
+            number = _int(request.query_params.get("page"), answer["page"] or 1)
+            if source is not None:
+                number = min(max(number, 1), max(source["pages"] or 1, 1))
+            found.update(documents=documents, source=source, number=number,
+                         source_text=None if source is None or q.is_pdf(source)
+                         else q.page_text(con, source["document_id"], number),
+                         upcoming=[a for a in waiting if not a["skipped"]][1:4])
+            return found
 
-    def _page_text(document_id: str, number: int) -> str | None:
-        with lock, config.open_db(True) as con:
-            row = con.execute("SELECT text FROM document_pages WHERE document_id = ? AND page = ?",
-                              [document_id, number]).fetchone()
-        return None if row is None else row[0]
+        found = read(gather)
+        answer = found["answer"]
+        runs: list[tuple[str, bool]] = []
+        if answer:
+            answer["head"] = question_head(answer["question"])
+            words = matched_words(answer["head"], config.keywords.get(answer["question_key"], ()),
+                                  answer["value"])
+            runs = marked(answer["passage"] or "", words)
+        return render("desk.html.j2", status=status, error=error, order=order, orders=q.ORDERS,
+                      statuses=[s for s in ANSWER_STATUSES if s != "answered"], author=author,
+                      fixed_author=bool(config.author), runs=runs, **found)
 
     async def index(request: Request) -> Response:
-        return await run_in_threadpool(page, request)
+        return await run_in_threadpool(answer_page, request)
+
+    async def summary(request: Request) -> Response:
+        def gather(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+            return {"questions": q.question_summary(con, config.campaign),
+                    "requests": q.authority_summary(con, config.campaign),
+                    "progress": q.progress(con, config.campaign)}
+
+        found = await run_in_threadpool(read, gather)
+        for row in found["questions"]:
+            row["head"] = question_head(row["text"])
+        return render("desk_summary.html.j2", author=author_of(request), **found)
+
+    async def whole_reply(request: Request) -> Response:
+        reference = request.path_params["reference"]
+
+        def gather(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+            messages = q.reply_messages(con, config.campaign, reference)
+            documents = q.reply_documents(con, config.campaign, reference).get(reference, [])
+            for d in documents:
+                d["pdf"] = q.is_pdf(d)
+                shown = range(1, min(d["pages"] or 0, _PAGES_SHOWN) + 1)
+                d["shown"] = [{"number": n, "text": None if d["pdf"] else
+                               q.page_text(con, d["document_id"], n)} for n in shown]
+            return {"messages": messages, "documents": documents,
+                    "progress": q.progress(con, config.campaign)}
+
+        found = await run_in_threadpool(read, gather)
+        if not found["messages"]:
+            return PlainTextResponse("no reply with that reference in this campaign", 404)
+        return render("desk_reply.html.j2", reference=reference, author=author_of(request),
+                      back=request.query_params.get("back") == "1", **found)
 
     async def page_png(request: Request) -> Response:
         document_id, number = request.path_params["document_id"], request.path_params["n"]
-        document = await run_in_threadpool(_document, document_id)
-        if document is None or not _pdf(document):
+        found = await run_in_threadpool(read, lambda con: q.document(con, config.campaign,
+                                                                    document_id))
+        if found is None or not q.is_pdf(found):
             return PlainTextResponse("no such PDF in this campaign", 404)
-        path = (config.store / document["store_path"]).resolve()
+        path = (config.store / found["store_path"]).resolve()
         if not path.is_relative_to(config.store.resolve()):
             return PlainTextResponse("no such PDF in this campaign", 404)
-        png = await run_in_threadpool(render_page, path, number)
+        passage = request.query_params.get("passage", "")[:2000]
+        png = await run_in_threadpool(_outlined_page, path, number, passage)
         if png is None:
             return PlainTextResponse("no such page", 404)
         return _secure(Response(png, media_type="image/png",
                                 headers={"Cache-Control": "private, max-age=3600"}))
 
-    async def form(request: Request) -> dict[str, str] | Response:
+    async def form(request: Request, *, answer: bool = True) -> dict[str, str] | Response:
         if request.headers.get("content-type", "").split(";")[0].strip() != (
                 "application/x-www-form-urlencoded"):
             return PlainTextResponse("a form, please", 415)
@@ -170,18 +221,24 @@ def create_app(config: DeskConfig) -> ASGIApp:
         fields = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
         if not hmac.compare_digest(fields.get("csrf", "").encode(), config.csrf.encode()):
             return PlainTextResponse("403: this form is stale or not from the desk", 403)
-        if not fields.get("reference") or not fields.get("question_key"):
+        if answer and (not fields.get("reference") or not fields.get("question_key")):
             return PlainTextResponse("which answer?", 400)
+        if answer and not author_of(request):
+            return PlainTextResponse("say who you are first", 400)
         return fields
 
-    def write(action: Callable[[duckdb.DuckDBPyConnection], object], request: Request
-              ) -> Response:
+    def back_to_queue(fields: dict[str, str]) -> Response:
+        order = order_of(fields)
+        return RedirectResponse("/" if order == config.order else f"/?order={order}", 303)
+
+    def write(action: Callable[[duckdb.DuckDBPyConnection], object], request: Request,
+              fields: dict[str, str]) -> Response:
         try:
             with lock, config.open_db(False) as con:
                 action(con)
         except (CorrectionError, WarehouseError) as exc:
-            return page(request, error=str(exc), status=400)
-        return RedirectResponse("/", 303)
+            return answer_page(request, error=str(exc), status=400)
+        return back_to_queue(fields)
 
     async def accept(request: Request) -> Response:
         fields = await form(request)
@@ -190,38 +247,45 @@ def create_app(config: DeskConfig) -> ASGIApp:
         value = fields["value"] if fields.get("has_value") == "1" else None
         return await run_in_threadpool(write, lambda con: check_answer(
             con, reference=fields["reference"], question_key=fields["question_key"],
-            status=fields.get("status", ""), value=value, note=None, author=config.author),
-            request)
+            status=fields.get("status", ""), value=value, note=None,
+            author=author_of(request)), request, fields)
 
     async def correct(request: Request) -> Response:
         fields = await form(request)
         if isinstance(fields, Response):
             return fields
-
-        def action(con: duckdb.DuckDBPyConnection) -> None:
-            config.correct(con, reference=fields["reference"],
-                           question_key=fields["question_key"],
-                           status=fields.get("status") or "answered",
-                           value=fields.get("value") or None,
-                           sections=fields.get("sections") or None, reason=REASON,
-                           author=config.author)
-            skipped.discard((fields["reference"], fields["question_key"]))
-
-        return await run_in_threadpool(write, action, request)
+        return await run_in_threadpool(write, lambda con: config.correct(
+            con, reference=fields["reference"], question_key=fields["question_key"],
+            status=fields.get("status") or "answered", value=fields.get("value") or None,
+            sections=fields.get("sections") or None, reason=REASON,
+            author=author_of(request)), request, fields)
 
     async def skip(request: Request) -> Response:
         fields = await form(request)
         if isinstance(fields, Response):
             return fields
-        skipped.add((fields["reference"], fields["question_key"]))
-        return RedirectResponse("/", 303)
+        return await run_in_threadpool(write, lambda con: mark_skipped(
+            con, reference=fields["reference"], question_key=fields["question_key"],
+            author=author_of(request)), request, fields)
 
     async def unskip(request: Request) -> Response:
-        fields = await form(request)
+        fields = await form(request, answer=False)
         if isinstance(fields, Response):
             return fields
-        skipped.clear()
-        return RedirectResponse("/", 303)
+        return await run_in_threadpool(
+            write, lambda con: clear_skipped(con, config.campaign), request, fields)
+
+    async def name(request: Request) -> Response:
+        fields = await form(request, answer=False)
+        if isinstance(fields, Response):
+            return fields
+        given = clean_author(fields.get("author", ""))
+        if not given:
+            return await run_in_threadpool(answer_page, request, "a name, please", 400)
+        response = back_to_queue(fields)
+        response.set_cookie(AUTHOR_COOKIE, quote(given), max_age=365 * 24 * 3600,
+                            httponly=True, samesite="strict")
+        return response
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
@@ -233,11 +297,14 @@ def create_app(config: DeskConfig) -> ASGIApp:
 
     app: ASGIApp = Starlette(routes=[
         Route("/", index),
+        Route("/summary", summary),
+        Route("/reply/{reference}", whole_reply),
         Route("/page/{document_id}/{n:int}.png", page_png),
         Route("/accept", accept, methods=["POST"]),
         Route("/correct", correct, methods=["POST"]),
         Route("/skip", skip, methods=["POST"]),
         Route("/unskip", unskip, methods=["POST"]),
+        Route("/name", name, methods=["POST"]),
         Route("/static/{name}", static),
     ])
     if config.token:
@@ -245,26 +312,25 @@ def create_app(config: DeskConfig) -> ASGIApp:
     return app
 
 
-def _pdf(document: dict[str, Any]) -> bool:
-    return document["media_type"] == "application/pdf" or document["kind"] == "pdf" or str(
-        document["store_path"]).lower().endswith(".pdf")
+def page_url(document_id: str, number: int, passage: str | None = None) -> str:
+    """The address of a PDF page's image, the passage outlined on it when given."""
+    url = f"/page/{quote(document_id, safe='')}/{number}.png"
+    return f"{url}?{urlencode({'passage': passage[:600]})}" if passage else url
 
 
-def render_page(path: Path, number: int, width: int = 900) -> bytes | None:
-    """Page `number` (1 is the first) of a PDF as PNG bytes, `width` pixels wide."""
-    import pypdfium2
+_ENV.globals["page_url"] = page_url
 
-    pdf = pypdfium2.PdfDocument(path)
+
+def _outlined_page(path: Path, number: int, passage: str) -> bytes | None:
+    boxes = passage_boxes(path, number, passage) if passage.strip() else []
+    return render_page(path, number, boxes)
+
+
+def _int(given: str | None, default: int) -> int:
     try:
-        if not 1 <= number <= len(pdf):
-            return None
-        pdf_page = pdf[number - 1]
-        bitmap = pdf_page.render(scale=width / pdf_page.get_width())
-        out = io.BytesIO()
-        bitmap.to_pil().save(out, format="PNG")
-        return out.getvalue()
-    finally:
-        pdf.close()
+        return int(given) if given else default
+    except ValueError:
+        return default
 
 
 def _secure(response: Response) -> Response:
