@@ -213,7 +213,7 @@ def test_real_replies_desk(real_desk: tuple[Path, str], browser) -> None:
     print(f"desk opened to the first page image in {(time.perf_counter() - started) * 1000:.0f}"
           " ms (real replies)")
     src = page.get_attribute("#page-image", "src")
-    assert src.startswith(f"/page/{first['document_id']}/{first['page']}.png?passage=")
+    assert src.startswith(f"/page/{first['document_id']}/{first['page']}.jpg?passage=")
     outlined, plain = (page.request.get(url.rstrip("/") + s).body()
                        for s in (src, src.split("?")[0]))
     assert red_pixels(outlined) > 200 and red_pixels(plain) < red_pixels(outlined) / 10
@@ -224,7 +224,7 @@ def test_real_replies_desk(real_desk: tuple[Path, str], browser) -> None:
         with page.expect_navigation():
             page.keyboard.press("ArrowRight")
         wait_for_image(page)
-        assert f"/{first['page'] + 1}.png" in page.get_attribute("#page-image", "src")
+        assert f"/{first['page'] + 1}.jpg" in page.get_attribute("#page-image", "src")
         assert page.get_attribute("main", "data-reference") == first["request_reference"]
     page.goto(url)
 
@@ -403,3 +403,34 @@ def test_token_off_localhost(unsure: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.delenv("FOI_DESK_TOKEN")
     made_token, made = desk_token("0.0.0.0")
     assert made and len(made_token) > 20 and desk_token("127.0.0.1") == (None, False)
+
+
+def test_parquet_views_follow_once_the_clicks_pause(unsure: Path) -> None:
+    """Each desk write publishes the readers' snapshot at once; the Parquet views follow once
+    the clicks pause (here 0.3 s), so a data journalist's files never lag for long."""
+    import duckdb
+
+    from flows.desk import Publisher
+
+    client = TestClient(create_app(desk_config(CAMPAIGN, unsure, author="desk-test",
+                                               publisher=Publisher(unsure, delay=0.3))))
+    csrf = client.get("/").text.split('name="csrf" value="')[1].split('"')[0]
+    target = waiting(unsure)[0]
+    parquet = unsure / "parquet" / "v_answers.parquet"
+
+    def overridden() -> list[tuple]:
+        return duckdb.sql(f"SELECT status FROM '{parquet}' WHERE overridden AND "
+                          f"request_reference = '{target['request_reference']}' AND "
+                          f"question_key = '{target['question_key']}'").fetchall()
+
+    assert overridden() == []
+    reply = client.post("/correct", data={
+        "csrf": csrf, "reference": target["request_reference"],
+        "question_key": target["question_key"], "status": "not_held"}, follow_redirects=False)
+    assert reply.status_code == 303
+    assert table(unsure, "SELECT count(*) AS n FROM v_answers WHERE overridden") == [{"n": 1}]
+    deadline = time.monotonic() + 20
+    while not overridden():
+        assert time.monotonic() < deadline, "the Parquet views were never published"
+        time.sleep(0.1)
+    assert overridden() == [("not_held",)]

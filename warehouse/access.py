@@ -197,11 +197,13 @@ def _advice(read_only: bool) -> str:
 
 @contextlib.contextmanager
 def writing(database: Path, *, wait_seconds: float = DEFAULT_WAIT_SECONDS,
-            publish: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+            publish: bool = True, parquet: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-write connection, queued behind other writers; the snapshot follows on close.
 
     `publish=False` is for a writer that only looks (what is left to do?): readers keep the
-    snapshot they have, and refresh it themselves if a migration made it stale."""
+    snapshot they have, and refresh it themselves if a migration made it stale.
+    `parquet=False` publishes the snapshot but leaves the Parquet views to a later writer (the
+    review desk, a click at a time, publishes them once its clicks pause)."""
     database = Path(database)
     deadline = time.monotonic() + wait_seconds
     with writer_lock(database, wait_seconds):
@@ -215,7 +217,7 @@ def writing(database: Path, *, wait_seconds: float = DEFAULT_WAIT_SECONDS,
             if outermost:
                 _publish_quietly(database)
             raise
-        if outermost:
+        if outermost and parquet:
             export_public_views(con, parquet_dir(database))
         con.close()
         if outermost:

@@ -6,6 +6,7 @@ It writes nothing but overrides, checks and review marks. Every value from a rep
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 import threading
@@ -149,6 +150,9 @@ def create_app(config: DeskConfig) -> ASGIApp:
                          source_text=None if source is None or q.is_pdf(source)
                          else q.page_text(con, source["document_id"], number),
                          upcoming=[a for a in waiting if not a["skipped"]][1:4])
+            after = found["upcoming"][0] if found["upcoming"] else None
+            found["ahead"] = after if after and after["document_id"] and after["page"] and (
+                q.is_pdf(after)) else None
             return found
 
         found = read(gather)
@@ -197,7 +201,7 @@ def create_app(config: DeskConfig) -> ASGIApp:
         return render("desk_reply.html.j2", reference=reference, author=author_of(request),
                       back=request.query_params.get("back") == "1", **found)
 
-    async def page_png(request: Request) -> Response:
+    async def page_image(request: Request) -> Response:
         document_id, number = request.path_params["document_id"], request.path_params["n"]
         found = await run_in_threadpool(read, lambda con: q.document(con, config.campaign,
                                                                     document_id))
@@ -207,10 +211,10 @@ def create_app(config: DeskConfig) -> ASGIApp:
         if not path.is_relative_to(config.store.resolve()):
             return PlainTextResponse("no such PDF in this campaign", 404)
         passage = request.query_params.get("passage", "")[:2000]
-        png = await run_in_threadpool(_outlined_page, path, number, passage)
-        if png is None:
+        image = await run_in_threadpool(_outlined_page, path, number, passage)
+        if image is None:
             return PlainTextResponse("no such page", 404)
-        return _secure(Response(png, media_type="image/png",
+        return _secure(Response(image, media_type="image/jpeg",
                                 headers={"Cache-Control": "private, max-age=3600"}))
 
     async def form(request: Request, *, answer: bool = True) -> dict[str, str] | Response:
@@ -299,7 +303,7 @@ def create_app(config: DeskConfig) -> ASGIApp:
         Route("/", index),
         Route("/summary", summary),
         Route("/reply/{reference}", whole_reply),
-        Route("/page/{document_id}/{n:int}.png", page_png),
+        Route("/page/{document_id}/{n:int}.jpg", page_image),
         Route("/accept", accept, methods=["POST"]),
         Route("/correct", correct, methods=["POST"]),
         Route("/skip", skip, methods=["POST"]),
@@ -314,13 +318,14 @@ def create_app(config: DeskConfig) -> ASGIApp:
 
 def page_url(document_id: str, number: int, passage: str | None = None) -> str:
     """The address of a PDF page's image, the passage outlined on it when given."""
-    url = f"/page/{quote(document_id, safe='')}/{number}.png"
+    url = f"/page/{quote(document_id, safe='')}/{number}.jpg"
     return f"{url}?{urlencode({'passage': passage[:600]})}" if passage else url
 
 
 _ENV.globals["page_url"] = page_url
 
 
+@functools.lru_cache(maxsize=64)   # the next answer's page is fetched ahead, then shown
 def _outlined_page(path: Path, number: int, passage: str) -> bytes | None:
     boxes = passage_boxes(path, number, passage) if passage.strip() else []
     return render_page(path, number, boxes)

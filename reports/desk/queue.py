@@ -29,9 +29,10 @@ _QUEUE_SQL = """
            v.question_key, q.text AS question, q.type AS question_type, q.choices, v.status,
            v.value, v.sections, round(v.confidence, 2) AS confidence, v.reason, v.detail,
            v.document_id, v.document_filename AS document, v.page, v.snippet AS passage,
-           s.request_reference IS NOT NULL AS skipped
+           d.media_type, d.kind, s.request_reference IS NOT NULL AS skipped
     FROM v_answers v
     JOIN questions q ON q.campaign_id = v.campaign_id AND q.key = v.question_key
+    LEFT JOIN documents d ON d.id = v.document_id
     {skipped}
     WHERE v.campaign_id = ? AND v.needs_review
     ORDER BY skipped, {order}"""
