@@ -51,7 +51,7 @@ class Block:
     titles: list[str]        # the nearest line first: what the block says it counts
     cells: list[RawCell] = field(default_factory=list)
     measure: str = ""        # a long table's value column header, when it has several
-    coded: bool = False      # the file gives codes beside (or instead of) labels
+    coded: bool = False      # the file gives codes in a column (or row) of their own
 
 
 @dataclass
@@ -207,7 +207,7 @@ def _wide_block(grid: Grid, h: int, periods: dict[int, Period | int], end: int,
         last = r
         row_year = parse_year(grid.cell(r, year_col)) if year_col is not None else None
         total_row = is_total(category) or parse_year(category) is not None
-        if code:
+        if code and code in labels:
             block.coded = True
         for c, p in periods.items():
             value = grid.cell(r, c)
@@ -303,7 +303,9 @@ def _down_block(grid: Grid, pc: int, found: list[tuple[int, Period | int]]) -> G
         if texts:
             columns[c] = _category(texts)
     block = Block(grid, "down", head[-1], _titles_above(grid, head[0], -1, range(0)))
-    block.coded = any(code for _, code in columns.values())
+    block.coded = any((code and code == category) or code in
+                      [as_text(grid.cell(r, c)) for r in head]
+                      for c, (category, code) in columns.items())
     fallback_year = _year_in(" ".join([*block.titles, grid.filename]))
     for r in range(first_row, len(grid.rows)):
         v = grid.cell(r, pc)
@@ -408,7 +410,7 @@ def _long_blocks(grid: Grid, header: int) -> GridLayout:
             if period is None or not labels or not is_figure(value):
                 continue
             category, code = _category(labels)
-            block.coded = block.coded or code is not None
+            block.coded = block.coded or (code is not None and code in labels)
             block.cells.append(_raw(period, category, code, value, grid.address(r, vc),
                                     is_total(category)))
         if block.cells:
