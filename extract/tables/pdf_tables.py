@@ -43,7 +43,8 @@ def _ruled(page, filename: str, number: int, last: Grid | None) -> list[Grid]:
                                    for r in table.extract()]
         if not rows or max(len(r) for r in rows) < 2:
             continue
-        title = (page.crop((0, top, page.width, table.bbox[1])).extract_text() or "").strip()
+        title = "" if table.bbox[1] <= top else \
+            (page.crop((0, top, page.width, table.bbox[1])).extract_text() or "").strip()
         top = table.bbox[3]
         grids.append(_with_header(Grid(filename, "pdf", rows, page=number, table=t,
                                        title=title), last))
