@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 from typer.core import TyperGroup
 
+from extract.tables.codes import CodeListError
 from flows.steps.chase import chase_campaign, chase_throttle
 from flows.steps.export import export_campaign
 from flows.steps.extract import extract_replies
@@ -33,6 +34,7 @@ from flows.steps.report import publish_campaign
 from flows.steps.review import ReviewSheetRejected, correct_answer, export_review, import_review
 from flows.steps.send import plan_letters, send_campaign
 from flows.steps.session import workspace_db
+from flows.steps.tables import save_code_lists
 from foi.authorities import RegistryFileError, demo_ccgs, read_registry
 from foi.bank_holidays import GOVUK_URL, default_calendar, fetch_govuk
 from foi.campaigns import CampaignFileError, read_campaign, select_recipients
@@ -93,6 +95,9 @@ app.add_typer(authorities_app, name="authorities")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(requests_app, name="requests")
 app.add_typer(holidays_app, name="holidays")
+tables_app = typer.Typer(help="Data returns: the figures of `table` questions, and what waits "
+                              "for a person.", no_args_is_help=True)
+app.add_typer(tables_app, name="tables")
 
 HomeOption = Annotated[Path | None, typer.Option(
     "--home", help="Workspace directory (default: $FOI_HOME or ./foi-data).")]
@@ -162,7 +167,8 @@ def campaign_add(file: Annotated[Path, typer.Argument(help="Campaign TOML file."
         try:
             campaign = read_campaign(file)
             new = save_campaign(con, campaign, file.read_text(encoding="utf-8"))
-        except (CampaignFileError, WarehouseError) as exc:
+            save_code_lists(con, campaign, file)
+        except (CampaignFileError, CodeListError, WarehouseError) as exc:
             record_problem(con, "import", str(file), str(exc))  # kept with its reason
             raise
     console.print(f"campaign {campaign.id} {'added' if new else 'updated'}: "
@@ -287,7 +293,9 @@ def extract(
     console.print(f"{report.documents_read} documents read{already}, "
                   f"{len(report.documents_failed)} not readable; {report.rematched} held "
                   f"messages matched; {report.answers} answers from {report.requests} requests "
-                  f"extracted, {report.unchanged} unchanged")
+                  f"extracted, {report.unchanged} unchanged"
+                  + (f"; {report.table_figures} figures from data returns"
+                     if report.table_figures else ""))
     for key, reason in report.documents_failed:
         err.print(f"document {key[:12]}: {reason}", style="yellow", highlight=False)
 
@@ -766,3 +774,67 @@ def _json_default(value: object) -> object:
     if isinstance(value, Decimal):
         return float(value)
     return str(value)
+
+
+@tables_app.command("review")
+def tables_review(campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+                  home: HomeOption = None, fmt: Format = "table") -> None:
+    """List the labels not matched to a code (most authorities first) and the tables that
+    could not be read or name no question."""
+    from warehouse.tables import tables_to_review
+
+    with workspace_db(home, publish=False) as (_, con):
+        load_campaign(con, campaign)
+        found = tables_to_review(con, campaign)
+    if fmt != "table":
+        print_rows(found["labels"] + found["problems"], fmt)
+        return
+    labels = Table("question", "label as sent", "authorities", "figures", "e.g. file",
+                   title=f"{len(found['labels'])} labels not matched: `foi tables map`")
+    for r in found["labels"]:
+        labels.add_row(Text(r["question_key"]), Text(r["label"]), str(r["authorities"]),
+                       str(r["figures"]), Text(r["example_file"]))
+    console.print(labels)
+    problems = Table("reference", "file", "sheet", "problem",
+                     title=f"{len(found['problems'])} tables not read: `foi tables answers`")
+    for r in found["problems"]:
+        problems.add_row(Text(r["reference"]), Text(r["filename"]), Text(r["sheet"]),
+                         Text(f"{r['kind']}: {r['detail']}"))
+    console.print(problems)
+
+
+@tables_app.command("map")
+def tables_map(
+    campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+    label: Annotated[str, typer.Argument(help="The label as authorities wrote it.")],
+    code: Annotated[str, typer.Argument(help="Its code in the code list, or '-' for a "
+                                              "category of the authority's own.")],
+    question: Annotated[str | None, typer.Option(help="Only this table question (key).")] = None,
+    author: Annotated[str, typer.Option(help="Who decided.")] = os.environ.get("USER", "someone"),
+    home: HomeOption = None,
+) -> None:
+    """Say which code a label means; every authority that wrote it is read again with it."""
+    from warehouse.tables import map_label
+
+    with workspace_db(home) as (_, con), transaction(con):
+        n = map_label(con, campaign, question, label, None if code == "-" else code, author)
+    console.print(Text(f"{label!r} -> {code} for {n} question(s); run `foi extract "
+                       f"{campaign} --all` to apply it"))
+
+
+@tables_app.command("answers")
+def tables_answers(
+    campaign: Annotated[str, typer.Argument(help="Campaign id.")],
+    grid: Annotated[str, typer.Argument(help="The file, or file#sheet, as `foi tables review` "
+                                              "shows it.")],
+    question: Annotated[str, typer.Argument(help="The table question's key.")],
+    author: Annotated[str, typer.Option(help="Who decided.")] = os.environ.get("USER", "someone"),
+    home: HomeOption = None,
+) -> None:
+    """Say which question a file or sheet answers; kept for every authority that sends one
+    named the same."""
+    from warehouse.tables import set_sheet_question
+
+    with workspace_db(home) as (_, con), transaction(con):
+        set_sheet_question(con, campaign, grid, question, author)
+    console.print(Text(f"{grid} answers {question}; run `foi extract {campaign} --all`"))

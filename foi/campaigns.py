@@ -13,12 +13,43 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from foi.authorities import Authority
 
-AnswerType = Literal["yes_no", "count", "number", "money", "date", "choice", "document", "text"]
+AnswerType = Literal["yes_no", "count", "number", "money", "date", "choice", "document", "text",
+                     "table"]
 Regime = Literal["foia", "eir", "foisa"]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PeriodDimension(_Strict):
+    """The periods a table question asks for: months from one to another."""
+
+    by: Literal["month", "year"] = "month"
+    start: str = Field(alias="from", pattern=r"^\d{4}(-\d{2})?$")
+    end: str | None = Field(default=None, alias="to", pattern=r"^\d{4}(-\d{2})?$")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PeriodDimension:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"periods run from {self.start} to {self.end}: 'to' is earlier")
+        return self
+
+
+class CategoryDimension(_Strict):
+    """The categories a table question asks for: the codes of a code list (CSV code,label)."""
+
+    code_list: str = Field(min_length=1)
+
+
+class TableSpec(_Strict):
+    """What a table question asks for: counts by period and by category."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    periods: PeriodDimension
+    categories: CategoryDimension
+    measure: Literal["count"] = "count"
 
 
 class Question(_Strict):
@@ -33,11 +64,18 @@ class Question(_Strict):
     # words an answer to this question uses that the question itself does not ("wards" for a
     # question about inpatients): how a sentence answering several questions is told apart
     keywords: tuple[str, ...] = ()
+    # a 'table' question: the dimensions asked for and the measure
+    table: TableSpec | None = None
 
     @model_validator(mode="after")
     def _choices_for_choice(self) -> Question:
         if self.type == "choice" and len(self.choices) < 2:
             raise ValueError("a 'choice' question needs at least two choices")
+        if self.type == "table" and self.table is None:
+            raise ValueError("a 'table' question needs a [questions.table] with periods and "
+                             "categories")
+        if self.type != "table" and self.table is not None:
+            raise ValueError(f"only a 'table' question has a table (this one is {self.type!r})")
         return self
 
 
@@ -137,12 +175,25 @@ def parse_campaign(text: str, source: str = "campaign") -> Campaign:
 
 
 def read_campaign(path: Path) -> Campaign:
-    """Read and validate a campaign file."""
+    """Read and validate a campaign file (and that its code lists exist beside it)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(str(path), [f"cannot read the file: {exc}"]) from exc
-    return parse_campaign(text, str(path))
+    campaign = parse_campaign(text, str(path))
+    missing = [f"question {n} (key {q.key!r}): code list {q.table.categories.code_list!r} is "
+               f"not beside the campaign file" for n, q in campaign.numbered()
+               if q.table and not (path.parent / q.table.categories.code_list).is_file()]
+    if missing:
+        raise CampaignFileError(str(path), missing)
+    return campaign
+
+
+def code_list_path(campaign_file: Path, question: Question) -> Path | None:
+    """The code list file of a table question, beside its campaign file."""
+    if question.table is None:
+        return None
+    return campaign_file.parent / question.table.categories.code_list
 
 
 _PATTERN_HINTS = {

@@ -391,3 +391,72 @@ def generated_replies(seed: int = 2023, rounds: int = 3,
 
 # The labelled sets calibration and the benchmarks read: name -> (loader, questions).
 LABELLED_SETS = {**CORPORA, "generated-housing": (generated_replies, _housing_questions())}
+
+
+# ---------------------------------------------------------------------------
+# Data returns: the tables of the accommodation round-robin
+
+MH_CAMPAIGN = ROOT / "examples" / "mh-accommodation-2021.toml"
+
+
+def mh_table_setup():
+    """(table questions, code matcher) of the example accommodation campaign."""
+    from extract.tables.assign import TableQuestion
+    from extract.tables.codes import matcher, read_code_list
+    from foi.campaigns import code_list_path, read_campaign
+
+    campaign = read_campaign(MH_CAMPAIGN)
+    questions = [TableQuestion(n, q.key, tuple(q.keywords)) for n, q in campaign.numbered()]
+    path = code_list_path(MH_CAMPAIGN, campaign.questions[0])
+    assert path is not None
+    return questions, matcher(read_code_list(path))
+
+
+def mh_table_files(authority: str) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of every file of one authority's reply, in name order."""
+    folder = SHARED / "mh-accommodation-2021" / "responses" / authority
+    return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.name != "reply.md"]
+
+
+def mh_cell_labels() -> list[dict[str, str]]:
+    """The cells a person read from each trust's data files (tests/labels/.../cells.csv)."""
+    with (LABELS / "mh-accommodation-2021" / "cells.csv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def find_read_cell(reading, label: dict[str, str]):
+    """The figure (or total) read from the labelled cell's file, sheet and address."""
+    for found in [*reading.cells, *reading.totals]:
+        if (found.filename, found.sheet, found.cell) == (label["file"], label["sheet"],
+                                                         label["cell"]):
+            return found
+    return None
+
+
+def cell_verdict(reading, label: dict[str, str]) -> tuple[str, str]:
+    """('right' | 'wrong' | 'missing', why) for one labelled cell."""
+    from extract.tables.cells import parse_number
+
+    found = find_read_cell(reading, label)
+    if found is None:
+        return "missing", f"{label['file']} {label['sheet']} {label['cell']} not read"
+    problems = []
+    if found.question != int(label["question"]):
+        problems.append(f"question {found.question} not {label['question']}")
+    if found.period != label["period"]:
+        problems.append(f"period {found.period} not {label['period']}")
+    suppressed = label["suppressed"] == "yes"
+    is_total = not hasattr(found, "code")
+    if suppressed:
+        if not getattr(found, "suppressed", False) or found.value_text != label["value_as_written"]:
+            problems.append(f"not read as suppressed {label['value_as_written']!r}")
+    elif found.value != parse_number(label["value_as_written"]):
+        problems.append(f"value {found.value} not {label['value_as_written']}")
+    if is_total != (label["category_as_written"].lower() in ("grand total", "total")):
+        problems.append("total" if is_total else "not read as a total")
+    elif not is_total:
+        if found.category != label["category_as_written"]:
+            problems.append(f"category {found.category!r} not {label['category_as_written']!r}")
+        if (found.code or "") != label["code"]:
+            problems.append(f"code {found.code} not {label['code'] or 'none'}")
+    return ("wrong", "; ".join(problems)) if problems else ("right", "")

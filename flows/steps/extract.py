@@ -33,6 +33,7 @@ from extract.isolation import ReadJob, read_documents_isolated
 from extract.outcomes import ReplyOutcome
 from flows.steps.ingest import rematch
 from flows.steps.session import workspace_db
+from flows.steps.tables import read_table_answers
 from foi.mail.incoming import read_message
 from foi.mail.matching import match_message
 from foi.statuses import EventError, status_after
@@ -74,6 +75,7 @@ class ExtractReport:
     dropped: int = 0          # requests left with no reply document: answers removed
     answers: int = 0
     outcomes: dict[str, str] = field(default_factory=dict)
+    table_figures: int = 0    # figures read from the data returns of table questions
 
 
 @dataclass(frozen=True)
@@ -246,25 +248,27 @@ def store_and_extract(con: duckdb.DuckDBPyConnection, workspace: Workspace,
         for cid in campaigns if campaigns is not None else campaign_ids(con):
             extract_campaign(con, cid, report, progress, everything=everything,
                              review_below=review_below(workspace),
-                             version=reader_version(workspace))
+                             version=reader_version(workspace), store=workspace.store)
     return report
 
 
 def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
                      report: ExtractReport, progress: Progress | None = None, *,
                      everything: bool = False, review_below: float | None = None,
-                     version: str = READER_VERSION) -> None:
+                     version: str = READER_VERSION, store: Path | None = None) -> None:
     """Extract the answers of the campaign's requests whose inputs changed (all with
     `everything`) and set each one's status from the reply's outcome; answers below
-    `review_below` (default: the calibrated threshold) wait for a person."""
+    `review_below` (default: the calibrated threshold) wait for a person. With the `store`,
+    the data returns of `table` questions are read into table_answers too."""
     campaign = load_campaign(con, campaign_id)
     threshold = review_threshold() if review_below is None else review_below
     stale = stale_requests(con, campaign_id, version, everything=everything)
     report.unchanged += stale.unchanged
     if not stale.changed and not stale.gone:
         return
-    specs = [QuestionSpec(n, q.key, q.text, q.type, tuple(q.choices), tuple(q.keywords))
-             for n, q in campaign.numbered()]
+    # a table question's answer in the text is whether data was sent: a document's
+    specs = [QuestionSpec(n, q.key, q.text, "document" if q.type == "table" else q.type,
+                          tuple(q.choices), tuple(q.keywords)) for n, q in campaign.numbered()]
     pages_by_request: dict[str, list[PageText]] = defaultdict(list)
     for r in reply_pages(con, campaign_id, stale.changed):
         pages_by_request[r["reference"]].append(PageText(
@@ -292,6 +296,8 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
             progress(n, len(stale.changed), reference)
     with transaction(con):
         report.answers += replace_answers(con, stale.changed, answers)
+        if store is not None:
+            report.table_figures += read_table_answers(con, campaign, stale.changed, store)
         record_extractions(con, [stale.inputs[r] for r in stale.changed], version)
         forget_extractions(con, stale.gone)
         for reference, outcome in outcomes.items():

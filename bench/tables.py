@@ -1,0 +1,126 @@
+"""Data returns of the real accommodation round-robin: how much is read without a person,
+cells against the hand-read labels, labels coded automatically, and the time to read the
+corpus beside loading the same files bare (openpyxl, csv, pdfplumber's extract_tables).
+
+    python bench/tables.py [--repeat 3]
+
+Not a test: nothing here asserts. The ratio travels between machines better than seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import statistics
+import sys
+import time
+import warnings
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from extract.tables.grids import decode_text, table_kind  # noqa: E402
+from extract.tables.tidy import coverage, read_tables  # noqa: E402
+from tests.corpora import (  # noqa: E402
+    SHARED,
+    cell_verdict,
+    mh_cell_labels,
+    mh_table_files,
+    mh_table_setup,
+)
+
+warnings.filterwarnings("ignore", module="openpyxl")
+
+
+def bare_load(name: str, data: bytes) -> int:
+    """Load a file the plain way, touching every value: what any script does first."""
+    kind = table_kind(name, data)
+    n = 0
+    if kind == "xlsx":
+        import openpyxl
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows(values_only=True):
+                n += len(row)
+    elif kind == "csv":
+        for row in csv.reader(io.StringIO(decode_text(data))):
+            n += len(row)
+    elif kind == "pdf":
+        import pdfplumber
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for page in pdf.pages:
+                n += sum(len(t) for t in page.extract_tables())
+                page.close()
+    return n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    questions, codes = mh_table_setup()
+    folder = SHARED / "mh-accommodation-2021" / "responses"
+    authorities = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    files = {a: mh_table_files(a) for a in authorities}
+    ours, bare = [], []
+    readings = {}
+    for _ in range(args.repeat):  # side by side, turn about, so both see the same machine
+        t = time.perf_counter()
+        for a in authorities:
+            for name, data in files[a]:
+                bare_load(name, data)
+        bare.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        readings = {a: read_tables(files[a], questions, codes) for a in authorities}
+        ours.append(time.perf_counter() - t)
+
+    complete = []
+    for a, reading in readings.items():
+        cov = [coverage(reading, q.number) for q in questions]
+        given = [c for c in cov if c.figures]
+        if given and all(c.complete for c in given) and not reading.problems:
+            complete.append(a)
+    verdicts = Counter()
+    wrong = []
+    for label in mh_cell_labels():
+        verdict, why = cell_verdict(readings[label["authority"]], label)
+        verdicts[verdict] += 1
+        if verdict != "right":
+            wrong.append(f"  {verdict}: {label['authority'][:30]} {label['cell']}: {why}")
+    labels: dict[tuple[str, str], str] = {}
+    for a, reading in readings.items():
+        for c in reading.cells:
+            labels.setdefault((a, c.category), c.match if c.code else
+                              ("own" if c.match == "own" else "unmatched"))
+    methods = Counter(labels.values())
+    coded = sum(n for m, n in methods.items() if m not in ("own", "unmatched"))
+    from extract.tables.codes import normalise
+    distinct = {normalise(c) for (_, c), m in labels.items() if m == "unmatched"}
+    figures = sum(len(r.cells) for r in readings.values())
+    totals = [t for r in readings.values() for t in r.totals]
+
+    print(f"trusts (and NHS England) read completely without review: {len(complete)}/"
+          f"{len(readings)} ({100 * len(complete) / len(readings):.0f}%)")
+    print("  waiting for review: " + ", ".join(
+        f"{a[:28]}" for a in readings if a not in complete))
+    print(f"hand-read cells: right {verdicts['right']}, wrong {verdicts['wrong']}, "
+          f"missing {verdicts['missing']} of {sum(verdicts.values())}")
+    print("\n".join(wrong))
+    print(f"labels as written (per authority): {len(labels)}; coded automatically {coded} "
+          f"({100 * coded / len(labels):.0f}%): " + ", ".join(
+              f"{m} {n}" for m, n in methods.most_common()))
+    print(f"distinct unmatched labels across the corpus: {len(distinct)} (one `foi tables map` "
+          f"each clears them for every trust): {', '.join(sorted(distinct))}")
+    print(f"figures read: {figures:,}; totals checked {len(totals)}, not adding up "
+          f"{sum(1 for t in totals if t.adds_up is False)}")
+    o, b = statistics.median(ours), statistics.median(bare)
+    print(f"time to read the corpus ({sum(len(f) for f in files.values())} files): "
+          f"{o:.2f} s; bare openpyxl/csv/pdfplumber load {b:.2f} s; ratio {o / b:.2f}x "
+          f"(median of {args.repeat})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Files to grids of raw cell values, each cell with an address a person can find again."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import PurePath
+
+from openpyxl.utils import get_column_letter
+
+Value = str | int | float | date | datetime | None
+
+
+@dataclass
+class Grid:
+    """One sheet, CSV file or PDF table as rows of raw values."""
+
+    filename: str
+    kind: str                      # xlsx, xls, csv, pdf
+    rows: list[list[Value]]
+    sheet: str = ""                # sheet name; empty for CSV and PDF
+    page: int = 0                  # PDF page (1-based)
+    table: int = 0                 # PDF table on the page (1-based, top to bottom)
+    title: str = ""                # text printed above a PDF table
+    header_rows: int = 0           # rows taken from an earlier table (a table continued)
+    continues: Grid | None = field(default=None, repr=False)
+
+    def address(self, row: int, col: int) -> str:
+        """Where a cell is, as a person would write it (0-based row and column in)."""
+        if self.kind in ("xlsx", "xls"):
+            return f"{get_column_letter(col + 1)}{row + 1}"
+        if self.kind == "csv":
+            return f"row {row + 1} col {get_column_letter(col + 1)}"
+        return f"page {self.page} table {self.table} row {row + 1 - self.header_rows} col {col + 1}"
+
+    def cell(self, row: int, col: int) -> Value:
+        """The value at (row, col), None outside the grid."""
+        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+
+class UnreadableTable(ValueError):
+    """A file that is not a table we can read, with why."""
+
+
+TABLE_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "csv", ".txt": "csv",
+               ".tsv": "csv", ".pdf": "pdf"}
+
+
+def table_kind(filename: str, data: bytes = b"") -> str | None:
+    """The table kind of a file by its content, else its name; None if it holds no table."""
+    if data.startswith(b"PK\x03\x04") and PurePath(filename).suffix.lower() != ".docx":
+        return "xlsx" if PurePath(filename).suffix.lower() in (".xlsx", ".xlsm", "") else None
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls" if PurePath(filename).suffix.lower() in (".xls", "") else None
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    return TABLE_KINDS.get(PurePath(filename).suffix.lower())
+
+
+def load_grids(data: bytes, filename: str, *, max_rows: int = 20000, max_pages: int = 50
+               ) -> list[Grid]:
+    """Every grid of a file: one per sheet, one for a CSV, one per table of a PDF page."""
+    kind = table_kind(filename, data)
+    try:
+        if kind == "xlsx":
+            return _xlsx_grids(data, filename, max_rows)
+        if kind == "xls":
+            return _xls_grids(data, filename, max_rows)
+        if kind == "csv":
+            return [Grid(filename, "csv", _csv_rows(data)[:max_rows])]
+        if kind == "pdf":
+            from extract.tables.pdf_tables import pdf_grids
+            return pdf_grids(data, filename, max_pages)
+    except UnreadableTable:
+        raise
+    except Exception as exc:  # each library raises its own kinds: say which file and why
+        raise UnreadableTable(f"{filename}: {type(exc).__name__}: {exc}") from exc
+    raise UnreadableTable(f"{filename}: not a spreadsheet, CSV or PDF")
+
+
+def _xlsx_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    grids = []
+    for sheet in book.worksheets:
+        rows = [list(r) for r in sheet.iter_rows(max_row=min(sheet.max_row, max_rows),
+                                                  values_only=True)]
+        # a merged cell holds its value in the top-left cell only: spread it over the range
+        for merged in sheet.merged_cells.ranges:
+            top = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) \
+                else None
+            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+                for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
+                    rows[r][c] = top
+        grids.append(Grid(filename, "xlsx", rows, sheet=sheet.title))
+    return grids
+
+
+def _xls_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
+    import xlrd
+
+    book = xlrd.open_workbook(file_contents=data, formatting_info=False)
+    grids = []
+    for sheet in book.sheets():
+        rows: list[list[Value]] = []
+        for r in range(min(sheet.nrows, max_rows)):
+            row: list[Value] = []
+            for cell in sheet.row(r):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    row.append(None)
+                else:
+                    row.append(cell.value)
+            rows.append(row)
+        grids.append(Grid(filename, "xls", rows, sheet=sheet.name))
+    return grids
+
+
+def decode_text(data: bytes) -> str:
+    """CSV bytes as text: a BOM says the encoding, else UTF-8, else the best guess."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),
+                          (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace")
+    for encoding in ("utf-8", "cp1252"):  # cp1252: what Excel on a UK PC saves
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding not in ("utf_8", "ascii"):
+        return data.decode(best.encoding, errors="replace")
+    return data.decode("cp1252", errors="replace")
+
+
+_DELIMITERS = ",;\t|"
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits most lines into the same number of fields (more than one)."""
+    lines = [ln for ln in text.splitlines()[:200] if ln.strip()]
+    best, best_score = ",", -1.0
+    for d in _DELIMITERS:
+        counts = [len(next(csv.reader([ln], delimiter=d))) for ln in lines]
+        multi = [c for c in counts if c > 1]
+        if not multi:
+            continue
+        common = max(set(multi), key=multi.count)
+        score = multi.count(common) + 0.01 * common
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _csv_rows(data: bytes) -> list[list[Value]]:
+    text = decode_text(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    return [[v if v.strip() else None for v in row] for row in reader]
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def as_text(value: Value) -> str:
+    """A cell's text, trimmed of spaces and no-break spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _SPACES.sub(" ", str(value).replace("\xa0", " ")).strip()
+
+
+def grid_names(grids: Sequence[Grid]) -> list[str]:
+    """Each grid named for a person: file, sheet or PDF page and table."""
+    return [f"{g.filename}#{g.sheet}" if g.sheet else
+            (f"{g.filename} p{g.page} t{g.table}" if g.kind == "pdf" else g.filename)
+            for g in grids]

@@ -1,0 +1,158 @@
+"""Tables printed in PDFs as grids: ruled tables by pdfplumber, unruled ones from the words.
+
+An unruled table is found from its header line (two or more months); each line below it is
+a label followed by figures, each figure put in the column whose header it sits under. A
+table running on from the page before has no header of its own: it takes the earlier one,
+and its rows are counted from the top of its page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from extract.tables.cells import is_figure, parse_period
+from extract.tables.grids import Grid, Value
+
+
+def pdf_grids(data: bytes, filename: str, max_pages: int) -> list[Grid]:
+    """Every table of every page (at most `max_pages`), top to bottom."""
+    import pdfplumber
+
+    grids: list[Grid] = []
+    last: Grid | None = None
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for number, page in enumerate(pdf.pages[:max_pages], start=1):
+            try:
+                found = _ruled(page, filename, number, last) or \
+                    _unruled(page, filename, number, last)
+            finally:
+                page.close()
+            grids += found
+            if found:
+                last = found[-1]
+    return grids
+
+
+def _ruled(page, filename: str, number: int, last: Grid | None) -> list[Grid]:
+    tables = page.find_tables()
+    grids = []
+    top = 0.0
+    for t, table in enumerate(sorted(tables, key=lambda x: x.bbox[1]), start=1):
+        rows: list[list[Value]] = [[c if c and c.strip() else None for c in r]
+                                   for r in table.extract()]
+        if not rows or max(len(r) for r in rows) < 2:
+            continue
+        title = "" if table.bbox[1] <= top else \
+            (page.crop((0, top, page.width, table.bbox[1])).extract_text() or "").strip()
+        top = table.bbox[3]
+        grids.append(_with_header(Grid(filename, "pdf", rows, page=number, table=t,
+                                       title=title), last))
+        last = grids[-1]
+    return grids
+
+
+def _with_header(grid: Grid, last: Grid | None) -> Grid:
+    """A table with no header of its own, after one with as many columns, continues it."""
+    if last is None or sum(1 for v in grid.rows[0] if parse_period(v)) or not last.rows:
+        return grid
+    header = next((r for r in last.rows if sum(1 for v in r if parse_period(v)) >= 1), None)
+    if header is None or len(header) != len(grid.rows[0]):
+        return grid
+    grid.rows.insert(0, list(header))
+    grid.header_rows = 1
+    grid.continues = last
+    grid.title = last.title
+    return grid
+
+
+_FIGURE_WORD = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?$|^[<*]")
+
+
+def _lines(page) -> list[list[dict]]:
+    words = sorted(page.extract_words(keep_blank_chars=False), key=lambda w: (w["top"], w["x0"]))
+    lines: list[list[dict]] = []
+    for w in words:
+        if lines and abs(lines[-1][0]["top"] - w["top"]) < 3:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _header_columns(line: list[dict]) -> list[tuple[str, float, float]] | None:
+    """(text, x0, x1) of a header line's columns after its label, if it names 2+ months."""
+    months = [i for i, w in enumerate(line) if parse_period(w["text"])]
+    if len(months) < 2:
+        return None
+    columns = [("", line[0]["x0"], line[months[0] - 1]["x1"] if months[0] else line[0]["x1"])]
+    for w in line[months[0]:]:
+        if parse_period(w["text"]) or not columns[1:] or parse_period(columns[-1][0]):
+            columns.append((w["text"], w["x0"], w["x1"]))
+        else:  # 'Grand' 'Total': one column
+            text, x0, _ = columns[-1]
+            columns[-1] = (f"{text} {w['text']}", x0, w["x1"])
+    label = " ".join(w["text"] for w in line[:months[0]])
+    columns[0] = (label, columns[0][1], columns[0][2])
+    return columns
+
+
+def _unruled(page, filename: str, number: int, last: Grid | None) -> list[Grid]:
+    grids: list[Grid] = []
+    columns = None
+    if last is not None and last.rows:
+        columns = getattr(last, "_columns", None)
+    rows: list[list[Value]] = []
+    title = ""
+    pending_title: list[str] = []
+    continued = columns is not None
+
+    def close() -> None:
+        nonlocal rows, continued
+        if rows and columns:
+            grid = Grid(filename, "pdf", rows, page=number, table=len(grids) + 1, title=title)
+            grid._columns = columns  # type: ignore[attr-defined]
+            if continued:
+                grid.rows.insert(0, [c[0] for c in columns])
+                grid.header_rows = 1
+                grid.continues = last
+                grid.title = last.title if last else title
+            grids.append(grid)
+        rows = []
+        continued = False
+
+    lines = _lines(page)
+    for i, line in enumerate(lines):
+        head = _header_columns(line)
+        if not head and i + 1 < len(lines) and _header_columns(lines[i + 1]):
+            close()  # the line just above a header is its title, whatever it ends with
+            pending_title.append(" ".join(w["text"] for w in line))
+            continue
+        if head:
+            close()
+            columns = head
+            title = "\n".join(pending_title)
+            pending_title = []
+            rows = [[c[0] for c in head]]
+            continue
+        figures = []
+        while line and len(figures) < 60 and _FIGURE_WORD.match(line[-1]["text"]) and \
+                is_figure(line[-1]["text"].replace("*", "*")):
+            figures.insert(0, line.pop())
+        label = " ".join(w["text"] for w in line)
+        if not figures or columns is None:
+            if (rows and len(rows) > 1) or continued:
+                close()
+            if label:
+                pending_title.append(label)
+            continue
+        row: list[Value] = [label] + [None] * (len(columns) - 1)
+        for w in figures:
+            centre = (w["x0"] + w["x1"]) / 2
+            c = min(range(1, len(columns)),
+                    key=lambda i: min(abs(columns[i][2] - w["x1"]),
+                                      abs((columns[i][1] + columns[i][2]) / 2 - centre)))
+            row[c] = w["text"]
+        rows.append(row)
+    close()
+    return grids

@@ -1,0 +1,230 @@
+"""One reply's data files read into tidy rows, totals checked, and what a person must see.
+
+    reading = read_tables([("Q1.xlsx", data), ...], questions, matcher(codes, mappings))
+    reading.cells     # TableCell: question, period, code, category as sent, value, source cell
+    reading.totals    # TotalCheck: a total row against the sum of its parts
+    reading.problems  # grids whose layout could not be read, blocks with no question
+
+Every figure keeps its file, sheet and cell (or PDF page, table, row and column). A figure
+the same authority sent twice (a summary sheet and its raw data, a PDF of the spreadsheet)
+is kept with `repeat` set, so totals count it once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extract.tables.assign import TableQuestion, assign_question
+from extract.tables.codes import Matcher, match_label
+from extract.tables.grids import Grid, UnreadableTable, load_grids, table_kind
+from extract.tables.layout import Block, find_blocks
+
+TABLES_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class TableCell:
+    """One figure of a data return, tidy."""
+
+    question: int
+    period: str
+    code: str | None
+    category: str            # as the authority wrote it
+    match: str               # how its code was found: file, mapping, label, prefix, fuzzy, own
+    value: float | None
+    value_text: str
+    suppressed: bool
+    filename: str
+    sheet: str
+    cell: str
+    layout: str
+    repeat: bool = False
+
+
+@dataclass(frozen=True)
+class TotalCheck:
+    """A total the authority wrote, against the sum of the figures it totals."""
+
+    question: int
+    period: str
+    category: str
+    value: float | None
+    parts: float
+    suppressed_parts: int
+    filename: str
+    sheet: str
+    cell: str
+
+    @property
+    def adds_up(self) -> bool | None:
+        """Whether the parts add up to the total; None when a suppressed part hides it."""
+        if self.value is None:
+            return None
+        if self.suppressed_parts:
+            return None if self.parts <= self.value else False
+        return abs(self.parts - self.value) < 0.5
+
+
+@dataclass(frozen=True)
+class TableProblem:
+    """Something a person must look at: a layout not read, a block with no question."""
+
+    filename: str
+    sheet: str
+    kind: str                # unreadable, no_question
+    detail: str
+
+
+@dataclass
+class TableReading:
+    """Everything read from one reply's data files."""
+
+    cells: list[TableCell] = field(default_factory=list)
+    totals: list[TotalCheck] = field(default_factory=list)
+    problems: list[TableProblem] = field(default_factory=list)
+    grids: int = 0
+
+
+def holds_table(filename: str, data: bytes) -> bool:
+    """Whether a file may hold a data table (a spreadsheet, CSV or PDF)."""
+    return table_kind(filename, data) is not None
+
+
+def read_tables(files: Sequence[tuple[str, bytes]], questions: Sequence[TableQuestion],
+                codes: Matcher, *, sheet_questions: dict[str, int] | None = None
+                ) -> TableReading:
+    """Read every table of a reply's files for its table questions. `sheet_questions` holds a
+    person's answers to "which question does this file or sheet answer" ('file#sheet' -> n)."""
+    reading = TableReading()
+    told = sheet_questions or {}
+    for filename, data in files:
+        if not holds_table(filename, data):
+            continue
+        try:
+            grids = load_grids(data, filename)
+        except UnreadableTable as exc:
+            reading.problems.append(TableProblem(filename, "", "unreadable", str(exc)))
+            continue
+        last: list[int | None] = [None]  # a PDF's tables run on from one to the next
+        for grid in grids:
+            reading.grids += 1
+            _read_grid(grid, questions, codes, told, reading, last)
+    _mark_repeats(reading)
+    return reading
+
+
+def grid_key(grid: Grid) -> str:
+    """How a person names a grid when saying which question it answers: file or file#sheet."""
+    return f"{grid.filename}#{grid.sheet}" if grid.sheet else grid.filename
+
+
+def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Matcher,
+               told: dict[str, int], reading: TableReading, last: list[int | None]) -> None:
+    layout = find_blocks(grid)
+    if not layout.blocks:
+        if grid.kind != "pdf" and any(any(v is not None for v in r) for r in grid.rows[:3]) \
+                and _has_figures(grid):
+            reading.problems.append(TableProblem(grid.filename, grid.sheet, "unreadable",
+                                                 layout.problem or "no table found"))
+        return
+    previous: int | None = told.get(grid_key(grid)) or told.get(grid.filename) or \
+        (last[0] if grid.kind == "pdf" else None)
+    for block in layout.blocks:
+        number = told.get(grid_key(grid)) or _question_of(block, questions) or previous
+        if grid.kind == "pdf" and grid.continues is not None and grid.header_rows:
+            number = getattr(grid.continues, "_question", None) or number
+        if number is None:
+            reading.problems.append(TableProblem(
+                grid.filename, grid.sheet, "no_question",
+                f"a {block.layout} table at {grid.address(block.header_row, 0)} names no "
+                "question: say which with `foi tables answers`"))
+            continue
+        grid._question = number  # type: ignore[attr-defined]  # read by a continued PDF table
+        previous = last[0] = number
+        _tidy_block(block, number, codes, reading)
+
+
+def _has_figures(grid: Grid) -> bool:
+    from extract.tables.cells import parse_number
+    return sum(1 for r in grid.rows[:200] for v in r if parse_number(v) is not None) >= 12
+
+
+def _question_of(block: Block, questions: Sequence[TableQuestion]) -> int | None:
+    titles = [block.measure] if block.measure else []
+    return assign_question([*titles, *block.titles],
+                           [t for t in (block.grid.sheet, block.grid.filename) if t], questions)
+
+
+def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading) -> None:
+    grid = block.grid
+    parts: dict[str, list[float | None]] = defaultdict(list)
+    totals = []
+    for raw in block.cells:
+        if raw.total:
+            totals.append(raw)
+            continue
+        m = match_label(codes, raw.category, raw.code, coded_block=block.coded)
+        reading.cells.append(TableCell(
+            number, str(raw.period), m.code, raw.category, m.method, raw.value, raw.value_text,
+            raw.suppressed, grid.filename, grid.sheet, raw.address, block.layout))
+        parts[str(raw.period)].append(raw.value)
+    for raw in totals:
+        found = parts.get(str(raw.period), [])
+        reading.totals.append(TotalCheck(
+            number, str(raw.period), raw.category, raw.value,
+            sum(v for v in found if v is not None), sum(1 for v in found if v is None),
+            grid.filename, grid.sheet, raw.address))
+
+
+def _mark_repeats(reading: TableReading) -> None:
+    """A figure already read from another file or sheet of the reply is a repeat."""
+    seen: dict[tuple, str] = {}
+    out = []
+    for c in reading.cells:
+        key = (c.question, c.period, c.code or c.category.casefold(), c.category.casefold())
+        source = f"{c.filename}#{c.sheet}"
+        first = seen.setdefault(key, source)
+        out.append(c if first == source else _replace(c, repeat=True))
+    reading.cells = out
+
+
+def _replace(cell: TableCell, **changes: object) -> TableCell:
+    from dataclasses import replace
+    return replace(cell, **changes)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What one reply gave for one table question."""
+
+    question: int
+    first: str | None
+    last: str | None
+    periods: int
+    figures: int
+    categories_matched: int
+    categories_unmatched: tuple[str, ...]
+    suppressed: int
+    totals: int
+    totals_not_adding_up: int
+
+    @property
+    def complete(self) -> bool:
+        """Read with nothing for a person to do: every label coded, every total adding up."""
+        return self.figures > 0 and not self.categories_unmatched and \
+            not self.totals_not_adding_up
+
+
+def coverage(reading: TableReading, question: int) -> Coverage:
+    """The coverage of one question in a reading (repeats counted once)."""
+    cells = [c for c in reading.cells if c.question == question and not c.repeat]
+    periods = sorted({c.period for c in cells})
+    matched = {c.code for c in cells if c.code}
+    unmatched = sorted({c.category for c in cells if not c.code})
+    totals = [t for t in reading.totals if t.question == question]
+    return Coverage(question, periods[0] if periods else None, periods[-1] if periods else None,
+                    len(periods), len(cells), len(matched), tuple(unmatched),
+                    sum(1 for c in cells if c.suppressed), len(totals),
+                    sum(1 for t in totals if t.adds_up is False))

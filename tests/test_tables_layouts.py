@@ -1,0 +1,163 @@
+"""Layouts the real corpus lacks, generated here: long format, a semicolon CSV in cp1252, a
+merged-cell header; and the code list's matching, the campaign's table question."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from extract.tables.assign import TableQuestion
+from extract.tables.codes import Code, match_label, matcher, parse_code_list
+from extract.tables.tidy import read_tables
+from foi.campaigns import CampaignFileError, parse_campaign
+
+CODES = (Code("MA01", "Owner occupier"), Code("MA06", "Tenant - private landlord"),
+         Code("HM01", "Rough sleeper"), Code("OC99", "Not Known (Not Recorded)"))
+QUESTIONS = [TableQuestion(1, "all", ("in contact",)), TableQuestion(2, "cpa", ("CPA",))]
+
+
+def _cells(reading, **where):
+    return [c for c in reading.cells if all(getattr(c, k) == v for k, v in where.items())]
+
+
+def test_long_format_one_row_a_figure() -> None:
+    text = ("Month,Accommodation status,People on CPA\n"
+            "2019-03,MA01 - Owner occupier,12\n2019-03,Rough sleeper,*\n"
+            "2019-04,MA01 - Owner occupier,15\n2019-04,Rough sleeper,6\n2019-04,Total,21\n")
+    reading = read_tables([("cpa.csv", text.encode())], QUESTIONS, matcher(CODES))
+    assert [(c.question, c.period, c.code, c.value, c.cell) for c in reading.cells] == [
+        (2, "2019-03", "MA01", 12, "row 2 col C"), (2, "2019-03", "HM01", None, "row 3 col C"),
+        (2, "2019-04", "MA01", 15, "row 4 col C"), (2, "2019-04", "HM01", 6, "row 5 col C")]
+    assert _cells(reading, period="2019-03", code="HM01")[0].suppressed
+    (total,) = reading.totals
+    assert (total.period, total.value, total.parts, total.adds_up) == ("2019-04", 21, 21, True)
+
+
+def test_semicolon_csv_in_cp1252() -> None:
+    """Excel on a UK PC: cp1252 (a no-break space, '£'-free labels with 'é'), ';' between
+    fields, months as 'janv.'-free English names in a header row, '<5' suppressed."""
+    text = ("Personnes en contact (in contact);Jan 2020;Feb 2020;Mar 2020\r\n"
+            "Tenant - private landlord\xa0;1 204;<5;7\r\n"
+            "Owner occupier;3;4;5\r\n"
+            "Hébergé chez des amis;2;2;2\r\n"
+            "Grand Total;1 209;<5;14\r\n")
+    reading = read_tables([("retour.csv", text.encode("cp1252"))], QUESTIONS, matcher(CODES))
+    feb = _cells(reading, period="2020-02", code="MA06")[0]
+    assert feb.suppressed and feb.value_text == "<5" and feb.cell == "row 2 col C"
+    assert _cells(reading, period="2020-03", code="MA01")[0].value == 5
+    unmatched = {c.category for c in reading.cells if c.code is None}
+    assert unmatched == {"Hébergé chez des amis"}
+    assert {t.period: t.adds_up for t in reading.totals}["2020-03"] is True
+
+
+def test_thousands_with_spaces_are_not_split() -> None:
+    """'1 204' in the cp1252 fixture above is a figure with a thousands space, or not read:
+    never two cells."""
+    text = "Status;Jan 2020;Feb 2020\nOwner occupier;1 204;3\n"
+    reading = read_tables([("a.csv", text.encode("cp1252"))], QUESTIONS, matcher(CODES))
+    jan = _cells(reading, period="2020-01")
+    assert jan == [] or jan[0].value == 1204
+
+
+def test_merged_cell_header_of_years_over_months() -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Q2 CPA"
+    sheet["A1"] = "People on CPA by accommodation status"
+    sheet["B2"], sheet["E2"] = 2020, 2021
+    sheet.merge_cells("B2:D2")
+    sheet.merge_cells("E2:F2")
+    sheet.append(["Accommodation status", "Nov", "Dec", "", "Jan", "Feb"])
+    sheet["D3"] = "Total 2020"
+    sheet.append(["Owner occupier", 10, 11, 21, 12, 13])
+    sheet.append(["Rough sleeper", 1, "<5", 5, 2, 3])
+    data = io.BytesIO()
+    book.save(data)
+    reading = read_tables([("cpa.xlsx", data.getvalue())], QUESTIONS, matcher(CODES))
+    got = {(c.period, c.code): (c.value, c.cell) for c in reading.cells}
+    assert got[("2020-11", "MA01")] == (10, "B4")
+    assert got[("2021-01", "MA01")] == (12, "E4")
+    assert got[("2021-02", "HM01")] == (3, "F5")
+    assert ("2020-12", "HM01") in got and got[("2020-12", "HM01")][0] is None
+    assert {c.question for c in reading.cells} == {2}
+    assert all(c.sheet == "Q2 CPA" for c in reading.cells)
+
+
+def test_a_file_that_is_no_table_is_a_problem_not_a_crash() -> None:
+    reading = read_tables([("broken.xlsx", b"PK\x03\x04 not really a zip")], QUESTIONS,
+                          matcher(CODES))
+    assert reading.cells == [] and reading.problems[0].kind == "unreadable"
+    assert "broken.xlsx" in reading.problems[0].detail
+
+
+def test_a_block_naming_no_question_waits_for_a_person_then_uses_the_answer() -> None:
+    text = "Status,Jan-20,Feb-20\nOwner occupier,3,4\n"
+    found = read_tables([("data.csv", text.encode())], QUESTIONS, matcher(CODES))
+    assert found.cells == [] and found.problems[0].kind == "no_question"
+    told = read_tables([("data.csv", text.encode())], QUESTIONS, matcher(CODES),
+                       sheet_questions={"data.csv": 2})
+    assert {c.question for c in told.cells} == {2} and not told.problems
+
+
+@pytest.mark.parametrize(("label", "code", "method"), [
+    ("MA01 - Owner occupier", "MA01", "file"),
+    ("Owner Occupier", "MA01", "label"),
+    ("Not Known", "OC99", "label"),               # the list's label without its brackets
+    ("Tenant - private landlrd", "MA06", "fuzzy"),
+    ("Tenant - private", None, "none"),            # too short to be a label cut short
+    ("Not Recorded", None, "none"),                # a part of a label is not that label
+    ("Home Owner", None, "none"),
+])
+def test_labels_matched_to_codes(label: str, code: str | None, method: str) -> None:
+    from extract.tables.cells import code_of
+    found = match_label(matcher(CODES), label, code_of(label), coded_block=False)
+    assert (found.code, found.method) == (code, method)
+
+
+def test_a_persons_mapping_is_reused_for_every_authority_writing_that_label() -> None:
+    m = matcher(CODES, {"Home Owner": "MA01", "Not Recorded": ""})
+    assert match_label(m, "home owner", None, coded_block=False).code == "MA01"
+    assert match_label(m, "HOME  OWNER", None, coded_block=False).method == "mapping"
+    # mapped to no code: a category of the authority's own, no longer waiting
+    assert match_label(m, "Not Recorded", None, coded_block=False) == match_label(
+        m, "not recorded", None, coded_block=False)
+
+
+def test_code_list_errors_say_what_is_wrong() -> None:
+    with pytest.raises(ValueError, match="columns 'code' and 'label'"):
+        parse_code_list("id,name\nMA01,Owner\n")
+    with pytest.raises(ValueError, match="'MA01' twice"):
+        parse_code_list("code,label\nMA01,a\nMA01,b\n")
+
+
+_CAMPAIGN = """
+id = "t-tables"
+title = "Tables"
+reference_prefix = "TT"
+[sender]
+name = "A"
+email = "a@b.example"
+[letter]
+subject = "s"
+body = "b"
+[[questions]]
+key = "counts"
+text = "Counts by month"
+type = "table"
+{table}
+"""
+
+
+def test_table_question_validated() -> None:
+    ok = _CAMPAIGN.format(table='[questions.table]\nperiods = { from = "2018-01" }\n'
+                                'categories = { code_list = "codes.csv" }')
+    spec = parse_campaign(ok).questions[0].table
+    assert spec is not None and spec.periods.start == "2018-01" and spec.measure == "count"
+    with pytest.raises(CampaignFileError, match=r"needs a \[questions.table\]"):
+        parse_campaign(_CAMPAIGN.format(table=""))
+    with pytest.raises(CampaignFileError, match="'to' is earlier"):
+        parse_campaign(_CAMPAIGN.format(
+            table='[questions.table]\nperiods = { from = "2019-01", to = "2018-12" }\n'
+                  'categories = { code_list = "c.csv" }'))
