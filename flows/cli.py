@@ -46,7 +46,6 @@ from foi.letters import LetterError
 from foi.mail.throttle import throttle_from_settings
 from foi.mail.transports import TransportError, configured_transport
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
-from reports.exports import TABLES
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
 from warehouse.db import WarehouseError, rows, transaction
 from warehouse.mail import holding_pen
@@ -317,16 +316,19 @@ def export(
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv, parquet or json.")] = "csv",
     tables: Annotated[list[str] | None, typer.Option(
         "--table", help="answers (one row per authority asked), answers-long (one row per "
-                        "answer, with where it was read) or status; repeat for several "
-                        "(default: all three).")] = None,
+                        "answer, with where it was read), status, and for a campaign with "
+                        "`table` questions table-answers (every figure of the data returns, "
+                        "tidy, with its file, sheet and cell) and table-coverage (per "
+                        "authority and question: periods, categories matched and unmatched, "
+                        "suppressed cells, totals not adding up); repeat for several "
+                        "(default: every table the campaign has).")] = None,
     out: Annotated[Path, typer.Option("--out", help="Directory to write to.")] = Path("."),
     home: HomeOption = None,
 ) -> None:
     """Write the campaign's published tables to OUT/CAMPAIGN-TABLE.FORMAT, for Datawrapper,
     Flourish, a spreadsheet or a notebook; prints each path written."""
     with workspace_db(home, read_only=True) as (_, con):
-        written = export_campaign(con, campaign, fmt, out,
-                                  tuple(tables) if tables else TABLES)
+        written = export_campaign(con, campaign, fmt, out, tuple(tables) if tables else None)
     for path in written:   # one per line, unwrapped, for scripts
         sys.stdout.write(f"{path}\n")
 

@@ -1,4 +1,5 @@
-"""A campaign's published tables (answers wide, answers long, status) and their writers.
+"""A campaign's published tables (answers wide, answers long, status; for data returns the
+tidy figures and their coverage) and their writers.
 
 The rows hold typed values (numbers, dates; booleans already yes/no). CSV cells go through
 reports.spreadsheet.cell, so a reply's "=HYPERLINK(...)" is shown, never evaluated; JSON and
@@ -23,9 +24,18 @@ import duckdb
 from reports.render import STATUS_LABELS
 from reports.spreadsheet import cell
 from reports.summary import Headline
-from warehouse.publication import answer_detail_rows, asked_rows, campaign_questions
+from warehouse.publication import (
+    answer_detail_rows,
+    asked_rows,
+    campaign_questions,
+    has_table_questions,
+    table_answer_rows,
+    table_coverage_rows,
+)
 
-TABLES = ("answers", "answers-long", "status")
+TABLES = ("answers", "answers-long", "status", "table-answers", "table-coverage")
+# only a campaign with a `table` question has these
+DATA_RETURN_TABLES = ("table-answers", "table-coverage")
 FORMATS = ("csv", "parquet", "json")
 _NUMERIC = ("count", "number", "money")
 _CODE_TAG = re.compile(r"^([a-z][a-z0-9_]{0,15}):(\S+)$")
@@ -41,13 +51,18 @@ class Table:
 
 
 def campaign_tables(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str, Table]:
-    """The three published tables of a campaign, by name."""
+    """The published tables of a campaign, by name: the data returns' two when it has any."""
     asked = asked_rows(con, campaign_id)
     answers = answer_detail_rows(con, campaign_id)
     questions = campaign_questions(con, campaign_id)
-    return {"answers": wide_table(asked, answers, questions),
-            "answers-long": long_table(answers),
-            "status": status_table(asked)}
+    tables = {"answers": wide_table(asked, answers, questions),
+              "answers-long": long_table(answers),
+              "status": status_table(asked)}
+    if has_table_questions(con, campaign_id):
+        tables["table-answers"] = table_answers_table(table_answer_rows(con, campaign_id))
+        tables["table-coverage"] = Table("table-coverage", TABLE_COVERAGE_COLUMNS, tuple(
+            table_coverage_rows(con, campaign_id)))
+    return tables
 
 
 def _plain(value: Any) -> Any:
@@ -133,6 +148,27 @@ def status_table(asked: Sequence[Mapping[str, Any]]) -> Table:
         {**{c: r.get(c) for c in STATUS_TABLE_COLUMNS},
          "status": STATUS_LABELS.get(r["status"], r["status"]), "replied_on": r["responded_on"]}
         for r in asked))
+
+
+TABLE_ANSWERS_COLUMNS = ("reference", "authority_id", "authority_name", "question_number",
+                         "question_key", "period", "category_code", "category_label",
+                         "category_as_sent", "match", "value", "value_as_sent", "suppressed",
+                         "repeat", "filename", "sheet", "cell", "layout")
+TABLE_COVERAGE_COLUMNS = ("reference", "authority_id", "authority_name", "question_number",
+                          "question_key", "first_period", "last_period", "periods", "figures",
+                          "categories_matched", "labels_unmatched", "suppressed", "totals",
+                          "totals_not_adding_up", "complete")
+
+
+def _count(value: float | None) -> float | int | None:
+    return int(value) if value is not None and float(value).is_integer() else value
+
+
+def table_answers_table(figures: Sequence[Mapping[str, Any]]) -> Table:
+    """One row per figure an authority sent (repeats flagged), with its file, sheet and cell."""
+    return Table("table-answers", TABLE_ANSWERS_COLUMNS, tuple(
+        {**{c: f[c] for c in TABLE_ANSWERS_COLUMNS}, "value": _count(f["value"])}
+        for f in figures))
 
 
 def to_csv(table: Table) -> str:

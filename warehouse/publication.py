@@ -48,3 +48,33 @@ def question_key(con: duckdb.DuckDBPyConnection, reference: str, question: str) 
     if row is None:
         raise WarehouseError(f"no question {question} in request {reference!r}")
     return str(row[0])
+
+
+def has_table_questions(con: duckdb.DuckDBPyConnection, campaign_id: str) -> bool:
+    """Whether the campaign asks for data returns (a question of type table)."""
+    return con.execute("SELECT count(*) FROM questions WHERE campaign_id = ? AND type = 'table'",
+                       [campaign_id]).fetchone()[0] > 0
+
+
+def table_answer_rows(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict[str, Any]]:
+    """Every figure of the campaign's data returns, tidy, with the cell it was read from."""
+    return rows(con, """
+        SELECT reference, authority_id, authority_name, question_number, question_key, period,
+               category_code, category_label, category_as_sent, match, value, value_as_sent,
+               suppressed, repeat, filename, sheet, cell, layout
+        FROM v_table_answers WHERE campaign_id = ?
+        ORDER BY authority_name, reference, question_number, filename, sheet, period,
+                 category_code NULLS LAST, category_as_sent, cell""", [campaign_id])
+
+
+def table_coverage_rows(con: duckdb.DuckDBPyConnection, campaign_id: str
+                        ) -> list[dict[str, Any]]:
+    """Per request and table question: periods, categories, suppressed cells and totals."""
+    return rows(con, """
+        SELECT c.reference, r.authority_id, c.authority_name, c.question_number,
+               c.question_key, c.first_period, c.last_period, c.periods, c.figures,
+               c.categories_matched, c.labels_unmatched, c.suppressed, c.totals,
+               c.totals_not_adding_up, c.complete
+        FROM v_table_coverage c JOIN requests r ON r.reference = c.reference
+        WHERE c.campaign_id = ?
+        ORDER BY c.authority_name, c.reference, c.question_number""", [campaign_id])

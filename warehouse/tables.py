@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.db import WarehouseError, rows, upsert
+from warehouse.db import WarehouseError, insert, rows, upsert
 
 
 def save_code_list(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: str,
@@ -35,12 +35,7 @@ def replace_table_reading(con: duckdb.DuckDBPyConnection, reference: str,
         con.execute(f"DELETE FROM {table} WHERE request_reference = ?", [reference])
     for table, found in (("table_answers", cells), ("table_totals", totals),
                          ("table_problems", problems)):
-        if found:
-            columns = ["request_reference", *found[0]]
-            con.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                f"({', '.join('?' for _ in columns)})",
-                [[reference, *(r[k] for k in found[0])] for r in found])
+        insert(con, table, [{"request_reference": reference, **r} for r in found])
     return len(cells)
 
 

@@ -1,0 +1,63 @@
+"""A workspace asking the real accommodation round-robin's table questions, with replies whose
+files are stored as ingest stores them: the real trusts' files or generated ones."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+from flows.steps.tables import save_code_lists
+from foi.authorities import Authority
+from foi.campaigns import Campaign, read_campaign
+from foi.workspace import Workspace
+from tests.conftest import shared_path
+from warehouse.db import upsert
+from warehouse.registry import import_authorities, save_campaign
+from warehouse.requests import record_sending
+
+ROOT = Path(__file__).resolve().parents[1]
+CAMPAIGN = ROOT / "examples" / "mh-accommodation-2021.toml"
+# a wide CSV such as trusts send, with a formula for a label and a suppressed cell
+HOSTILE_LABEL = '=HYPERLINK("http://evil.example/","click")'
+HOSTILE_CSV = (b'Question 1: people in contact, by accommodation status\n'
+               b'Accommodation status,Jan-21,Feb-21\n'
+               b'MA01 - Owner occupier,10,12\n'
+               b'"=HYPERLINK(""http://evil.example/"",""click"")",3,<5\n'
+               b'Total,13,12\n')
+
+
+def corpus_files(trust: str, pattern: str = "*") -> list[tuple[str, bytes]]:
+    """(name, bytes) of a real trust's reply files matching pattern, in name order."""
+    folder = shared_path("corpus", "mh-accommodation-2021") / "responses" / trust
+    return [(p.name, p.read_bytes()) for p in sorted(folder.glob(pattern))
+            if p.name != "reply.md"]
+
+
+def add_campaign(con: duckdb.DuckDBPyConnection) -> Campaign:
+    """The accommodation campaign with its code list."""
+    campaign = read_campaign(CAMPAIGN)
+    save_campaign(con, campaign, CAMPAIGN.read_text(encoding="utf-8"))
+    save_code_lists(con, campaign, CAMPAIGN)
+    return campaign
+
+
+def add_reply(con: duckdb.DuckDBPyConnection, workspace: Workspace, code: str, name: str,
+              files: list[tuple[str, bytes]]) -> str:
+    """An authority asked, and its reply with these files stored; returns the reference."""
+    reference = f"MHA21-{code}"
+    import_authorities(con, [Authority(code, name, f"foi@{code.lower()}.example", "england",
+                                       "mh_trust")], "test")
+    record_sending(con, reference=reference, campaign_id="mh-accommodation-2021",
+                   authority_id=code, to_addr=f"foi@{code.lower()}.example",
+                   message_id=f"<{code}@test>")
+    upsert(con, "messages", [{"id": f"m-{reference}", "direction": "incoming", "kind": "reply",
+                              "request_reference": reference, "raw_path": "x", "size": 1}])
+    for part, (filename, data) in enumerate(files, start=1):
+        sha = hashlib.sha256(data).hexdigest()
+        (workspace.store / sha).write_bytes(data)
+        upsert(con, "documents", [{"id": sha, "size": len(data), "store_path": sha}])
+        upsert(con, "message_documents", [{"message_id": f"m-{reference}", "part": part,
+                                           "document_id": sha, "filename": filename}])
+    return reference
