@@ -74,7 +74,8 @@ def render_campaign_page(campaign: Mapping[str, Any], headlines: Sequence[Headli
         display_value=display_value, generated_at=generated_at or datetime.now(UTC),
         charts={c.id: c for c in map(question_chart, headlines)},
         timeliness=report.get("timeliness"), refusals=report.get("refusals"),
-        method=report.get("method"), script=Markup(script), script_hash=f"sha256-{digest}")
+        method=report.get("method"), data_returns=report.get("data_returns") or [],
+        script=Markup(script), script_hash=f"sha256-{digest}")
 
 
 def publish(site: Path, campaign_id: str, html: str,

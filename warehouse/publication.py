@@ -78,3 +78,27 @@ def table_coverage_rows(con: duckdb.DuckDBPyConnection, campaign_id: str
         FROM v_table_coverage c JOIN requests r ON r.reference = c.reference
         WHERE c.campaign_id = ?
         ORDER BY c.authority_name, c.reference, c.question_number""", [campaign_id])
+
+
+def table_period_sums(con: duckdb.DuckDBPyConnection, campaign_id: str
+                      ) -> list[dict[str, Any]]:
+    """Per table question, period and code (NULL: not matched): the sum of the figures sent
+    (repeats once), the suppressed cells and how many authorities sent any."""
+    return rows(con, """
+        SELECT question_key, period, category_code,
+               coalesce(sum(value) FILTER (WHERE NOT suppressed), 0) AS total,
+               count(*) FILTER (WHERE suppressed) AS suppressed,
+               count(*) AS figures, list(DISTINCT reference ORDER BY reference) AS references
+        FROM v_table_answers WHERE campaign_id = ? AND NOT repeat
+        GROUP BY ALL ORDER BY question_key, period, category_code NULLS LAST""",
+        [campaign_id])
+
+
+def table_coverage_labels(con: duckdb.DuckDBPyConnection, campaign_id: str
+                          ) -> dict[tuple[str, str], list[str]]:
+    """The labels each request sent that match no code (v_table_coverage's labels_unmatched),
+    by (reference, question key)."""
+    return {(r[0], r[1]): r[2] for r in con.execute("""
+        SELECT reference, question_key, list(DISTINCT category_as_sent ORDER BY category_as_sent)
+        FROM v_table_answers WHERE campaign_id = ? AND category_code IS NULL AND NOT repeat
+        GROUP BY ALL""", [campaign_id]).fetchall()}

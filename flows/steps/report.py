@@ -8,10 +8,15 @@ from typing import Any
 import duckdb
 
 from reports.exports import campaign_tables, summary_markdown, write_publication
-from reports.page import refusals, timeliness
+from reports.page import DataReturn, data_return, refusals, timeliness
 from reports.render import authority_table, publish, render_campaign_page
 from reports.summary import Headline, headlines
 from warehouse.db import rows
+from warehouse.publication import (
+    table_coverage_labels,
+    table_coverage_rows,
+    table_period_sums,
+)
 from warehouse.queries import (
     answer_rows,
     campaign_info,
@@ -22,6 +27,7 @@ from warehouse.queries import (
     request_rows,
 )
 from warehouse.registry import load_campaign
+from warehouse.tables import code_list
 
 
 def _findings(con: duckdb.DuckDBPyConnection, campaign_id: str
@@ -36,6 +42,24 @@ def _findings(con: duckdb.DuckDBPyConnection, campaign_id: str
 def campaign_headlines(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[Headline]:
     """The published sentence of every question."""
     return _findings(con, campaign_id)[2]
+
+
+def data_returns(con: duckdb.DuckDBPyConnection, campaign_id: str, noun_plural: str
+                 ) -> list[DataReturn]:
+    """Each table question's national total by category over time and its coverage."""
+    questions = rows(con, "SELECT number, key, text FROM questions WHERE campaign_id = ?"
+                          " AND type = 'table' ORDER BY number", [campaign_id])
+    if not questions:
+        return []
+    sums = table_period_sums(con, campaign_id)
+    coverage = table_coverage_rows(con, campaign_id)
+    labels = table_coverage_labels(con, campaign_id)
+    return [data_return(q["number"], q["key"], q["text"], code_list(con, campaign_id, q["key"]),
+                        [s for s in sums if s["question_key"] == q["key"]],
+                        [c for c in coverage if c["question_key"] == q["key"]],
+                        {ref: found for (ref, key), found in labels.items() if key == q["key"]},
+                        noun_plural)
+            for q in questions]
 
 
 def publish_campaign(con: duckdb.DuckDBPyConnection, site: Path, campaign_id: str) -> Path:
@@ -56,7 +80,8 @@ def publish_campaign(con: duckdb.DuckDBPyConnection, site: Path, campaign_id: st
                  "needs_review": sum(r["needs_review"] for r in summary)}
     report = {"timeliness": timeliness(list(clock.values())),
               "refusals": refusals(refusal_sections(con, campaign_id), info["regime"]),
-              "method": method_figures(con, campaign_id)}
+              "method": method_figures(con, campaign_id),
+              "data_returns": data_returns(con, campaign_id, info["authority_noun_plural"])}
     html = render_campaign_page(page_info, lines, authority_table(requests, answers), questions,
                                 report=report)
     summary_md = summary_markdown(info, lines, page_info["requests_sent"],
