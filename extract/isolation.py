@@ -40,7 +40,10 @@ class ReadJob:
     """One document to read; key is the caller's id for it (e.g. its sha256).
 
     Give `path` to have the worker read the stored file itself (the parent then never holds
-    the bytes), or `data` when the bytes are already in memory.
+    the bytes), or `data` when the bytes are already in memory. `mode` "tables" reads the
+    file's data tables instead of its text, for the questions of `tables`
+    (extract.tables.tidy.reading_setup_to_json): the reading's one page is the TableReading
+    as JSON (reading_from_json).
     """
 
     key: str
@@ -48,6 +51,8 @@ class ReadJob:
     filename: str = ""
     media_type: str | None = None
     path: Path | None = None
+    mode: str = "text"
+    tables: dict | None = None
 
 
 @dataclass
@@ -78,7 +83,9 @@ class _Worker:
         """Hand the worker a job (the clock starts when the worker is ready)."""
         self.job, self.kind = job, detect_kind(job.filename, job.media_type, b"")
         header: dict[str, object] = {"filename": job.filename, "media_type": job.media_type,
-                                     "soft_s": timeout_s * _SOFT_SHARE}
+                                     "soft_s": timeout_s * _SOFT_SHARE, "mode": job.mode}
+        if job.tables is not None:
+            header["tables"] = job.tables
         frames = []
         if job.path is not None:
             header["path"] = str(Path(job.path).resolve())  # the worker has a cwd of its own

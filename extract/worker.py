@@ -5,9 +5,11 @@ its stdout. Started as a module of its own, not by multiprocessing's 'spawn', so
 only the readers, never the parent's main module (the CLI and Prefect: 100 MB and more).
 
 Frames both ways are an 8-byte big-endian length and that many bytes. The parent sends a JSON
-header {"path" | "size", "filename", "media_type", "soft_s"} and, with "size", the document's
-bytes in the next frame. The worker answers {"kind"} as soon as it knows it, then the reading
-{"kind", "status", "pages", "error", "ocr"}. It sends {"ready": true} once, at start.
+header {"path" | "size", "filename", "media_type", "soft_s", "mode"} and, with "size", the
+document's bytes in the next frame. The worker answers {"kind"} as soon as it knows it, then the
+reading {"kind", "status", "pages", "error", "ocr"}. It sends {"ready": true} once, at start.
+With "mode": "tables" and "tables" (extract.tables.tidy.reading_setup_to_json) the reading is
+the file's data tables read for those questions: one page, the TableReading as JSON.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ def _read_job(header: dict[str, Any], source: BinaryIO, out: BinaryIO,
         data = (read_frame(source) or b"") if inline else Path(header["path"]).read_bytes()
         kind = detect_kind(filename, media_type, data)
         write_frame(out, json.dumps({"kind": kind}).encode())
+        if header.get("mode") == "tables":
+            return _read_tables(data, filename, kind, header["tables"])
         text = read_document(data, filename, media_type, max_pages=max_pages,
                              deadline=started + float(header.get("soft_s") or 1e9))
     except MemoryError:
@@ -74,6 +78,15 @@ def _read_job(header: dict[str, Any], source: BinaryIO, out: BinaryIO,
                 "error": f"the stored file could not be opened ({exc.strerror or exc})"}
     return {"kind": text.kind, "status": text.status, "pages": list(text.pages),
             "error": text.error, "ocr": list(text.ocr)}
+
+
+def _read_tables(data: bytes, filename: str, kind: str, setup: dict[str, Any]
+                 ) -> dict[str, Any]:
+    from extract.tables.tidy import read_file_tables, reading_setup_from_json, reading_to_json
+
+    questions, codes, told = reading_setup_from_json(setup)
+    reading = read_file_tables(filename, data, questions, codes, sheet_questions=told)
+    return {"kind": kind, "status": "ok", "pages": [reading_to_json(reading)], "error": None}
 
 
 def main() -> None:

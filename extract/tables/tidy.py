@@ -12,12 +12,14 @@ is kept with `repeat` set, so totals count it once.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from extract.tables.assign import TableQuestion, assign_question
-from extract.tables.codes import Matcher, match_label
+from extract.tables.codes import Code, Matcher, match_label, matcher
 from extract.tables.grids import Grid, UnreadableTable, load_grids, table_kind
 from extract.tables.layout import Block, find_blocks
 
@@ -92,27 +94,88 @@ def holds_table(filename: str, data: bytes) -> bool:
     return table_kind(filename, data) is not None
 
 
+Codes = Matcher | Mapping[int, Matcher]   # one code list for all, or per question number
+
+
 def read_tables(files: Sequence[tuple[str, bytes]], questions: Sequence[TableQuestion],
-                codes: Matcher, *, sheet_questions: dict[str, int] | None = None
+                codes: Codes, *, sheet_questions: dict[str, int] | None = None
                 ) -> TableReading:
-    """Read every table of a reply's files for its table questions. `sheet_questions` holds a
-    person's answers to "which question does this file or sheet answer" ('file#sheet' -> n)."""
+    """Read every table of a reply's files for its table questions, in this process (trusted
+    files: tests, benches; foi extract reads each file in a worker, see read_file_tables).
+    `sheet_questions` holds a person's answers to "which question does this file or sheet
+    answer" ('file#sheet' -> n)."""
+    return merge_readings([read_file_tables(name, data, questions, codes,
+                                            sheet_questions=sheet_questions)
+                           for name, data in files if holds_table(name, data)])
+
+
+def read_file_tables(filename: str, data: bytes, questions: Sequence[TableQuestion],
+                     codes: Codes, *, sheet_questions: dict[str, int] | None = None
+                     ) -> TableReading:
+    """Every table of one file read for the table questions (repeats not marked yet)."""
     reading = TableReading()
-    told = sheet_questions or {}
-    for filename, data in files:
-        if not holds_table(filename, data):
-            continue
-        try:
-            grids = load_grids(data, filename)
-        except UnreadableTable as exc:
-            reading.problems.append(TableProblem(filename, "", "unreadable", str(exc)))
-            continue
-        last: list[int | None] = [None]  # a PDF's tables run on from one to the next
-        for grid in grids:
-            reading.grids += 1
-            _read_grid(grid, questions, codes, told, reading, last)
-    _mark_repeats(reading)
+    try:
+        grids = load_grids(data, filename)
+    except UnreadableTable as exc:
+        reading.problems.append(TableProblem(filename, "", "unreadable", str(exc)))
+        return reading
+    last: list[int | None] = [None]  # a PDF's tables run on from one to the next
+    for grid in grids:
+        reading.grids += 1
+        _read_grid(grid, questions, codes, sheet_questions or {}, reading, last)
     return reading
+
+
+def merge_readings(readings: Sequence[TableReading]) -> TableReading:
+    """One reply's file readings, in file order, as one; a figure already read from another
+    file or sheet marked as a repeat."""
+    merged = TableReading()
+    for r in readings:
+        merged.cells += r.cells
+        merged.totals += r.totals
+        merged.problems += r.problems
+        merged.grids += r.grids
+    _mark_repeats(merged)
+    return merged
+
+
+def reading_to_json(reading: TableReading) -> str:
+    """A reading as JSON text, to carry it out of the worker process that read the file."""
+    from dataclasses import asdict
+    return json.dumps({"cells": [asdict(c) for c in reading.cells],
+                       "totals": [asdict(t) for t in reading.totals],
+                       "problems": [asdict(p) for p in reading.problems],
+                       "grids": reading.grids}, ensure_ascii=False)
+
+
+def reading_from_json(text: str) -> TableReading:
+    """The reading reading_to_json wrote."""
+    found = json.loads(text)
+    return TableReading([TableCell(**c) for c in found["cells"]],
+                        [TotalCheck(**t) for t in found["totals"]],
+                        [TableProblem(**p) for p in found["problems"]], found["grids"])
+
+
+def reading_setup_to_json(questions: Sequence[TableQuestion], codes: Mapping[int, Matcher],
+                          sheet_questions: Mapping[str, int]) -> dict[str, Any]:
+    """What read_file_tables needs besides the file, as JSON for the worker process."""
+    return {"questions": [[q.number, q.key, list(q.keywords)] for q in questions],
+            "codes": {str(n): {"codes": [[c.code, c.label] for c in m.codes],
+                               "mappings": dict(m.mappings)} for n, m in codes.items()},
+            "sheet_questions": dict(sheet_questions)}
+
+
+def reading_setup_from_json(setup: Mapping[str, Any]
+                            ) -> tuple[list[TableQuestion], dict[int, Matcher], dict[str, int]]:
+    """The questions, code lists and a person's sheet answers reading_setup_to_json wrote."""
+    questions = [TableQuestion(n, key, tuple(words)) for n, key, words in setup["questions"]]
+    codes = {int(n): matcher([Code(c, label) for c, label in m["codes"]], m["mappings"])
+             for n, m in setup["codes"].items()}
+    return questions, codes, dict(setup["sheet_questions"])
+
+
+def _codes_of(codes: Codes, number: int) -> Matcher:
+    return codes if isinstance(codes, Matcher) else codes[number]
 
 
 def grid_key(grid: Grid) -> str:
@@ -120,7 +183,7 @@ def grid_key(grid: Grid) -> str:
     return f"{grid.filename}#{grid.sheet}" if grid.sheet else grid.filename
 
 
-def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Matcher,
+def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
                told: dict[str, int], reading: TableReading, last: list[int | None]) -> None:
     layout = find_blocks(grid)
     if not layout.blocks:
@@ -143,7 +206,7 @@ def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Matcher,
             continue
         grid._question = number  # type: ignore[attr-defined]  # read by a continued PDF table
         previous = last[0] = number
-        _tidy_block(block, number, codes, reading)
+        _tidy_block(block, number, _codes_of(codes, number), reading)
 
 
 def _has_figures(grid: Grid) -> bool:

@@ -32,6 +32,7 @@ from extract.documents import DocumentText
 from extract.isolation import ReadJob, read_documents_isolated
 from extract.outcomes import ReplyOutcome
 from flows.steps.ingest import rematch
+from flows.steps.limits import ReadingLimits, reading_limits
 from flows.steps.session import workspace_db
 from flows.steps.tables import read_table_answers
 from foi.mail.incoming import read_message
@@ -89,15 +90,6 @@ class PendingDocument:
 
 
 @dataclass(frozen=True)
-class ReadingLimits:
-    """The caps on one document's worker process ([extract] in foi.toml)."""
-
-    timeout_s: float = 60
-    memory_mb: int = 1024
-    max_pages: int = 500
-
-
-@dataclass(frozen=True)
 class ExtractionPlan:
     """What a run has to do: documents to read, and requests to extract again."""
 
@@ -109,13 +101,6 @@ class ExtractionPlan:
     def nothing_to_do(self) -> bool:
         """No document to read and no request whose answers are out of date."""
         return not self.pending and not self.stale
-
-
-def reading_limits(workspace: Workspace) -> ReadingLimits:
-    """The workspace's reading limits."""
-    return ReadingLimits(float(workspace.setting("extract", "timeout_seconds", 60)),
-                         int(workspace.setting("extract", "memory_mb", 1024)),
-                         int(workspace.setting("extract", "max_pages", 500)))
 
 
 def pending_documents(con: duckdb.DuckDBPyConnection, workspace: Workspace
@@ -248,18 +233,21 @@ def store_and_extract(con: duckdb.DuckDBPyConnection, workspace: Workspace,
         for cid in campaigns if campaigns is not None else campaign_ids(con):
             extract_campaign(con, cid, report, progress, everything=everything,
                              review_below=review_below(workspace),
-                             version=reader_version(workspace), store=workspace.store)
+                             version=reader_version(workspace), store=workspace.store,
+                             limits=reading_limits(workspace))
     return report
 
 
 def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
                      report: ExtractReport, progress: Progress | None = None, *,
                      everything: bool = False, review_below: float | None = None,
-                     version: str = READER_VERSION, store: Path | None = None) -> None:
+                     version: str = READER_VERSION, store: Path | None = None,
+                     limits: ReadingLimits | None = None) -> None:
     """Extract the answers of the campaign's requests whose inputs changed (all with
     `everything`) and set each one's status from the reply's outcome; answers below
     `review_below` (default: the calibrated threshold) wait for a person. With the `store`,
-    the data returns of `table` questions are read into table_answers too."""
+    the data returns of `table` questions are read into table_answers too, each file in a
+    worker process with the `limits` of documents."""
     campaign = load_campaign(con, campaign_id)
     threshold = review_threshold() if review_below is None else review_below
     stale = stale_requests(con, campaign_id, version, everything=everything)
@@ -297,7 +285,8 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
     with transaction(con):
         report.answers += replace_answers(con, stale.changed, answers)
         if store is not None:
-            report.table_figures += read_table_answers(con, campaign, stale.changed, store)
+            report.table_figures += read_table_answers(con, campaign, stale.changed, store,
+                                                       limits or ReadingLimits())
         record_extractions(con, [stale.inputs[r] for r in stale.changed], version)
         forget_extractions(con, stale.gone)
         for reference, outcome in outcomes.items():

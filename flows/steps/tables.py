@@ -2,8 +2,9 @@
 
 Called by the extract step for the requests whose inputs changed, in its transaction:
 
-    read_table_answers(con, campaign, references, store)
+    read_table_answers(con, campaign, references, store, limits)
 
+Each file is loaded in a worker process (extract/worker.py) with the same caps as documents.
 A person's corrections (label -> code mappings, "this sheet answers question 2") are read
 from the warehouse each time, so they apply to every authority that wrote the same thing.
 """
@@ -11,14 +12,24 @@ from the warehouse each time, so they apply to every authority that wrote the sa
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
+from extract.isolation import ReadJob, read_documents_isolated
 from extract.tables.assign import TableQuestion
 from extract.tables.codes import Code, matcher
-from extract.tables.tidy import TableReading, read_tables
+from extract.tables.tidy import (
+    TableProblem,
+    TableReading,
+    holds_table,
+    merge_readings,
+    reading_from_json,
+    reading_setup_to_json,
+)
+from flows.steps.limits import ReadingLimits
 from foi.campaigns import Campaign
 from warehouse.tables import (
     code_list,
@@ -36,34 +47,57 @@ def table_questions(campaign: Campaign) -> list[TableQuestion]:
 
 
 def read_table_answers(con: duckdb.DuckDBPyConnection, campaign: Campaign,
-                       references: Sequence[str], store: Path) -> int:
-    """Read the tables of these requests' replies; the number of figures stored."""
+                       references: Sequence[str], store: Path,
+                       limits: ReadingLimits | None = None) -> int:
+    """Read the tables of these requests' replies; the number of figures stored. Each file is
+    loaded in a worker process with the time and memory caps of documents: a file that
+    hangs, crashes or runs out of memory is a table problem of its request, nothing more."""
     questions = table_questions(campaign)
     if not questions or not references:
         return 0
     keys = {q.number: q.key for q in questions}
     numbers = {q.key: q.number for q in questions}
-    # one code list and mappings for the reading: those of the first table question; a
-    # campaign whose table questions use different lists reads each question apart
-    first = questions[0].key
-    codes = matcher([Code(c, label) for c, label in code_list(con, campaign.id, first)],
-                    label_mappings(con, campaign.id, first))
+    codes = {q.number: matcher([Code(c, label) for c, label in code_list(con, campaign.id, q.key)],
+                               label_mappings(con, campaign.id, q.key)) for q in questions}
     told = {grid: numbers[key] for grid, key in sheet_questions(con, campaign.id).items()
             if key in numbers}
+    wanted = set(references)
     documents: dict[str, list[dict]] = defaultdict(list)
     for d in table_documents(con, campaign.id):
-        documents[d["reference"]].append(d)
+        path = store / d["store_path"]
+        d["filename"] = d["filename"] or d["document_id"][:12]
+        if d["reference"] in wanted and path.exists() and holds_table(d["filename"],
+                                                                        _head(path)):
+            documents[d["reference"]].append({**d, "path": path})
+    setup = reading_setup_to_json(questions, codes, told)
+    read = read_isolated({d["document_id"]: d for ds in documents.values() for d in ds}, setup,
+                         limits or ReadingLimits())
     stored = 0
     for reference in references:
-        files, ids = [], {}
-        for d in documents.get(reference, []):
-            path = store / d["store_path"]
-            if path.exists():
-                files.append((d["filename"] or d["document_id"][:12], path.read_bytes()))
-                ids[files[-1][0]] = d["document_id"]
-        reading = read_tables(files, questions, codes, sheet_questions=told)
-        stored += _store(con, reference, reading, keys, ids)
+        mine = documents.get(reference, [])
+        reading = merge_readings([read[d["document_id"]] for d in mine])
+        stored += _store(con, reference, reading, keys,
+                         {d["filename"]: d["document_id"] for d in mine})
     return stored
+
+
+def _head(path: Path) -> bytes:
+    with path.open("rb") as f:
+        return f.read(8)
+
+
+def read_isolated(documents: Mapping[str, Mapping[str, Any]], setup: dict[str, Any],
+                  limits: ReadingLimits) -> dict[str, TableReading]:
+    """Each stored file's tables (by document id), read in worker processes with the
+    documents' caps; a file that could not be read is a problem of its reading."""
+    jobs = [ReadJob(key, filename=d["filename"], path=d["path"], mode="tables", tables=setup)
+            for key, d in documents.items()]
+    read = read_documents_isolated(jobs, timeout_s=limits.timeout_s,
+                                   memory_mb=limits.memory_mb, max_pages=limits.max_pages)
+    return {key: reading_from_json(r.pages[0]) if r.status == "ok" and r.pages else
+            TableReading(problems=[TableProblem(documents[key]["filename"], "", "unreadable",
+                                                r.error or r.status)])
+            for key, r in read.items()}
 
 
 def _store(con: duckdb.DuckDBPyConnection, reference: str, reading: TableReading,

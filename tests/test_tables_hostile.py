@@ -1,0 +1,52 @@
+"""Hostile data returns (tests/hostile.py) read by `foi extract`'s table reader: each file in
+a worker process with the documents' time and memory caps, so a file that hangs, bombs or is
+garbage is a table problem of its request and the run goes on with the others."""
+
+from __future__ import annotations
+
+import time
+
+from flows.steps.limits import ReadingLimits
+from flows.steps.tables import read_table_answers
+from foi.workspace import Workspace
+from tests.hostile import hostile_corpus
+from tests.table_workspace import add_campaign, add_reply, corpus_files
+from warehouse.db import connect, rows
+
+DEVON = "Devon Partnership NHS Trust"
+BROKEN = ("truncated-50-data.xlsx", "random-3-x.xls", "mislabelled-notes.xlsx", "empty.xlsx",
+          "reply[/bold]-0[red].pdf", "flipped-3-data.xlsx")
+# in this process: 30 s of layout over 10 million empty cells; a PDF whose one stream
+# inflates to 300 MB; a ruled grid of 40,000 cells for pdfplumber
+ENDLESS = ("cell-at-XFD1048576.xlsx", "bomb-stream.pdf", "grid-200x200.pdf")
+
+
+def test_hostile_files_are_problems_and_the_run_goes_on(workspace: Workspace) -> None:
+    hostile = {h.name: h.data for h in hostile_corpus() if h.name in BROKEN + ENDLESS}
+    assert sorted(hostile) == sorted(BROKEN + ENDLESS)
+    limits = ReadingLimits(timeout_s=8, memory_mb=768)
+    con = connect(workspace.database)
+    try:
+        campaign = add_campaign(con)
+        refs = [add_reply(con, workspace, "XX1", "Hostile Trust", sorted(hostile.items())),
+                add_reply(con, workspace, "RWV", DEVON, corpus_files(DEVON, "*.[cC][sS][vV]"))]
+        started = time.monotonic()
+        stored = read_table_answers(con, campaign, refs, workspace.store, limits)
+        took = time.monotonic() - started
+        problems = {r["filename"]: r for r in rows(
+            con, "SELECT * FROM table_problems WHERE request_reference = 'MHA21-XX1'")}
+        devon = rows(con, "SELECT value FROM v_table_answers WHERE reference = 'MHA21-RWV'"
+                          " AND question_number = 1 AND period = '2021-01'"
+                          " AND category_as_sent = 'Tenant - private landlord'")
+    finally:
+        con.close()
+    assert stored > 1000 and [d["value"] for d in devon] == [52]   # the good reply is read
+    assert sorted(problems) == sorted(BROKEN + ENDLESS)
+    assert {p["kind"] for p in problems.values()} == {"unreadable"}
+    for name in ENDLESS:   # stopped by the time limit or the memory cap
+        detail = problems[name]["detail"]
+        assert any(w in detail for w in ("timed out", "memory", "allocate")), detail
+    for name in BROKEN:   # a reason a person can act on, naming the file
+        assert problems[name]["detail"] and "timed out" not in problems[name]["detail"]
+    # three files stopped at 8 s each, two at a time: nothing waited for them to finish
+    assert took < 3 * limits.timeout_s + 30, took
