@@ -815,13 +815,15 @@ def tables_map(
     author: Annotated[str, typer.Option(help="Who decided.")] = os.environ.get("USER", "someone"),
     home: HomeOption = None,
 ) -> None:
-    """Say which code a label means; every authority that wrote it is read again with it."""
-    from warehouse.tables import map_label
+    """Say which code a label means (compared by its words, for every authority that wrote
+    it); the next `foi extract` reads those requests again with it."""
+    from flows.steps.tables import map_table_label
 
     with workspace_db(home) as (_, con), transaction(con):
-        n = map_label(con, campaign, question, label, None if code == "-" else code, author)
-    console.print(Text(f"{label!r} -> {code} for {n} question(s); run `foi extract "
-                       f"{campaign} --all` to apply it"))
+        n = map_table_label(con, campaign, question, label, None if code == "-" else code,
+                            author)
+    console.print(Text(f"{label!r} -> {code} for {n} question(s); `foi extract {campaign}` "
+                       "reads again every request that sent it"))
 
 
 @tables_app.command("answers")
@@ -834,9 +836,10 @@ def tables_answers(
     home: HomeOption = None,
 ) -> None:
     """Say which question a file or sheet answers; kept for every authority that sends one
-    named the same."""
+    named the same, and the next `foi extract` reads those requests again."""
     from warehouse.tables import set_sheet_question
 
     with workspace_db(home) as (_, con), transaction(con):
         set_sheet_question(con, campaign, grid, question, author)
-    console.print(Text(f"{grid} answers {question}; run `foi extract {campaign} --all`"))
+    console.print(Text(f"{grid} answers {question}; `foi extract {campaign}` reads again every "
+                       "request that sent a file so named"))

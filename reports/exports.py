@@ -156,8 +156,8 @@ TABLE_ANSWERS_COLUMNS = ("reference", "authority_id", "authority_name", "questio
                          "repeat", "filename", "sheet", "cell", "layout")
 TABLE_COVERAGE_COLUMNS = ("reference", "authority_id", "authority_name", "question_number",
                           "question_key", "first_period", "last_period", "periods", "figures",
-                          "categories_matched", "labels_unmatched", "suppressed", "totals",
-                          "totals_not_adding_up", "complete")
+                          "categories_matched", "labels_unmatched", "labels_own", "suppressed",
+                          "totals", "totals_not_adding_up", "complete")
 
 
 def _count(value: float | None) -> float | int | None:

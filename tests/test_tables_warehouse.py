@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from flows.steps.tables import read_table_answers, save_code_lists
+from flows.steps.tables import map_table_label, read_table_answers, save_code_lists
 from foi.authorities import Authority
 from foi.campaigns import read_campaign
 from foi.workspace import Workspace
@@ -14,7 +14,7 @@ from tests.conftest import shared_path
 from warehouse.db import connect, rows, upsert
 from warehouse.registry import import_authorities, save_campaign
 from warehouse.requests import record_sending
-from warehouse.tables import map_label, tables_to_review
+from warehouse.tables import tables_to_review
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMPAIGN = ROOT / "examples" / "mh-accommodation-2021.toml"
@@ -60,7 +60,7 @@ def test_a_reply_read_into_the_warehouse_and_a_mapping_reused(workspace: Workspa
         assert "Not known" not in waiting and "Night shelter/Hostel" in waiting
         assert not coverage["all_contacts"]["complete"]
 
-        map_label(con, campaign.id, None, "night shelter/hostel", "HM03", "tester")
+        map_table_label(con, campaign.id, None, "night shelter/hostel", "HM03", "tester")
         read_table_answers(con, campaign, ["MHA21-RWV"], workspace.store)
         codes = {r["category_code"] for r in rows(
             con, "SELECT category_code FROM v_table_answers"

@@ -73,7 +73,7 @@ def table_coverage_rows(con: duckdb.DuckDBPyConnection, campaign_id: str
     return rows(con, """
         SELECT c.reference, r.authority_id, c.authority_name, c.question_number,
                c.question_key, c.first_period, c.last_period, c.periods, c.figures,
-               c.categories_matched, c.labels_unmatched, c.suppressed, c.totals,
+               c.categories_matched, c.labels_unmatched, c.labels_own, c.suppressed, c.totals,
                c.totals_not_adding_up, c.complete
         FROM v_table_coverage c JOIN requests r ON r.reference = c.reference
         WHERE c.campaign_id = ?
@@ -101,4 +101,5 @@ def table_coverage_labels(con: duckdb.DuckDBPyConnection, campaign_id: str
     return {(r[0], r[1]): r[2] for r in con.execute("""
         SELECT reference, question_key, list(DISTINCT category_as_sent ORDER BY category_as_sent)
         FROM v_table_answers WHERE campaign_id = ? AND category_code IS NULL AND NOT repeat
+          AND match <> 'mapping'
         GROUP BY ALL""", [campaign_id]).fetchall()}

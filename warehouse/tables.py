@@ -48,9 +48,10 @@ def label_mappings(con: duckdb.DuckDBPyConnection, campaign_id: str, question_ke
 
 
 def map_label(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: str | None,
-              label: str, code: str | None, author: str) -> int:
+              label: str, code: str | None, author: str, *, label_key: str) -> int:
     """Record that a label means a code (None: a category of the authority's own), for one
-    table question or all of them; the number of questions it was recorded for."""
+    table question or all of them; the number of questions it was recorded for. `label_key`
+    is the label compared by its words, as table_answers.category_key holds it."""
     keys = [r[0] for r in con.execute(
         "SELECT key FROM questions WHERE campaign_id = ? AND type = 'table'"
         " AND (? IS NULL OR key = ?) ORDER BY number",
@@ -62,9 +63,11 @@ def map_label(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: st
         if code is not None and code not in {c for c, _ in code_list(con, campaign_id, key)}:
             raise WarehouseError(f"{code!r} is not a code of question {key!r}'s code list")
         con.execute("DELETE FROM table_label_mappings WHERE campaign_id = ? AND"
-                    " question_key = ? AND lower(label) = lower(?)", [campaign_id, key, label])
+                    " question_key = ? AND (lower(label) = lower(?) OR label_key = ?)",
+                    [campaign_id, key, label, label_key])
         con.execute("INSERT INTO table_label_mappings (campaign_id, question_key, label, code,"
-                    " author) VALUES (?, ?, ?, ?, ?)", [campaign_id, key, label, code, author])
+                    " author, label_key) VALUES (?, ?, ?, ?, ?, ?)",
+                    [campaign_id, key, label, code, author, label_key])
     return len(keys)
 
 
@@ -94,7 +97,7 @@ def tables_to_review(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[s
         SELECT question_key, category_as_sent AS label, count(DISTINCT reference) AS authorities,
                count(*) AS figures, min(filename) AS example_file
         FROM v_table_answers WHERE campaign_id = ? AND category_code IS NULL
-          AND match <> 'own' AND match <> 'mapping'
+          AND match <> 'mapping' AND NOT repeat
         GROUP BY ALL ORDER BY authorities DESC, figures DESC, label""", [campaign_id])
     problems = rows(con, """
         SELECT p.request_reference AS reference, p.filename, p.sheet, p.kind, p.detail

@@ -23,7 +23,9 @@ from extract.tables.codes import Code, Matcher, match_label, matcher
 from extract.tables.grids import Grid, UnreadableTable, load_grids, table_kind
 from extract.tables.layout import Block, find_blocks
 
-TABLES_VERSION = "1"
+# a change to how tables are read: every request of a campaign with table questions is read
+# again (not the others)
+TABLES_VERSION = "2"
 
 
 @dataclass(frozen=True)

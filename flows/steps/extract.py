@@ -31,6 +31,7 @@ from extract.confidence import calibration_digest, review_threshold
 from extract.documents import DocumentText
 from extract.isolation import ReadJob, read_documents_isolated
 from extract.outcomes import ReplyOutcome
+from extract.tables.tidy import TABLES_VERSION
 from flows.steps.ingest import rematch
 from flows.steps.limits import ReadingLimits, reading_limits
 from flows.steps.session import workspace_db
@@ -41,7 +42,12 @@ from foi.statuses import EventError, status_after
 from foi.workspace import Workspace
 from warehouse.answers import replace_answers
 from warehouse.db import rows, transaction
-from warehouse.extractions import forget_extractions, record_extractions, stale_requests
+from warehouse.extractions import (
+    extraction_inputs,
+    forget_extractions,
+    record_extractions,
+    stale_requests,
+)
 from warehouse.mail import (
     documents_to_read,
     holding_pen,
@@ -134,7 +140,8 @@ def plan_extraction(con: duckdb.DuckDBPyConnection, workspace: Workspace,
                     campaigns: Sequence[str] | None = None, *, everything: bool = False
                     ) -> ExtractionPlan:
     """The documents to read and how many requests' answers are out of date."""
-    found = [stale_requests(con, cid, reader_version(workspace), everything=everything)
+    found = [stale_requests(con, cid, reader_version(workspace), everything=everything,
+                            tables_version=TABLES_VERSION)
              for cid in (campaigns if campaigns is not None else campaign_ids(con))]
     return ExtractionPlan(pending_documents(con, workspace),
                           sum(len(s.changed) + len(s.gone) for s in found),
@@ -250,7 +257,8 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
     worker process with the `limits` of documents."""
     campaign = load_campaign(con, campaign_id)
     threshold = review_threshold() if review_below is None else review_below
-    stale = stale_requests(con, campaign_id, version, everything=everything)
+    stale = stale_requests(con, campaign_id, version, everything=everything,
+                           tables_version=TABLES_VERSION)
     report.unchanged += stale.unchanged
     if not stale.changed and not stale.gone:
         return
@@ -284,10 +292,13 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
             progress(n, len(stale.changed), reference)
     with transaction(con):
         report.answers += replace_answers(con, stale.changed, answers)
+        inputs = stale.inputs
         if store is not None:
             report.table_figures += read_table_answers(con, campaign, stale.changed, store,
                                                        limits or ReadingLimits())
-        record_extractions(con, [stale.inputs[r] for r in stale.changed], version)
+            # the fingerprint counts the mappings of the labels just read: take it again
+            inputs = extraction_inputs(con, campaign_id, version, TABLES_VERSION)
+        record_extractions(con, [inputs[r] for r in stale.changed], version)
         forget_extractions(con, stale.gone)
         for reference, outcome in outcomes.items():
             _record_outcome(con, reference, outcome.outcome, outcome.sections,

@@ -20,7 +20,7 @@ import duckdb
 
 from extract.isolation import ReadJob, read_documents_isolated
 from extract.tables.assign import TableQuestion
-from extract.tables.codes import Code, matcher
+from extract.tables.codes import Code, matcher, normalise
 from extract.tables.tidy import (
     TableProblem,
     TableReading,
@@ -34,6 +34,7 @@ from foi.campaigns import Campaign
 from warehouse.tables import (
     code_list,
     label_mappings,
+    map_label,
     replace_table_reading,
     sheet_questions,
     table_documents,
@@ -103,7 +104,8 @@ def read_isolated(documents: Mapping[str, Mapping[str, Any]], setup: dict[str, A
 def _store(con: duckdb.DuckDBPyConnection, reference: str, reading: TableReading,
            keys: dict[int, str], ids: dict[str, str]) -> int:
     cells = [{"question_key": keys[c.question], "period": c.period, "category_code": c.code,
-              "category_as_sent": c.category, "match": c.match, "value": c.value,
+              "category_as_sent": c.category, "category_key": normalise(c.category),
+              "match": c.match, "value": c.value,
               "value_as_sent": c.value_text, "suppressed": c.suppressed, "repeat": c.repeat,
               "document_id": ids.get(c.filename, ""), "filename": c.filename,
               "sheet": c.sheet, "cell": c.cell, "layout": c.layout} for c in reading.cells]
@@ -130,3 +132,11 @@ def save_code_lists(con: duckdb.DuckDBPyConnection, campaign: Campaign, campaign
         if path is not None:
             save_code_list(con, campaign.id, q.key,
                            [(c.code, c.label) for c in read_code_list(path)])
+
+
+def map_table_label(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: str | None,
+                    label: str, code: str | None, author: str) -> int:
+    """Record that a label means a code (None: the authority's own category); the requests
+    that sent it, compared by its words, are read again by the next `foi extract`."""
+    return map_label(con, campaign_id, question_key, label, code, author,
+                     label_key=normalise(label))
