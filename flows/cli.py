@@ -607,10 +607,18 @@ def review(
                          " JOIN questions q ON q.campaign_id = a.campaign_id AND q.key ="
                          " a.question_key WHERE a.campaign_id = ? AND a.needs_review"
                          " ORDER BY a.request_reference, a.question_number", [campaign])
+        from warehouse.publication import has_table_questions
+        from warehouse.tables import tables_to_review
+
+        tables = tables_to_review(con, campaign) if has_table_questions(con, campaign) \
+            else None
     if fmt == "blocks":
         print_review_blocks(data, f"{campaign}: {len(data)} answers to review")
     else:
         print_rows(data, fmt, title=f"{campaign}: {len(data)} answers to review")
+    if tables is not None:
+        # csv and json stay one table for scripts: the data returns' count goes to stderr
+        print_table_problems(campaign, tables, brief=fmt in ("csv", "json"))
 
 
 def _import_review(campaign: str, file: Path, author: str, home: Path | None) -> None:
@@ -722,6 +730,38 @@ def notify_on_failure(
                   f"{url}", highlight=False)
 
 
+def print_table_problems(campaign: str, found: dict[str, list[dict[str, Any]]], *,
+                         brief: bool, shown: int = 10) -> None:
+    """After the answers, what waits in the data returns: a few of each, and where the rest
+    are (`foi tables review`)."""
+    labels, problems, totals = found["labels"], found["problems"], found["totals"]
+    where = (f"`foi tables review {campaign}` lists them all; `foi tables map` and "
+             "`foi tables answers` correct them")
+    head = (f"data returns: {len(labels)} labels not matched to a code, {len(problems)} tables "
+            f"not read, {len(totals)} totals not adding up")
+    if brief:
+        err.print(Text(f"{head}: {where}"))
+        return
+    console.print()
+    console.print(Text(f"{campaign}: {head}", style="bold"))
+    for r in labels[:shown]:
+        console.print(Text(f"  label     {r['question_key']}: {r['label']!r} "
+                           f"({r['authorities']} authorities, {r['figures']} figures, e.g. "
+                           f"{r['example_file']})"), soft_wrap=False, overflow="fold")
+    for r in problems[:shown]:
+        console.print(Text(f"  not read  {r['reference']} {r['filename']}"
+                           + (f"#{r['sheet']}" if r["sheet"] else "")
+                           + f": {r['kind']}: {r['detail']}"), soft_wrap=False, overflow="fold")
+    for r in totals[:shown]:
+        value = "suppressed" if r["value"] is None else f"{r['value']:g}"
+        console.print(Text(f"  total     {r['reference']} {r['question_key']} {r['period']}: "
+                           f"{r['label']!r} = {value}, its parts add up to {r['parts']:g} "
+                           f"({r['filename']}{'#' + r['sheet'] if r['sheet'] else ''} "
+                           f"{r['cell']})"), soft_wrap=False, overflow="fold")
+    console.print(Text(f"  {where}" if labels or problems or totals else "  nothing waits"),
+                  style="dim")
+
+
 def print_review_blocks(data: list[dict[str, Any]], title: str) -> None:
     """The review queue for a person: one answer per block, the passage wrapped in full."""
     console.print(title, style="bold")
@@ -781,15 +821,15 @@ def _json_default(value: object) -> object:
 @tables_app.command("review")
 def tables_review(campaign: Annotated[str, typer.Argument(help="Campaign id.")],
                   home: HomeOption = None, fmt: Format = "table") -> None:
-    """List the labels not matched to a code (most authorities first) and the tables that
-    could not be read or name no question."""
+    """List the labels not matched to a code (most authorities first), the tables that
+    could not be read or name no question, and the totals that do not add up."""
     from warehouse.tables import tables_to_review
 
     with workspace_db(home, publish=False) as (_, con):
         load_campaign(con, campaign)
         found = tables_to_review(con, campaign)
     if fmt != "table":
-        print_rows(found["labels"] + found["problems"], fmt)
+        print_rows(found["labels"] + found["problems"] + found["totals"], fmt)
         return
     labels = Table("question", "label as sent", "authorities", "figures", "e.g. file",
                    title=f"{len(found['labels'])} labels not matched: `foi tables map`")
@@ -803,6 +843,13 @@ def tables_review(campaign: Annotated[str, typer.Argument(help="Campaign id.")],
         problems.add_row(Text(r["reference"]), Text(r["filename"]), Text(r["sheet"]),
                          Text(f"{r['kind']}: {r['detail']}"))
     console.print(problems)
+    totals = Table("reference", "question", "period", "total as sent", "value", "parts add up to",
+                   "where", title=f"{len(found['totals'])} totals not adding up")
+    for r in found["totals"]:
+        totals.add_row(Text(r["reference"]), Text(r["question_key"]), Text(r["period"]),
+                       Text(r["label"]), "" if r["value"] is None else f"{r['value']:g}",
+                       f"{r['parts']:g}", Text(f"{r['filename']} {r['sheet']} {r['cell']}"))
+    console.print(totals)
 
 
 @tables_app.command("map")

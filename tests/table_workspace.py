@@ -19,13 +19,14 @@ from warehouse.requests import record_sending
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMPAIGN = ROOT / "examples" / "mh-accommodation-2021.toml"
-# a wide CSV such as trusts send, with a formula for a label and a suppressed cell
+# a wide CSV such as trusts send, with a formula for a label, a suppressed cell and a total
+# that does not add up (January: 10 + 3 is not 14)
 HOSTILE_LABEL = '=HYPERLINK("http://evil.example/","click")'
 HOSTILE_CSV = (b'Question 1: people in contact, by accommodation status\n'
                b'Accommodation status,Jan-21,Feb-21\n'
                b'MA01 - Owner occupier,10,12\n'
                b'"=HYPERLINK(""http://evil.example/"",""click"")",3,<5\n'
-               b'Total,13,12\n')
+               b'Total,14,12\n')
 
 
 def corpus_files(trust: str, pattern: str = "*") -> list[tuple[str, bytes]]:

@@ -96,7 +96,7 @@ def test_export_the_tidy_table_and_its_coverage(returns: Workspace, tmp_path: Pa
     formula = coverage[("Formula Trust", "all_contacts")]
     assert (formula["periods"], formula["figures"], formula["labels_unmatched"],
             formula["suppressed"], formula["totals"], formula["totals_not_adding_up"],
-            formula["complete"]) == ("2", "4", "1", "1", "2", "0", "no")
+            formula["complete"]) == ("2", "4", "1", "1", "2", "1", "no")
     assert coverage[("Silent Trust", "cpa")]["figures"] == "0"
     assert len(_parquet(out / "mh-accommodation-2021-table-coverage.parquet")) == 9
 
@@ -122,3 +122,20 @@ def test_data_returns_of_a_campaign_without_table_questions(qof_workspace, tmp_p
     assert sorted(p.name for p in out.iterdir()) == [
         "qof-local-schemes-answers-long.csv", "qof-local-schemes-answers.csv",
         "qof-local-schemes-status.csv"]
+
+
+def test_review_lists_the_data_returns_after_the_answers(returns: Workspace) -> None:
+    result = runner.invoke(app, ["review", "mh-accommodation-2021", "--home",
+                                 str(returns.home)])
+    assert result.exit_code == 0, result.output
+    answers, _, tables = result.output.partition("data returns:")
+    assert "answers to review" in answers
+    waiting = int(tables.split(" labels not matched")[0])
+    assert waiting > 10 and "1 totals not adding up" in tables
+    assert tables.count("\n  label ") == 10   # the first ten, and where the rest are
+    assert "MHA21-XX1 all_contacts 2021-01: 'Total' = 14, its parts add up to 13" in tables
+    assert "foi tables review mh-accommodation-2021" in tables
+    as_json = runner.invoke(app, ["review", "mh-accommodation-2021", "--format", "json",
+                                  "--home", str(returns.home)])
+    assert as_json.exit_code == 0 and as_json.stdout.lstrip().startswith("[")
+    assert "foi tables review" in as_json.stderr

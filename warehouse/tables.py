@@ -91,8 +91,8 @@ def set_sheet_question(con: duckdb.DuckDBPyConnection, campaign_id: str, grid: s
 
 
 def tables_to_review(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str, list]:
-    """What waits for a person: unmatched labels (with how many authorities wrote each) and
-    layouts not read."""
+    """What waits for a person: unmatched labels (with how many authorities wrote each),
+    layouts not read and totals that do not add up."""
     labels = rows(con, """
         SELECT question_key, category_as_sent AS label, count(DISTINCT reference) AS authorities,
                count(*) AS figures, min(filename) AS example_file
@@ -103,7 +103,13 @@ def tables_to_review(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[s
         SELECT p.request_reference AS reference, p.filename, p.sheet, p.kind, p.detail
         FROM table_problems p JOIN requests r ON r.reference = p.request_reference
         WHERE r.campaign_id = ? ORDER BY 1, 2, 3""", [campaign_id])
-    return {"labels": labels, "problems": problems}
+    totals = rows(con, """
+        SELECT t.request_reference AS reference, t.question_key, t.period,
+               t.label_as_sent AS label, t.value, t.parts, t.suppressed_parts, t.filename,
+               t.sheet, t.cell
+        FROM table_totals t JOIN requests r ON r.reference = t.request_reference
+        WHERE r.campaign_id = ? AND t.adds_up = false ORDER BY 1, 2, 3, 8, 9""", [campaign_id])
+    return {"labels": labels, "problems": problems, "totals": totals}
 
 
 def table_documents(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict[str, Any]]:
