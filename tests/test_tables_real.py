@@ -57,3 +57,15 @@ def test_figures_sent_twice_count_once() -> None:
     first = [c for c in reading.cells if (c.question, c.period, c.code) == (1, "2021-01", "MA01")]
     assert sorted(c.repeat for c in first) == [False, True]
     assert len({c.value for c in first}) == 1
+
+
+@pytest.mark.parametrize("authority", ["Herefordshire and Worcestershire Health and Care NHS Trust",
+                                       "Lancashire and South Cumbria NHS Foundation Trust"])
+def test_a_total_on_the_next_page_adds_up_the_rows_of_both(authority: str) -> None:
+    """A PDF table run on to the next page: its total is checked against the rows of both
+    pages (the hand-read totals of tests/labels/README.md add up so), not the last only."""
+    reading = reading_of(authority)
+    continued = [t for t in reading.totals if t.cell.startswith("page 2 table 1")
+                 and t.filename.endswith(".pdf") and t.period == "2021-01"]
+    assert continued and all(t.adds_up for t in continued), continued
+    assert [t for t in reading.totals if t.adds_up is False] == []

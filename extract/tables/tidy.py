@@ -122,9 +122,10 @@ def read_file_tables(filename: str, data: bytes, questions: Sequence[TableQuesti
         reading.problems.append(TableProblem(filename, "", "unreadable", str(exc)))
         return reading
     last: list[int | None] = [None]  # a PDF's tables run on from one to the next
+    open_parts: dict[int, Parts] = {}   # a PDF table's figures not totalled yet, by grid
     for grid in grids:
         reading.grids += 1
-        _read_grid(grid, questions, codes, sheet_questions or {}, reading, last)
+        _read_grid(grid, questions, codes, sheet_questions or {}, reading, last, open_parts)
     return reading
 
 
@@ -185,8 +186,12 @@ def grid_key(grid: Grid) -> str:
     return f"{grid.filename}#{grid.sheet}" if grid.sheet else grid.filename
 
 
+Parts = dict[str, list[float | None]]   # period -> the figures a total there adds up
+
+
 def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
-               told: dict[str, int], reading: TableReading, last: list[int | None]) -> None:
+               told: dict[str, int], reading: TableReading, last: list[int | None],
+               open_parts: dict[int, Parts]) -> None:
     layout = find_blocks(grid)
     if not layout.blocks:
         if grid.kind != "pdf" and any(any(v is not None for v in r) for r in grid.rows[:3]) \
@@ -208,7 +213,13 @@ def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
             continue
         grid._question = number  # type: ignore[attr-defined]  # read by a continued PDF table
         previous = last[0] = number
-        _tidy_block(block, number, _codes_of(codes, number), reading)
+        # a table run on from the previous page: its total counts the rows of both
+        carried = open_parts.pop(id(grid.continues), None) \
+            if grid.kind == "pdf" and grid.continues is not None and grid.header_rows \
+            and block is layout.blocks[0] else None
+        left = _tidy_block(block, number, _codes_of(codes, number), reading, carried)
+        if left is not None and block is layout.blocks[-1]:
+            open_parts[id(grid)] = left
 
 
 def _has_figures(grid: Grid) -> bool:
@@ -222,9 +233,14 @@ def _question_of(block: Block, questions: Sequence[TableQuestion]) -> int | None
                            [t for t in (block.grid.sheet, block.grid.filename) if t], questions)
 
 
-def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading) -> None:
+def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading,
+                carried: Parts | None = None) -> Parts | None:
+    """Tidy one block's figures and check its totals; the figures left without a total (a
+    table that may run on to the next page), or None when a total closed them."""
     grid = block.grid
-    parts: dict[str, list[float | None]] = defaultdict(list)
+    parts: Parts = defaultdict(list)
+    for period, found in (carried or {}).items():
+        parts[period] += found
     totals = []
     for raw in block.cells:
         if raw.total:
@@ -241,6 +257,7 @@ def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading
             number, str(raw.period), raw.category, raw.value,
             sum(v for v in found if v is not None), sum(1 for v in found if v is None),
             grid.filename, grid.sheet, raw.address))
+    return None if totals else parts
 
 
 def _mark_repeats(reading: TableReading) -> None:
