@@ -9,9 +9,10 @@ import openpyxl
 import pytest
 
 from extract.tables.assign import TableQuestion
-from extract.tables.codes import Code, match_label, matcher, parse_code_list
+from extract.tables.codes import Code, Match, match_label, matcher, parse_code_list, read_code_list
 from extract.tables.tidy import read_tables
 from foi.campaigns import CampaignFileError, parse_campaign
+from tests.conftest import ROOT
 
 CODES = (Code("MA01", "Owner occupier"), Code("MA06", "Tenant - private landlord"),
          Code("HM01", "Rough sleeper"), Code("OC99", "Not Known (Not Recorded)"))
@@ -106,7 +107,7 @@ def test_a_block_naming_no_question_waits_for_a_person_then_uses_the_answer() ->
     ("Owner Occupier", "MA01", "label"),
     ("Not Known", "OC99", "label"),               # the list's label without its brackets
     ("Tenant - private landlrd", "MA06", "fuzzy"),
-    ("Tenant - private", None, "none"),            # too short to be a label cut short
+    ("Tenant - private", "MA06", "words"),         # both words in one label only, 2 of 3
     ("Not Recorded", None, "none"),                # a part of a label is not that label
     ("Home Owner", None, "none"),
 ])
@@ -114,6 +115,71 @@ def test_labels_matched_to_codes(label: str, code: str | None, method: str) -> N
     from extract.tables.cells import code_of
     found = match_label(matcher(CODES), label, code_of(label), coded_block=False)
     assert (found.code, found.method) == (code, method)
+
+
+MHSDS = matcher(read_code_list(ROOT / "examples" / "mhsds-accommodation-status-codes.csv"))
+
+
+@pytest.mark.parametrize(("label", "code", "method"), [
+    ("Night shelter/Hostel", "HM03", "words"),     # every word in one label, half of them
+    ("Extra care sheltered housing aka very sheltered housing", "SH02", "label"),
+    ("Other accommodation with criminal justice support such as ex-offender support", "CJ12",
+     "label"),                                     # its explanation left out
+    ("Specialist rehab/recovery", "HS03", "label"),
+    ("ACCOMM WITH CRIM JUSTICE SUPP", "CJ00", "label"),
+    ("Other residential", None, "none"),           # in several labels, 2 of 8 words of one
+    ("Accommodation with care", None, "none"),      # in several labels
+    ("Not Recorded", None, "none"),                # only in OC99's explanation
+    ("Private rent", None, "none"),                # another word for it: a person decides
+])
+def test_labels_matched_to_the_mhsds_list(label: str, code: str | None, method: str) -> None:
+    found = match_label(MHSDS, label, None, coded_block=False)
+    assert (found.code, found.method) == (code, method)
+
+
+def test_a_retired_code_with_the_lists_label_beside_it() -> None:
+    """A file's code the list no longer has: its label says the code; alone, it waits."""
+    found = match_label(MHSDS, "Oth acc with criminal justice support", "CJ09",
+                        coded_block=True)
+    assert (found.code, found.method) == ("CJ12", "label")
+    assert match_label(MHSDS, "CJ09", "CJ09", coded_block=True).code is None
+    mapped = matcher(MHSDS.codes, {"CJ09": "CJ12"})   # until a person says what it is
+    assert match_label(mapped, "CJ09", "CJ09", coded_block=True) == Match("CJ12", "mapping",
+                                                                           100.0)
+
+
+def test_a_guess_never_takes_a_code_another_row_has() -> None:
+    """Two rows guessing one code (or a guess beside a row with that code) both wait."""
+    head = "Question 1: people in contact\nStatus,Jan-21\n"
+    both = head + "Staying with friends/family,4\nStaying with friends/family short term,2\n"
+    alone = head + "Staying with friends/family,4\nOwner occupier,7\n"
+    found = read_tables([("a.csv", both.encode())], QUESTIONS, MHSDS).cells
+    assert {(c.category, c.code) for c in found} == {
+        ("Staying with friends/family", None), ("Staying with friends/family short term", None)}
+    found = read_tables([("a.csv", alone.encode())], QUESTIONS, MHSDS).cells
+    assert {(c.category, c.code, c.match) for c in found} == {
+        ("Staying with friends/family", "HM06", "prefix"), ("Owner occupier", "MA01", "label")}
+
+
+def test_a_pivot_writes_each_code_once_over_its_labels() -> None:
+    """A spreadsheet pivot: codes in one row, each over the first of its labels (sorted, so
+    'NULL' may come first), months down; every label column under a code has that code."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "On CPA"
+    sheet.append(["Question 2: people on CPA"])
+    sheet.append([None, "MA01", None, "MA06", "NULL", "Grand Total"])
+    sheet.append(["Row Labels", "NULL", "Owner occupier", "Tenant - private landlord", "NULL",
+                  None])
+    sheet.append(["2019"])
+    sheet.append(["Jan", 2, 30, 11, 1, 44])
+    sheet.append(["Feb", 1, 31, 12, 1, 45])
+    data = io.BytesIO()
+    book.save(data)
+    found = read_tables([("cpa.xlsx", data.getvalue())], QUESTIONS, MHSDS)
+    jan = {(c.cell, c.category, c.code) for c in found.cells if c.period == "2019-01"}
+    assert jan == {("B5", "NULL", "MA01"), ("C5", "Owner occupier", "MA01"),
+                   ("D5", "Tenant - private landlord", "MA06"), ("E5", "NULL", None)}
 
 
 def test_a_persons_mapping_is_reused_for_every_authority_writing_that_label() -> None:

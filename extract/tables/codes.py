@@ -2,9 +2,13 @@
 
 A code the file gives wins; then a person's mapping of that exact label (kept and reused for
 every authority that writes it); then the list's own label, spelled out ("MH" is "mental
-health") and without its explanation in brackets; then the closest label by rapidfuzz, when
-it is close enough. Anything else waits for a person. A block that gives codes on its rows
-is never guessed for a row without one: that row is the authority's own category.
+health") and without its explanation in brackets (or "e.g.", "aka" ...); then a label cut
+short; then a label that shortens one code's label and no other's: its first word, the
+others in order, half its words at least ("Night shelter/Hostel" is "Night
+shelter/emergency hostel/Direct access hostel"); then the closest label by rapidfuzz, when it
+is close enough. Anything else waits for a person. A guess never takes a code another row of the
+same table has too (extract/tables/tidy.py). A block that gives codes on its rows is never
+guessed for a row without one: that row is the authority's own category.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import csv
 import io
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -66,10 +70,11 @@ _SPELLED = {"mh": "mental health", "la": "local authority", "acc": "accommodatio
             "accom": "accommodation", "accomm": "accommodation", "temp": "temporary",
             "reg": "registered", "oth": "other", "supp": "support", "hc": "healthcare",
             "res": "residential", "facil": "facility", "hosp": "hospital", "diff": "different",
+            "rehab": "rehabilitation", "crim": "criminal",
             "nfa": "no fixed abode", "l'lord": "landlord", "lord": "landlord", "mgt":
             "management", "org": "organisation", "lgh": "length", "arm": "arms", "&": "and"}
 _BRACKETS = re.compile(r"\([^)]*\)")
-_EG = re.compile(r"\s+e\.?g\.?\s.*$", re.I)
+_EG = re.compile(r"\s+(e\.?g\.?|aka|a\.k\.a\.?|also known as|such as)\s.*$", re.I)
 _WORD = re.compile(r"[a-z0-9']+|&")
 
 
@@ -79,9 +84,13 @@ def normalise(label: str) -> str:
     return " ".join(_SPELLED.get(w, w) for w in words)
 
 
+def _bare(label: str) -> str:
+    """A label without its explanation: brackets, "e.g. ...", "such as ...", "aka ..." out."""
+    return _EG.sub("", _BRACKETS.sub(" ", label))
+
+
 def _variants(label: str) -> set[str]:
-    bare = _EG.sub("", _BRACKETS.sub(" ", label))
-    return {v for v in (normalise(label), normalise(bare)) if v}
+    return {v for v in (normalise(label), normalise(_bare(label))) if v}
 
 
 @dataclass(frozen=True)
@@ -91,6 +100,8 @@ class Matcher:
     codes: tuple[Code, ...]
     mappings: Mapping[str, str]      # normalised label -> code (a person's correction)
     by_variant: Mapping[str, str]
+    # code -> the words of each variant of its label (with and without its explanation)
+    variant_words: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
 
     @property
     def known(self) -> frozenset[str]:
@@ -105,7 +116,9 @@ def matcher(codes: Sequence[Code], mappings: Mapping[str, str] | None = None) ->
         for v in _variants(c.label):
             by_variant.setdefault(v, c.code)
     mapped = {normalise(label): code for label, code in (mappings or {}).items()}
-    return Matcher(tuple(codes), mapped, by_variant)
+    return Matcher(tuple(codes), mapped, by_variant,
+                   {c.code: tuple(tuple(v.split()) for v in sorted(_variants(c.label), key=len))
+                    for c in codes})
 
 
 @dataclass(frozen=True)
@@ -113,26 +126,39 @@ class Match:
     """The code a label was given, how, and how close a guess was (100 when not a guess)."""
 
     code: str | None
-    method: str          # file, mapping, label, fuzzy, own (the file's own category), none
+    method: str          # file, mapping, label, prefix, words, fuzzy, own (the file's own
+                         # category), none
     score: float
 
 
 def match_label(m: Matcher, label: str, code: str | None, *, coded_block: bool) -> Match:
     """The code for a label as written, with the file's own code first."""
-    if code:
-        return Match(code, "file", 100.0) if code in m.known else Match(None, "none", 0.0)
     key = normalise(label)
+    if code:
+        if code in m.known:
+            return Match(code, "file", 100.0)
+        if key in m.mappings:   # a person said what this code not in the list means
+            return Match(m.mappings[key] or None, "mapping", 100.0)
+        # a code not in the list (one retired since) with the list's label beside it: the label
+        # says which code ('CJ09 Oth acc with criminal justice support' is CJ12 now)
+        sure = [m.by_variant[k] for k in dict.fromkeys((key, normalise(_bare(label))))
+                if k in m.by_variant and normalise(code) != key]
+        return Match(sure[0], "label", 100.0) if sure else Match(None, "none", 0.0)
     if key in m.mappings:
         mapped = m.mappings[key]
         return Match(mapped or None, "mapping", 100.0)
     if coded_block:
         return Match(None, "own", 0.0)
-    if key in m.by_variant:
-        return Match(m.by_variant[key], "label", 100.0)
+    for k in dict.fromkeys((key, normalise(_bare(label)))):
+        if k in m.by_variant:
+            return Match(m.by_variant[k], "label", 100.0)
     if len(key.split()) >= 3:  # a label cut short ('Tenant - Local Authority/Arms Length Or')
         longer = {code for v, code in m.by_variant.items() if v.startswith(key)}
         if len(longer) == 1:
             return Match(longer.pop(), "prefix", 100.0)
+    found = _contraction(m, tuple(key.split()))
+    if found:
+        return Match(found, "words", 100.0)
     best = process.extractOne(key, list(m.by_variant), scorer=fuzz.token_sort_ratio)
     if best and best[1] >= FUZZY_AT_LEAST and _negations(key) == _negations(best[0]):
         return Match(m.by_variant[best[0]], "fuzzy", float(best[1]))
@@ -140,6 +166,31 @@ def match_label(m: Matcher, label: str, code: str | None, *, coded_block: bool) 
 
 
 _NEGATIONS = frozenset({"not", "non", "no", "other", "without"})
+
+
+def _in_order(words: tuple[str, ...], label: tuple[str, ...]) -> bool:
+    """Whether words start label and the rest follow in it in order ('night shelter hostel'
+    in 'night shelter emergency hostel direct access hostel')."""
+    if not words or not label or words[0] != label[0]:
+        return False
+    rest = iter(label[1:])
+    return all(w in rest for w in words[1:])
+
+
+def _contraction(m: Matcher, words: tuple[str, ...]) -> str | None:
+    """The one code whose label (without its explanation) the words shorten: its first word,
+    the others in order, at least half of its words, the same negations; None when no label,
+    or several (with their explanations), fit."""
+    if len(words) < 2:
+        return None
+    fits = {code for code, variants in m.variant_words.items()
+            if any(_in_order(words, v) for v in variants)}
+    if len(fits) != 1:
+        return None
+    code = fits.pop()
+    bare = m.variant_words[code][0]   # the shortest: without its explanation
+    same = _negations(" ".join(words)) == _negations(" ".join(bare))
+    return code if same and _in_order(words, bare) and 2 * len(words) >= len(set(bare)) else None
 
 
 def _negations(words: str) -> frozenset[str]:

@@ -297,8 +297,9 @@ def _down_block(grid: Grid, pc: int, found: list[tuple[int, Period | int]]) -> G
         return GridLayout([], f"periods down column {pc + 1} but no category headers above")
     columns: dict[int, tuple[str, str | None]] = {}
     width = max(len(grid.rows[r]) for r in head)
+    spread = _pivot_codes(grid, head, pc, width)
     for c in range(pc + 1, width):
-        texts = [as_text(grid.cell(r, c)) for r in head]
+        texts = [spread.get((r, c)) or as_text(grid.cell(r, c)) for r in head]
         texts = [t for t in texts if t]
         if texts:
             columns[c] = _category(texts)
@@ -329,6 +330,31 @@ def _down_block(grid: Grid, pc: int, found: list[tuple[int, Period | int]]) -> G
                                         is_total(category)))
     return GridLayout([block] if block.cells else [],
                       None if block.cells else "periods down a column but no figures")
+
+
+_NO_CODE = frozenset({"NULL", "(BLANK)", "BLANK", "#N/A", "N/A", "UNKNOWN"})   # a pivot's
+
+
+def _pivot_codes(grid: Grid, head: list[int], pc: int, width: int
+                 ) -> dict[tuple[int, int], str]:
+    """A pivot table's code row over a label row writes each code once, over the first of its
+    labels ('MA01' over 'NULL' and 'Owner occupier'): the code of each empty cell of a row of
+    codes, from the code on its left, where the row below has a label."""
+    spread: dict[tuple[int, int], str] = {}
+    for r, below in itertools.pairwise(head):
+        present = [t for c in range(pc + 1, width) if (t := as_text(grid.cell(r, c)))]
+        codes = [t for t in present if code_of(t) == t]
+        if len(codes) < 2 or any(code_of(t) != t and not is_total(t) and t.upper() not in
+                                 _NO_CODE for t in present):
+            continue
+        code = None
+        for c in range(pc + 1, width):
+            text = as_text(grid.cell(r, c))
+            if text:
+                code = text if code_of(text) == text else None
+            elif code and as_text(grid.cell(below, c)):
+                spread[(r, c)] = code
+    return spread
 
 
 def _long_header(grid: Grid) -> int | None:

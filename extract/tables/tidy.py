@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extract.tables.assign import TableQuestion, assign_question
-from extract.tables.codes import Code, Matcher, match_label, matcher
+from extract.tables.codes import Code, Match, Matcher, match_label, matcher
 from extract.tables.grids import Grid, UnreadableTable, load_grids, table_kind
 from extract.tables.layout import Block, find_blocks
 
@@ -186,6 +186,7 @@ def grid_key(grid: Grid) -> str:
     return f"{grid.filename}#{grid.sheet}" if grid.sheet else grid.filename
 
 
+_SURE = ("file", "mapping", "label")
 Parts = dict[str, list[float | None]]   # period -> the figures a total there adds up
 
 
@@ -242,11 +243,23 @@ def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading
     for period, found in (carried or {}).items():
         parts[period] += found
     totals = []
+    matches = {(raw.category, raw.code): match_label(codes, raw.category, raw.code,
+                                                      coded_block=block.coded)
+               for raw in block.cells if not raw.total}
+    # a guess is not given a code another row of this table has too: that label waits
+    # ('Not Recorded' beside a 'Not Known' row that is OC99; two rows guessed the same code)
+    labels_of: dict[str, set[str]] = defaultdict(set)
+    for (label, _), m in matches.items():
+        if m.code:
+            labels_of[m.code].add(label)
+    for (label, code), m in matches.items():
+        if m.method not in _SURE and m.code and len(labels_of[m.code]) > 1:
+            matches[(label, code)] = Match(None, "none", m.score)
     for raw in block.cells:
         if raw.total:
             totals.append(raw)
             continue
-        m = match_label(codes, raw.category, raw.code, coded_block=block.coded)
+        m = matches[(raw.category, raw.code)]
         reading.cells.append(TableCell(
             number, str(raw.period), m.code, raw.category, m.method, raw.value, raw.value_text,
             raw.suppressed, grid.filename, grid.sheet, raw.address, block.layout))
