@@ -45,17 +45,17 @@ def test_a_correction_marks_only_the_requests_it_changes(workspace: Workspace) -
 
     # a label only Devon sent: Devon alone is read again, and then it is coded
     hostel = "SELECT DISTINCT category_code, match FROM v_table_answers" \
-             " WHERE category_as_sent = 'Night shelter/Hostel'"
+             " WHERE category_as_sent = 'Other Residential'"
     assert _figures(workspace, hostel) == [{"category_code": None, "match": "none"}]
     con = connect(workspace.database)
     try:
-        map_table_label(con, campaign.id, None, "night shelter / hostel", "HM03", "tester")
+        map_table_label(con, campaign.id, None, "other  residential", "HS09", "tester")
     finally:
         con.close()
     assert _stale(workspace) == 1
     again = extract_replies(workspace.home)
     assert (again.requests, again.unchanged) == (1, 1)
-    assert _figures(workspace, hostel) == [{"category_code": "HM03", "match": "mapping"}]
+    assert _figures(workspace, hostel) == [{"category_code": "HS09", "match": "mapping"}]
     assert _stale(workspace) == 0
 
     # "data.csv answers question 2": only the trust that sent a data.csv is read again

@@ -57,16 +57,16 @@ def test_a_reply_read_into_the_warehouse_and_a_mapping_reused(workspace: Workspa
         assert (coverage["all_contacts"]["first_period"], coverage["all_contacts"]["last_period"]
                 ) == ("2018-01", "2021-02")
         waiting = {r["label"] for r in tables_to_review(con, campaign.id)["labels"]}
-        assert "Not known" not in waiting and "Night shelter/Hostel" in waiting
+        assert "Not known" not in waiting and "Other Residential" in waiting
         assert not coverage["all_contacts"]["complete"]
 
-        map_table_label(con, campaign.id, None, "night shelter/hostel", "HM03", "tester")
+        map_table_label(con, campaign.id, None, "other residential", "HS09", "tester")
         read_table_answers(con, campaign, ["MHA21-RWV"], workspace.store)
         codes = {r["category_code"] for r in rows(
             con, "SELECT category_code FROM v_table_answers"
-                 " WHERE category_as_sent = 'Night shelter/Hostel'")}
-        assert codes == {"HM03"}
-        assert "Night shelter/Hostel" not in {
+                 " WHERE category_as_sent = 'Other Residential'")}
+        assert codes == {"HS09"}
+        assert "Other Residential" not in {
             r["label"] for r in tables_to_review(con, campaign.id)["labels"]}
     finally:
         con.close()
