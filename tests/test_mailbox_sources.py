@@ -196,3 +196,13 @@ def test_foi_attach_stores_a_postal_reply_that_foi_extract_reads(
     finally:
         con.close()
     assert read, "no answer was read from the attached letter"
+
+
+def test_the_new_commands_and_options_have_help() -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", "--help"])
+    assert result.exit_code == 0
+    for option in ("--eml", "--maildir", "--imap", "--folder", "--security", "--max-size"):
+        assert option in result.output
+    result = runner.invoke(app, ["attach", "--help"])
+    assert result.exit_code == 0 and "--received" in result.output and "--via" in result.output

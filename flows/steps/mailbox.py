@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 
 from flows.steps.ingest import IngestReport, ingest_raw, rematch
+from foi.mail.imap import ImapMailbox, imap_settings
 from foi.mail.mailbox import Identity, MailboxSource, Received, identity
 from foi.mail.offline_replies import offline_reply
 from foi.store import sha256
@@ -92,6 +93,16 @@ def _left(con: duckdb.DuckDBPyConnection, report: MailboxReport, item: Received)
     if not problem_known(con, "ingest", item.source):
         with transaction(con):
             record_problem(con, "ingest", item.source, reason)
+
+
+def ingest_configured_imap(con: duckdb.DuckDBPyConnection, workspace: Workspace, *,
+                           password: str | None = None) -> MailboxReport | None:
+    """Take in the mailbox of foi.toml's [imap] table; None when it names no host."""
+    configured = workspace.settings.get("imap", {})
+    if not configured.get("host"):
+        return None
+    with ImapMailbox(imap_settings(configured, password=password)) as source:
+        return ingest_mailbox(con, workspace, source)
 
 
 @dataclass(frozen=True)
