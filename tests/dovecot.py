@@ -12,6 +12,7 @@ so the directories above it need not be readable by `nobody`.
 from __future__ import annotations
 
 import contextlib
+import grp
 import imaplib
 import os
 import pwd
@@ -126,6 +127,7 @@ valid_chroot_dirs = {mailroot}
         (root / "home").mkdir(exist_ok=True)
         users = f"""default_login_user = {me.pw_name}
 default_internal_user = {me.pw_name}
+default_internal_group = {grp.getgrgid(os.getgid()).gr_name}
 service anvil {{
   chroot =
 }}

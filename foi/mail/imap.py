@@ -17,12 +17,13 @@ import os
 import re
 import ssl
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from foi.mail.mailbox import Received
 
+T = TypeVar("T")
 KEYWORD = "$FoiIngested"
 SECURITY = ("tls", "starttls", "none")
 DEFAULT_MAX_MESSAGE_MB = 50
@@ -231,7 +232,7 @@ class ImapMailbox:
                                         f"(\\Seen {KEYWORD})")
         _ok(typ, data, f"flag messages in {folder}")
 
-    def _with_reconnect(self, folder: str, action):  # type: ignore[no-untyped-def]
+    def _with_reconnect(self, folder: str, action: Callable[[int], T]) -> T:
         """Run action(current UIDVALIDITY) on the selected folder, reconnecting after a drop."""
         for attempt in range(self.settings.retries + 1):
             try:
