@@ -7,6 +7,7 @@ from typing import Any
 
 import duckdb
 
+from foi.mail.incoming import IncomingMessage
 from foi.mail.matching import KnownRequest
 from foi.statuses import EXPECTING_MAIL
 from warehouse.db import rows, upsert
@@ -56,6 +57,17 @@ def assign_message(con: duckdb.DuckDBPyConnection, message_sha: str, reference: 
     """Take a message out of the holding pen and give it to a request."""
     con.execute("UPDATE messages SET request_reference = ?, match_method = ? WHERE id = ?",
                 [reference, method, message_sha])
+
+
+def stored_message(con: duckdb.DuckDBPyConnection, message_sha: str) -> IncomingMessage:
+    """An incoming message as ingest read it (headers and body; attachments are documents)."""
+    r = rows(con, "SELECT * FROM messages WHERE id = ?", [message_sha])[0]
+    return IncomingMessage(
+        message_id=r["message_id"], in_reply_to=tuple((r["in_reply_to"] or "").split()),
+        subject=r["subject"] or "", from_addr=r["from_addr"] or "",
+        to_addrs=tuple(a for a in (r["to_addr"] or "").split(", ") if a), dated=r["dated"],
+        kind=r["kind"], body_text=r["body_text"] or "", attachments=(),
+        problems=tuple(r["problems"] or ()))
 
 
 def holding_pen(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 
-from foi.mail.incoming import IncomingMessage, read_message
+from foi.mail.incoming import MAX_MESSAGE_BYTES, IncomingMessage, read_message
 from foi.mail.matching import KnownRequest, match_message
 from foi.store import put, sha256
 from foi.workspace import Workspace
@@ -66,11 +66,7 @@ def ingest_raw(con: duckdb.DuckDBPyConnection, workspace: Workspace, raw: bytes,
         report.duplicates += 1
         return
     _, raw_path = put(workspace.store, "messages", raw, ".eml")
-    try:
-        message = read_message(raw)
-    except Exception as exc:  # hostile input: keep the bytes, say why, go on
-        _problem(con, report, source, f"unreadable message kept at {raw_path}: {exc!r}")
-        message = IncomingMessage(None, (), "", "", (), None, "reply", "", (), (repr(exc),))
+    message = read_message(raw, max_bytes=max_message_bytes(workspace))
     match = match_message(message, requests, prefixes)
     documents, links = _documents(workspace, digest, message)
     with transaction(con):
@@ -84,12 +80,22 @@ def ingest_raw(con: duckdb.DuckDBPyConnection, workspace: Workspace, raw: bytes,
             "source": source, "problems": list(message.problems),
         })
         save_documents(con, documents, links)
+        if message.problems:  # read as far as it went: `foi problems` says what was not
+            reason = f"kept raw at {raw_path}; " + "; ".join(message.problems)
+            record_problem(con, "ingest", f"{source} ({digest[:12]})", reason[:4000])
+            report.problems.append((source, reason[:4000]))
         if match.reference:
             _note_arrival(con, match.reference, digest, message)
     if match.reference:
         report.matched[digest] = match.reference
     else:
         report.holding_pen.append(digest)
+
+
+def max_message_bytes(workspace: Workspace) -> int:
+    """The size over which a message is kept raw but not read ([ingest] max_message_mb)."""
+    return int(float(workspace.setting("ingest", "max_message_mb", MAX_MESSAGE_BYTES >> 20))
+               * (1 << 20))
 
 
 def _documents(workspace: Workspace, digest: str,
