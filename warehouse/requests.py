@@ -10,6 +10,10 @@ import duckdb
 
 from warehouse.db import insert, rows
 
+# The error of a request whose letter could not even be built: never handed over, so the
+# next `foi send` tries it again (after the registry or campaign is put right).
+NOT_BUILT = "letter could not be built: "
+
 
 def planned_requests(
     con: duckdb.DuckDBPyConnection, campaign_id: str
@@ -34,8 +38,11 @@ def record_sending(
 
 
 def forget_unsent(con: duckdb.DuckDBPyConnection, reference: str) -> None:
-    """Drop a request recorded as sending whose letter was never handed over."""
-    con.execute("DELETE FROM requests WHERE reference = ? AND status = 'sending'", [reference])
+    """Drop a request whose letter was never handed over (recorded as sending, or failed
+    before it could be built); its timeline stays."""
+    con.execute("DELETE FROM requests WHERE reference = ? AND (status = 'sending' OR"
+                " (status = 'error_message' AND sent_at IS NULL AND starts_with(error, ?)))",
+                [reference, NOT_BUILT])
 
 
 def record_sent(con: duckdb.DuckDBPyConnection, reference: str, sent_at: datetime,

@@ -21,6 +21,7 @@ from warehouse.db import transaction
 from warehouse.mail import save_message
 from warehouse.registry import load_authorities, load_campaign
 from warehouse.requests import (
+    NOT_BUILT,
     add_events,
     forget_unsent,
     planned_requests,
@@ -30,6 +31,12 @@ from warehouse.requests import (
 )
 
 Progress = Callable[[int, int, str], None]
+
+
+def never_built(request: dict) -> bool:
+    """Whether the request's letter failed before it was handed over to anyone."""
+    return request["status"] == "error_message" and request["sent_at"] is None and \
+        (request["error"] or "").startswith(NOT_BUILT)
 
 
 @dataclass
@@ -69,7 +76,9 @@ def send_campaign(
     todo = []
     for letter in letters:
         row = existing.get(letter.reference)
-        if row is not None and row["status"] != "sending":
+        if row is not None and never_built(row):
+            todo.append((letter, None))  # never handed over: tried afresh
+        elif row is not None and row["status"] != "sending":
             report.already_sent.append(letter.reference)
         else:
             todo.append((letter, row))
@@ -103,14 +112,28 @@ def _send_one(con: duckdb.DuckDBPyConnection, workspace: Workspace, campaign: Ca
     if row is None:
         message_id = new_message_id(letter.reference, campaign.sender.email)
         dated = now
+    else:
+        message_id, dated = row["message_id"], row["created_at"]
+    try:
+        message = letter_message(letter, campaign.sender, message_id, dated)
+        raw = message.as_bytes()
+    except (ValueError, TypeError, UnicodeError) as exc:  # e.g. a line break in a name
+        reason = f"{NOT_BUILT}{exc}"
         with transaction(con):
+            if row is None:
+                forget_unsent(con, letter.reference)
+                record_sending(con, reference=letter.reference, campaign_id=campaign.id,
+                               authority_id=letter.authority_id, to_addr=letter.to_addr,
+                               message_id=message_id, regime=campaign.regime)
+            record_send_failure(con, letter.reference, reason)
+        report.failed.append((letter.reference, reason))
+        return
+    if row is None:
+        with transaction(con):
+            forget_unsent(con, letter.reference)  # a letter that could not be built before
             record_sending(con, reference=letter.reference, campaign_id=campaign.id,
                            authority_id=letter.authority_id, to_addr=letter.to_addr,
                            message_id=message_id, regime=campaign.regime)
-    else:
-        message_id, dated = row["message_id"], row["created_at"]
-    message = letter_message(letter, campaign.sender, message_id, dated)
-    raw = message.as_bytes()
     # Kept before handing over, so that after the server's "250" only one commit remains:
     # that commit is the whole ambiguous window.
     sha, path = put(workspace.store, "messages", raw, ".eml")
