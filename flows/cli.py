@@ -41,6 +41,7 @@ from foi.clock import explain
 from foi.corrections import ANSWER_STATUSES
 from foi.imported_requests import parse_requests_csv
 from foi.letters import LetterError
+from foi.mail.outgoing import letter_problems
 from foi.mail.throttle import throttle_from_settings
 from foi.mail.transports import TransportError, configured_transport
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
@@ -161,6 +162,10 @@ def campaign_add(file: Annotated[Path, typer.Argument(help="Campaign TOML file."
     with workspace_db(home) as (_, con):
         try:
             campaign = read_campaign(file)
+            problems = letter_problems(campaign, select_recipients(
+                campaign, load_authorities(con)), date.today())
+            if problems:  # every letter rendered now, rather than failing at `foi send`
+                raise CampaignFileError(str(file), problems)
             new = save_campaign(con, campaign, file.read_text(encoding="utf-8"))
         except (CampaignFileError, WarehouseError) as exc:
             record_problem(con, "import", str(file), str(exc))  # kept with its reason
