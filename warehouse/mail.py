@@ -67,7 +67,8 @@ def stored_message(con: duckdb.DuckDBPyConnection, message_sha: str) -> Incoming
         subject=r["subject"] or "", from_addr=r["from_addr"] or "",
         to_addrs=tuple(a for a in (r["to_addr"] or "").split(", ") if a), dated=r["dated"],
         kind=r["kind"], body_text=r["body_text"] or "", attachments=(),
-        problems=tuple(r["problems"] or ()))
+        problems=tuple(r["problems"] or ()), evidence=r["kind_evidence"] or "",
+        case_reference=r["case_reference"], until=r["until_on"])
 
 
 def holding_pen(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

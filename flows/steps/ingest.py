@@ -13,13 +13,18 @@ from foi.mail.incoming import MAX_MESSAGE_BYTES, IncomingMessage, read_message
 from foi.mail.matching import KnownRequest, match_message
 from foi.store import put, sha256
 from foi.workspace import Workspace
+from warehouse.arrivals import note_arrival
 from warehouse.db import transaction
-from warehouse.mail import assign_message, has_message, known_requests, save_documents, save_message
+from warehouse.mail import (
+    assign_message,
+    has_message,
+    known_requests,
+    save_documents,
+    save_message,
+    stored_message,
+)
 from warehouse.problems import record_problem
 from warehouse.registry import campaign_prefixes
-from warehouse.requests import add_events, record_send_failure
-
-EVENT_OF_KIND = {"reply": "response_received", "auto_reply": "acknowledged", "bounce": "bounced"}
 
 
 @dataclass
@@ -78,6 +83,8 @@ def ingest_raw(con: duckdb.DuckDBPyConnection, workspace: Workspace, raw: bytes,
             "dated": message.dated, "received_at": datetime.now(UTC),
             "body_text": message.body_text, "raw_path": str(raw_path), "size": len(raw),
             "source": source, "problems": list(message.problems),
+            "kind_evidence": message.evidence, "case_reference": message.case_reference,
+            "until_on": message.until,
         })
         save_documents(con, documents, links)
         if message.problems:  # read as far as it went: `foi problems` says what was not
@@ -85,7 +92,7 @@ def ingest_raw(con: duckdb.DuckDBPyConnection, workspace: Workspace, raw: bytes,
             record_problem(con, "ingest", f"{source} ({digest[:12]})", reason[:4000])
             report.problems.append((source, reason[:4000]))
         if match.reference:
-            _note_arrival(con, match.reference, digest, message)
+            note_arrival(con, match.reference, digest, message)
     if match.reference:
         report.matched[digest] = match.reference
     else:
@@ -114,26 +121,11 @@ def _documents(workspace: Workspace, digest: str,
     return documents, links
 
 
-def _note_arrival(con: duckdb.DuckDBPyConnection, reference: str, digest: str,
-                  message: IncomingMessage) -> None:
-    add_events(con, [{"request_reference": reference,
-                      "happened_at": message.dated or datetime.now(UTC),
-                      "kind": EVENT_OF_KIND[message.kind],
-                      "detail": message.subject[:200], "message_id": digest}])
-    if message.kind == "bounce":
-        record_send_failure(con, reference, f"letter bounced: {message.subject[:200]}")
-
-
 def rematch(con: duckdb.DuckDBPyConnection, message_sha: str, reference: str, method: str) -> None:
     """Give a held message to a request found later (e.g. from its attachment's text)."""
     with transaction(con):
         assign_message(con, message_sha, reference, method)
-        row = con.execute("SELECT kind, subject, dated FROM messages WHERE id = ?",
-                          [message_sha]).fetchone()
-        add_events(con, [{"request_reference": reference,
-                          "happened_at": row[2] or datetime.now(UTC), "kind": EVENT_OF_KIND[row[0]],
-                          "detail": f"{row[1][:180]} (matched by {method})",
-                          "message_id": message_sha}])
+        note_arrival(con, reference, message_sha, stored_message(con, message_sha), method)
 
 
 def _problem(con: duckdb.DuckDBPyConnection, report: IngestReport, item: str, reason: str) -> None:

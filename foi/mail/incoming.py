@@ -5,13 +5,15 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email import message_from_bytes, policy
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
 from bs4 import BeautifulSoup
+from flufl.bounce import all_failures
 
+from foi.mail.kinds import classify_message
 from foi.mail.parts import LENIENT, leaf_data, raw_8bit_headers, split_headers, split_leaves
 
 
@@ -35,19 +37,15 @@ class IncomingMessage:
     from_addr: str
     to_addrs: tuple[str, ...]
     dated: datetime | None
-    kind: str                 # reply | auto_reply | bounce
+    kind: str                 # one of foi.mail.kinds.KINDS
     body_text: str
     attachments: tuple[Attachment, ...]
     problems: tuple[str, ...] = field(default=())
+    evidence: str = ""                   # why it was read as its kind
+    case_reference: str | None = None    # the authority's own reference, if it gives one
+    until: date | None = None            # an extension notice's new due date
 
 
-_AUTO_SUBJECT = re.compile(
-    r"^\s*(automatic reply|auto(matic)?[ -]?(response|reply)|out of (the )?office|autoreply|"
-    r"away from (the )?office|auto:)", re.IGNORECASE)
-_BOUNCE_SUBJECT = re.compile(
-    r"(undeliverable|undelivered mail|delivery status notification|mail delivery failed|"
-    r"delivery failure|failure notice|returned mail|delivery has failed)", re.IGNORECASE)
-_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
 # A body bigger than this is kept as an attachment and read by the (capped) document reader.
 MAX_BODY_BYTES = 1024 * 1024
 MAX_HEADER_CHARS = 8000
@@ -91,7 +89,7 @@ def _read_tree(raw: bytes) -> IncomingMessage:
         if part.get_content_type().startswith("message/") and not _filename(part, []):
             continue  # walk() descends into attached messages; their parts are kept
         _take_part(part, _payload(part, problems), problems, attachments, bodies)
-    return _message(msg, bodies, attachments, problems)
+    return _message(msg, bodies, attachments, problems, raw, tree=msg)
 
 
 def _read_leaves(raw: bytes, problems: list[str]) -> IncomingMessage:
@@ -105,7 +103,7 @@ def _read_leaves(raw: bytes, problems: list[str]) -> IncomingMessage:
         if problem:
             problems.append(f"{leaf.headers.get_content_type()}: {problem}")
         _take_part(leaf.headers, data, problems, attachments, bodies)
-    return _message(top, bodies, attachments, problems)
+    return _message(top, bodies, attachments, problems, raw)
 
 
 def _headers_only(raw: bytes, problem: str) -> IncomingMessage:
@@ -113,7 +111,7 @@ def _headers_only(raw: bytes, problem: str) -> IncomingMessage:
         headers, _ = split_headers(raw[:1024 * 1024])
     except Exception:  # nothing at all can be read: the raw bytes are kept all the same
         headers = Message(policy=LENIENT)
-    return _message(headers, [], [], [problem])
+    return _message(headers, [], [], [problem], raw[:1024 * 1024])
 
 
 def _take_part(part: Message, data: bytes, problems: list[str],
@@ -135,50 +133,46 @@ def _take_part(part: Message, data: bytes, problems: list[str],
 
 
 def _message(msg: Message, bodies: list[tuple[str, str]], attachments: list[Attachment],
-             problems: list[str]) -> IncomingMessage:
+             problems: list[str], raw: bytes, tree: Message | None = None) -> IncomingMessage:
     subject = _header_text(msg, "Subject", problems)
     from_addr = _addresses(msg, "From")
-    message = IncomingMessage(
+    body = _choose_body(bodies)
+    kind = classify_message(msg, subject, from_addr[0] if from_addr else "", body,
+                            [a.media_type for a in attachments], raw, _failures(tree),
+                            first_text=bodies[0][1] if bodies else "")
+    return IncomingMessage(
         message_id=_msgid(msg.get("Message-ID")),
         in_reply_to=tuple(_msgids(msg.get_all("In-Reply-To", []) + msg.get_all("References", []))),
         subject=subject,
         from_addr=from_addr[0] if from_addr else "",
         to_addrs=tuple(_addresses(msg, "To") + _addresses(msg, "Cc")),
         dated=_date(msg.get("Date"), problems),
-        kind="reply",
-        body_text=_choose_body(bodies),
+        kind=kind.kind,
+        body_text=body,
         attachments=tuple(attachments),
         problems=tuple(dict.fromkeys(problems)),
+        evidence=kind.evidence,
+        case_reference=kind.case_reference,
+        until=kind.until,
     )
-    return _with_kind(message, msg)
+
+
+def _failures(tree: Message | None) -> tuple[set[str], set[str]]:
+    """Recipients flufl.bounce finds failed, (temporary, permanent); its detectors know the
+    bounce formats of many mail servers beyond standard delivery reports."""
+    if tree is None:
+        return set(), set()
+    try:
+        temporary, permanent = all_failures(tree)
+    except Exception:  # a detector tripping on a hostile message is no bounce
+        return set(), set()
+    return ({a.decode("utf-8", "replace").lower() for a in temporary},
+            {a.decode("utf-8", "replace").lower() for a in permanent})
 
 
 def _note_8bit(part: Message, problems: list[str]) -> None:
     for name in raw_8bit_headers(part):
         problems.append(f"{name} header holds raw 8-bit bytes; read as UTF-8 (else cp1252)")
-
-
-def _with_kind(message: IncomingMessage, msg: Message) -> IncomingMessage:
-    kind = classify_kind(msg, message.subject, message.from_addr)
-    return IncomingMessage(**{**message.__dict__, "kind": kind})
-
-
-def classify_kind(msg: Message, subject: str, from_addr: str) -> str:
-    """reply, auto_reply or bounce, from headers first and wording second."""
-    content_type = (msg.get("Content-Type") or "").lower()
-    if ("multipart/report" in content_type and "delivery-status" in content_type) or \
-            _BOUNCE_SENDER.match(from_addr) or _BOUNCE_SUBJECT.search(subject):
-        return "bounce"
-    auto = (msg.get("Auto-Submitted") or "no").strip().lower()
-    if auto != "no" or msg.get("X-Autoreply") or msg.get("X-Autorespond"):
-        return "auto_reply"
-    if (msg.get("Precedence") or "").strip().lower() in ("auto_reply", "bulk", "junk"):
-        return "auto_reply"
-    if "autoresponder" in (msg.get("X-POST-MessageClass") or "").lower():
-        return "auto_reply"
-    if _AUTO_SUBJECT.search(subject):
-        return "auto_reply"
-    return "reply"
 
 
 def _header_text(msg: Message, name: str, problems: list[str]) -> str:
