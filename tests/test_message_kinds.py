@@ -148,3 +148,46 @@ def test_each_kind_of_message_moves_the_request_as_it_should(qof_workspace,
         con.close()
     bad = runner.invoke(app, ["classify", message_id, "nonsense", "--reason", "x", *home])
     assert bad.exit_code == 1 and "unknown kind" in bad.output
+
+
+SIGNS = [  # (body, kind), written by reading each: a reply's answers are never hidden
+    ("Thank you for your request received on 4 April 2016. The CCG does not hold this "
+     "information.", "reply"),
+    ("Thank you for your email.\n1. Yes.\n2. No.\n\nJo Bloggs, FOI Officer, extension 4567",
+     "reply"),
+    ("We acknowledge receipt of your request. Our reference is FOI/16/0042.", "acknowledgement"),
+    ("Your request has been logged. Case number: 2016-117.", "acknowledgement"),
+    ("Please could you clarify which financial year you mean?", "clarification"),
+    ("We are extending the deadline to consider the public interest. We will respond "
+     "by 20/05/2016.", "extension"),
+    ("Please find attached a fees notice. The fee of £12.50 must be paid before we proceed.",
+     "reply"),   # the words of a response ("please find attached") win
+    ("A fees notice under section 9 is enclosed: please pay £12.50 by cheque.", "fee_notice"),
+]
+
+
+def test_a_message_is_read_by_its_signs_and_a_reply_stays_a_reply() -> None:
+    from email.message import Message
+
+    from foi.mail.kinds import classify_message
+
+    for body, kind in SIGNS:
+        got = classify_message(Message(), "RE: FOI QOF16-00C", "foi@ccg.example", body, [],
+                               b"")
+        assert got.kind == kind, (body, got)
+    ack = classify_message(Message(), "Re", "foi@ccg.example", SIGNS[2][0], [], b"")
+    assert ack.case_reference == "FOI/16/0042"
+    extension = classify_message(Message(), "Re", "foi@ccg.example", SIGNS[5][0], [], b"")
+    assert extension.until == date(2016, 5, 20)
+    attached = classify_message(Message(), "Re", "foi@ccg.example", SIGNS[4][0],
+                                ["application/pdf"], b"")
+    assert attached.kind == "reply" and "attached" in attached.evidence
+
+
+def test_no_reply_in_the_real_styles_is_read_as_anything_else() -> None:
+    from foi.mail.incoming import read_message
+    from simulator.styles import generate_styled_replies, sample_letters
+
+    kinds = {read_message(s.eml).kind for s in generate_styled_replies(sample_letters(1),
+                                                                        seed=2023)}
+    assert kinds == {"reply"}
