@@ -34,21 +34,35 @@ def has_message(con: duckdb.DuckDBPyConnection, message_sha: str) -> bool:
     return con.execute("SELECT 1 FROM messages WHERE id = ?", [message_sha]).fetchone() is not None
 
 
+def stored_messages(con: duckdb.DuckDBPyConnection, message_shas: Sequence[str]) -> set[str]:
+    """Those of these messages (by sha256) that were ingested before: one query a group."""
+    if not message_shas:
+        return set()
+    return {r[0] for r in con.execute(
+        "SELECT id FROM messages WHERE id IN (SELECT unnest(?))", [list(message_shas)]
+    ).fetchall()}
+
+
 def save_message(con: duckdb.DuckDBPyConnection, message: dict[str, Any]) -> None:
     """Store one message row (raw bytes are already in the store)."""
     upsert(con, "messages", [message])
+
+
+def save_messages(con: duckdb.DuckDBPyConnection, messages: Sequence[dict[str, Any]]) -> None:
+    """Store message rows in one statement (raw bytes are already in the store)."""
+    upsert(con, "messages", messages)
 
 
 def save_documents(
     con: duckdb.DuckDBPyConnection, documents: Sequence[dict[str, Any]],
     links: Sequence[dict[str, Any]],
 ) -> None:
-    """Store documents once by sha256 and link them to their message."""
-    ids = [d["id"] for d in documents]
-    known = {r[0] for r in con.execute(
-        "SELECT id FROM documents WHERE list_contains(?, id)", [ids]).fetchall()} if ids else set()
-    new = [d for d in documents if d["id"] not in known]
-    upsert(con, "documents", new)
+    """Store documents once by sha256 (a known one keeps its reading: the primary key
+    turns it away) and link them to their message."""
+    new = list({d["id"]: d for d in documents}.values())
+    if new:
+        con.execute("INSERT OR IGNORE INTO documents BY NAME SELECT unnest(r)"
+                    " FROM (SELECT unnest($rows) AS r)", {"rows": new})
     upsert(con, "message_documents", links)
 
 

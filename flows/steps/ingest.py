@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,14 +17,18 @@ from warehouse.arrivals import note_arrival
 from warehouse.db import transaction
 from warehouse.mail import (
     assign_message,
-    has_message,
     known_requests,
     save_documents,
-    save_message,
+    save_messages,
     stored_message,
+    stored_messages,
 )
 from warehouse.problems import record_problem
 from warehouse.registry import campaign_prefixes
+
+# Messages committed together: one transaction per group, not per message.
+GROUP_MESSAGES = 200
+GROUP_BYTES = 64 << 20
 
 
 @dataclass
@@ -46,36 +50,58 @@ def eml_files(directory: Path) -> list[Path]:
 
 def ingest_files(con: duckdb.DuckDBPyConnection, workspace: Workspace, paths: Iterable[Path],
                  *, progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
-    """Ingest raw message files; a file that cannot be read is recorded, the rest go on."""
+    """Ingest raw message files in groups (one transaction each); a file that cannot be read
+    is recorded, the rest go on."""
     paths = list(paths)
     report = IngestReport()
     requests = known_requests(con)
     prefixes = list(campaign_prefixes(con))
+    group: list[tuple[bytes, str]] = []
     for n, path in enumerate(paths, start=1):
         try:
-            raw = path.read_bytes()
+            group.append((path.read_bytes(), f"eml:{path}"))
         except OSError as exc:
             _problem(con, report, str(path), f"cannot read the file: {exc}")
-        else:
-            ingest_raw(con, workspace, raw, f"eml:{path}", requests, prefixes, report)
+        if len(group) >= GROUP_MESSAGES or sum(len(raw) for raw, _ in group) >= GROUP_BYTES:
+            ingest_group(con, workspace, group, requests, prefixes, report)
+            group = []
         if progress:
             progress(n, len(paths), path.name)
+    ingest_group(con, workspace, group, requests, prefixes, report)
     return report
 
 
 def ingest_raw(con: duckdb.DuckDBPyConnection, workspace: Workspace, raw: bytes, source: str,
                requests: list[KnownRequest], prefixes: list[str], report: IngestReport) -> None:
     """Keep one raw message, read it, store its parts and match it."""
-    digest = sha256(raw)
-    if has_message(con, digest):
-        report.duplicates += 1
+    ingest_group(con, workspace, [(raw, source)], requests, prefixes, report)
+
+
+def ingest_group(con: duckdb.DuckDBPyConnection, workspace: Workspace,
+                 messages: Sequence[tuple[bytes, str]], requests: list[KnownRequest],
+                 prefixes: list[str], report: IngestReport) -> None:
+    """Keep each raw message (bytes, source label), read it, store its parts and match it,
+    all committed in one transaction: when this returns, every one is stored (a mailbox may
+    mark them read). Messages ingested before, here or earlier, are counted as duplicates."""
+    if not messages:
         return
-    _, raw_path = put(workspace.store, "messages", raw, ".eml")
-    message = read_message(raw, max_bytes=max_message_bytes(workspace))
-    match = match_message(message, requests, prefixes)
-    documents, links = _documents(workspace, digest, message)
-    with transaction(con):
-        save_message(con, {
+    known = stored_messages(con, [sha256(raw) for raw, _ in messages])
+    arrivals: list[tuple[str, IncomingMessage, str | None, str, Path]] = []
+    stored: list[dict] = []
+    documents: list[dict] = []
+    links: list[dict] = []
+    for raw, source in messages:
+        digest, raw_path = put(workspace.store, "messages", raw, ".eml")
+        if digest in known:
+            report.duplicates += 1
+            continue
+        known.add(digest)
+        message = read_message(raw, max_bytes=max_message_bytes(workspace))
+        match = match_message(message, requests, prefixes)
+        docs, doc_links = _documents(workspace, digest, message)
+        documents += docs
+        links += doc_links
+        stored.append({
             "id": digest, "direction": "incoming", "request_reference": match.reference,
             "kind": message.kind, "match_method": match.method, "message_id": message.message_id,
             "in_reply_to": " ".join(message.in_reply_to) or None, "subject": message.subject,
@@ -86,17 +112,26 @@ def ingest_raw(con: duckdb.DuckDBPyConnection, workspace: Workspace, raw: bytes,
             "kind_evidence": message.evidence, "case_reference": message.case_reference,
             "until_on": message.until,
         })
+        # the attachments' bytes are in the store now: only what matching needs is kept
+        arrivals.append((digest, replace(message, attachments=()), match.reference, source,
+                         raw_path))
+    with transaction(con):
+        save_messages(con, stored)
         save_documents(con, documents, links)
-        if message.problems:  # read as far as it went: `foi problems` says what was not
-            reason = f"kept raw at {raw_path}; " + "; ".join(message.problems)
-            record_problem(con, "ingest", f"{source} ({digest[:12]})", reason[:4000])
-            report.problems.append((source, reason[:4000]))
-        if match.reference:
-            note_arrival(con, match.reference, digest, message)
-    if match.reference:
-        report.matched[digest] = match.reference
-    else:
-        report.holding_pen.append(digest)
+        for digest, message, reference, source, raw_path in arrivals:
+            if message.problems:  # read as far as it went: `foi problems` says what was not
+                reason = f"kept raw at {raw_path}; " + "; ".join(message.problems)
+                record_problem(con, "ingest", f"{source} ({digest[:12]})", reason[:4000])
+            if reference:
+                note_arrival(con, reference, digest, message)
+    for digest, message, reference, source, raw_path in arrivals:
+        if message.problems:
+            report.problems.append((source, (f"kept raw at {raw_path}; "
+                                             + "; ".join(message.problems))[:4000]))
+        if reference:
+            report.matched[digest] = reference
+        else:
+            report.holding_pen.append(digest)
 
 
 def max_message_bytes(workspace: Workspace) -> int:
