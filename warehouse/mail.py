@@ -44,8 +44,11 @@ def stored_messages(con: duckdb.DuckDBPyConnection, message_shas: Sequence[str])
 
 
 def save_message(con: duckdb.DuckDBPyConnection, message: dict[str, Any]) -> None:
-    """Store one message row (raw bytes are already in the store)."""
-    upsert(con, "messages", [message])
+    """Store one message row (raw bytes are already in the store); stored once, by sha256."""
+    # OR IGNORE, not OR REPLACE: a few ms less on every letter sent, and a message's
+    # bytes, hence its row, never change
+    con.execute("INSERT OR IGNORE INTO messages BY NAME SELECT unnest(r)"
+                " FROM (SELECT unnest($rows) AS r)", {"rows": [message]})
 
 
 def save_messages(con: duckdb.DuckDBPyConnection, messages: Sequence[dict[str, Any]]) -> None:
