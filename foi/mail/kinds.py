@@ -133,6 +133,20 @@ def classify_message(headers: Message, subject: str, from_addr: str, body_text: 
     return MessageKind("reply", "none of the signs of another kind")
 
 
+def might_be_bounce(headers: Message) -> bool:
+    """Whether a message shows any sign of coming from a mail system rather than a person:
+    the null sender delivery reports are sent from (RFC 5321), a daemon's address, a report
+    or a failure header, an automatic or bounce-like subject."""
+    sender = str(headers.get("From") or "").lower()
+    subject = str(headers.get("Subject") or "")
+    return (str(headers.get("Return-Path") or "").strip() == "<>"
+            or any(word in sender for word in ("mailer-daemon", "postmaster", "mail delivery"))
+            or "multipart/report" in str(headers.get("Content-Type") or "").lower()
+            or "X-Failed-Recipients" in headers or "Auto-Submitted" in headers
+            or bool(_BOUNCE_SUBJECT.search(subject) or _AUTO_SUBJECT.search(subject)
+                    or _DELAY_SUBJECT.search(subject)))
+
+
 def own_words(body_text: str) -> str:
     """The body without the earlier mail it quotes."""
     lines = [line for line in body_text.splitlines() if not line.lstrip().startswith(">")]
