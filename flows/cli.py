@@ -46,10 +46,12 @@ from foi.imported_requests import parse_requests_csv
 from foi.letters import LetterError
 from foi.mail.imap import ImapError, ImapMailbox, imap_settings
 from foi.mail.maildir import MaildirMailbox
+from foi.mail.outgoing import letter_problems
 from foi.mail.throttle import throttle_from_settings
 from foi.mail.transports import TransportError, configured_transport
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
 from reports.exports import TABLES
+from warehouse.arrivals import reclassify
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
 from warehouse.db import WarehouseError, rows, transaction
 from warehouse.mail import holding_pen
@@ -169,6 +171,10 @@ def campaign_add(file: Annotated[Path, typer.Argument(help="Campaign TOML file."
     with workspace_db(home) as (_, con):
         try:
             campaign = read_campaign(file)
+            problems = letter_problems(campaign, select_recipients(
+                campaign, load_authorities(con)), date.today())
+            if problems:  # every letter rendered now, rather than failing at `foi send`
+                raise CampaignFileError(str(file), problems)
             new = save_campaign(con, campaign, file.read_text(encoding="utf-8"))
             save_code_lists(con, campaign, file)
         except (CampaignFileError, CodeListError, WarehouseError) as exc:
@@ -419,6 +425,12 @@ def status(
         print_rows(data, fmt)
 
 
+def _status_text(r: dict[str, Any]) -> str:
+    """The status, and why for a failed one (a bounce: the server's own words)."""
+    status = r["status"].replace("_", " ")
+    return f"{status}: {r['error'][:200]}" if r.get("error") else status
+
+
 CLOCK_STYLE = {"very overdue": "bold red", "overdue": "red", "clock stopped": "yellow",
                "on time": "green", "closed": "dim"}
 
@@ -435,7 +447,7 @@ def print_status_table(data: list[dict[str, Any]], title: str) -> None:
         late = r["working_days_late"]
         table.add_row(*(Text(v) for v in (
                           r["reference"], r["authority_name"] or "",
-                          r["status"].replace("_", " "), str(r["sent_on"] or ""),
+                          _status_text(r), str(r["sent_on"] or ""),
                           str(r["due_on"] or ""), "" if late is None else str(late),
                           r["next_action"])), style=CLOCK_STYLE.get(r["clock"], ""))
     console.print(table)
@@ -757,6 +769,48 @@ def assign(
             raise Failure(f"no request {reference.upper()!r}")
         rematch(con, found[0], reference.upper(), "by_hand")
     console.print(f"message {found[0][:12]} assigned to {reference.upper()}", highlight=False)
+
+
+@app.command()
+def messages(
+    reference: Annotated[str | None, typer.Argument(
+        help="Request reference (default: every incoming message).")] = None,
+    home: HomeOption = None, fmt: Format = "table",
+) -> None:
+    """Incoming messages: what each is (reply, auto_reply, bounce, delivery_delay,
+    acknowledgement, clarification, extension, fee_notice), the evidence, and who said so."""
+    with workspace_db(home, read_only=True) as (_, con):
+        data = rows(con, "SELECT left(id, 12) AS id, request_reference AS reference, kind,"
+                         " kind_evidence AS evidence, coalesce(kind_set_by, 'foitrack') AS"
+                         " set_by, case_reference, until_on, dated, subject FROM messages"
+                         " WHERE direction = 'incoming' AND (? IS NULL OR request_reference = ?)"
+                         " ORDER BY coalesce(dated, received_at)",
+                    [reference and reference.upper()] * 2)
+    print_rows(data, fmt, title=f"{len(data)} incoming messages")
+
+
+@app.command()
+def classify(
+    message: Annotated[str, typer.Argument(help="Message id (or its first 8+ characters) "
+                                                "from `foi messages` or `foi held`.")],
+    kind: Annotated[str, typer.Argument(help="reply, auto_reply, bounce, delivery_delay, "
+                                             "acknowledgement, clarification, extension or "
+                                             "fee_notice.")],
+    reason: Annotated[str, typer.Option(help="Why (kept as the evidence).")] = "",
+    author: Annotated[str, typer.Option(help="Who decided.")] = os.environ.get("USER", "someone"),
+    until: Annotated[str | None, typer.Option(help="An extension's new due date.")] = None,
+    case_reference: Annotated[str | None, typer.Option(
+        help="The authority's own reference for the request.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Say what a message is when foitrack read it wrong: the events its old reading recorded
+    are taken back and the new kind's recorded, so the status and the clock follow."""
+    with workspace_db(home) as (_, con):
+        row = reclassify(con, message, kind, author=author, reason=reason,
+                         until=_date_option("--until", until), case_reference=case_reference)
+    console.print(Text(f"message {row['id'][:12]} is now {row['kind']}"
+                       + (f" (request {row['request_reference']})"
+                          if row["request_reference"] else "")))
 
 
 @app.command()

@@ -1,9 +1,9 @@
 """Taking in mail from a mailbox (IMAP, Maildir) and replies that came by post or portal.
 
-Each message goes through the ingest core (flows.steps.ingest.ingest_raw, which commits it);
-only then is it marked on the mailbox. A message already stored, byte for byte or as another
-copy of it (same Message-ID and content, other trace headers or line endings), is marked and
-counted as a duplicate.
+Each batch goes through the ingest core (flows.steps.ingest.ingest_group, which commits it in
+one transaction); only then are its messages marked on the mailbox. A message already stored,
+byte for byte or as another copy of it (same Message-ID and content, other trace headers or
+line endings), is marked and counted as a duplicate.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from flows.steps.ingest import IngestReport, ingest_raw, rematch
+from flows.steps.ingest import IngestReport, ingest_group, ingest_raw, rematch
 from foi.mail.imap import ImapMailbox, imap_settings
 from foi.mail.mailbox import Identity, MailboxSource, Received, identity
 from foi.mail.offline_replies import offline_reply
@@ -71,18 +71,19 @@ def ingest_mailbox(con: duckdb.DuckDBPyConnection, workspace: Workspace, source:
         for item in batch:
             if item.raw is None:
                 _left(con, report, item)
+        fresh = []
         for item, ident in fetched:
             if ident in stored.known:
                 report.ingest.duplicates += 1
             else:
-                ingest_raw(con, workspace, item.raw or b"", item.source, requests, prefixes,
-                           report.ingest)
+                fresh.append((item.raw or b"", item.source))
                 stored.known.add(ident)
-            done += 1
-            if progress:
-                progress(done, source.expected, item.source.rsplit("/", 1)[-1])
-        # ingest_raw has committed each of them: only now may the mailbox mark them.
+        ingest_group(con, workspace, fresh, requests, prefixes, report.ingest)
+        # ingest_group has committed the batch: only now may the mailbox mark them.
         source.taken_in([item for item, _ in fetched])
+        done += len(batch)
+        if progress and batch:
+            progress(done, source.expected, batch[-1].source.rsplit("/", 1)[-1])
         report.taken_in += len(fetched)
     return report
 
