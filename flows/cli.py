@@ -30,6 +30,7 @@ from flows.steps.chase import chase_campaign, chase_throttle
 from flows.steps.export import export_campaign
 from flows.steps.extract import extract_replies
 from flows.steps.ingest import eml_files, ingest_files, rematch
+from flows.steps.mailbox import attach_reply, ingest_mailbox
 from flows.steps.report import publish_campaign
 from flows.steps.review import ReviewSheetRejected, correct_answer, export_review, import_review
 from flows.steps.send import plan_letters, send_campaign
@@ -43,9 +44,13 @@ from foi.clock import explain
 from foi.corrections import ANSWER_STATUSES
 from foi.imported_requests import parse_requests_csv
 from foi.letters import LetterError
+from foi.mail.imap import ImapError, ImapMailbox, imap_settings
+from foi.mail.maildir import MaildirMailbox
+from foi.mail.outgoing import letter_problems
 from foi.mail.throttle import throttle_from_settings
 from foi.mail.transports import TransportError, configured_transport
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
+from warehouse.arrivals import reclassify
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
 from warehouse.db import WarehouseError, rows, transaction
 from warehouse.mail import holding_pen
@@ -67,7 +72,7 @@ class Failure(Exception):
 
 
 USER_ERRORS = (Failure, WorkspaceError, WarehouseError, CampaignFileError, RegistryFileError,
-               LetterError, TransportError, FileNotFoundError, ValueError,
+               LetterError, TransportError, ImapError, FileNotFoundError, ValueError,
                jinja2.TemplateError)
 
 
@@ -165,6 +170,10 @@ def campaign_add(file: Annotated[Path, typer.Argument(help="Campaign TOML file."
     with workspace_db(home) as (_, con):
         try:
             campaign = read_campaign(file)
+            problems = letter_problems(campaign, select_recipients(
+                campaign, load_authorities(con)), date.today())
+            if problems:  # every letter rendered now, rather than failing at `foi send`
+                raise CampaignFileError(str(file), problems)
             new = save_campaign(con, campaign, file.read_text(encoding="utf-8"))
             save_code_lists(con, campaign, file)
         except (CampaignFileError, CodeListError, WarehouseError) as exc:
@@ -260,16 +269,83 @@ def send(
 
 @app.command()
 def ingest(
-    eml: Annotated[Path, typer.Option("--eml", help="Directory of .eml files to ingest.")],
+    eml: Annotated[Path | None, typer.Option("--eml", help="Directory of .eml files to ingest.")
+                   ] = None,
+    maildir: Annotated[Path | None, typer.Option(
+        "--maildir", help="A Maildir folder (holding cur/ new/ tmp/): each message stored is "
+                          "moved to cur/ with the flag S.")] = None,
+    imap: Annotated[str | None, typer.Option(
+        "--imap", metavar="HOST",
+        help="IMAP server to take mail from (flagged \\Seen and $FoiIngested once stored); the "
+             "imap table of foi.toml fills in what is not given. Password: $FOI_IMAP_PASSWORD.")
+                    ] = None,
+    port: Annotated[int | None, typer.Option(
+        help="IMAP port (default 993 for tls, else 143).")] = None,
+    security: Annotated[str | None, typer.Option(
+        help="IMAP security: tls, starttls or none (none only on loopback). Default tls.")
+                        ] = None,
+    user: Annotated[str | None, typer.Option(
+        help="IMAP user (default: username in foi.toml's imap table, else "
+                           "$FOI_IMAP_USERNAME).")] = None,
+    folder: Annotated[list[str] | None, typer.Option(
+        help="IMAP folder to read (repeatable; default: folders in foi.toml's "
+                             "imap table, else INBOX).")] = None,
+    max_size: Annotated[float | None, typer.Option(
+        "--max-size", metavar="MB", help="Leave IMAP messages larger than this on the server "
+                                         "and record the problem (default 50).")] = None,
+    ca_file: Annotated[str | None, typer.Option(
+        "--ca-file", help="CA certificate for an IMAP server with a private certificate.")
+                       ] = None,
     home: HomeOption = None,
 ) -> None:
-    """Store incoming .eml files raw and match each to its request (or the holding pen)."""
+    """Store incoming mail raw (from .eml files, a Maildir or IMAP) and match each message to
+    its request; a mailbox message is marked only after it is committed locally."""
+    given = [name for name, value in (("--eml", eml), ("--maildir", maildir), ("--imap", imap))
+             if value is not None]
+    if len(given) != 1:
+        raise Failure("give one of --eml DIR, --maildir DIR or --imap HOST"
+                      + (f" (not {' and '.join(given)})" if given else ""))
     with workspace_db(home) as (workspace, con), progress_bar("ingesting") as update:
-        report = ingest_files(con, workspace, eml_files(eml), progress=update)
+        if eml is not None:
+            report = ingest_files(con, workspace, eml_files(eml), progress=update)
+            left: list[tuple[str, str]] = []
+        else:
+            source: MaildirMailbox | ImapMailbox = MaildirMailbox(maildir) if maildir else \
+                ImapMailbox(imap_settings(workspace.settings.get("imap", {}), host=imap,
+                                          port=port, security=security, username=user,
+                                          folders=folder or (), max_message_mb=max_size,
+                                          ca_file=ca_file))
+            with source:
+                taken = ingest_mailbox(con, workspace, source, progress=update)
+            report, left = taken.ingest, taken.left
     console.print(f"{len(report.matched)} matched, {len(report.holding_pen)} in the holding pen, "
-                  f"{report.duplicates} already ingested, {len(report.problems)} problems")
-    for item, reason in report.problems:
+                  f"{report.duplicates} already ingested, {len(report.problems)} problems"
+                  + (f", {len(left)} left on the server" if left else ""))
+    for item, reason in [*report.problems, *left]:
         err.print(f"{item}: {reason}", style="yellow", highlight=False)
+
+
+@app.command()
+def attach(
+    reference: Annotated[str, typer.Argument(help="The request's reference, e.g. QOF16-00C.")],
+    files: Annotated[list[Path], typer.Argument(help="The documents received.")],
+    received: Annotated[str | None, typer.Option(
+        help="Day the reply was received, YYYY-MM-DD (default today).")] = None,
+    via: Annotated[str, typer.Option(help="How it came: post, portal or other.")] = "post",
+    home: HomeOption = None,
+) -> None:
+    """Record a reply that came by post or through a portal: its documents are stored as a
+    reply to the request (the clock stops on --received), and `foi extract` reads them."""
+    day = _date_option("--received", received) or date.today()
+    with workspace_db(home) as (workspace, con):
+        done = attach_reply(con, workspace, reference, files, received=day, channel=via)
+    if done.already_stored:
+        console.print(f"{reference}: these documents were already attached for {day} "
+                      f"(message {done.message_sha[:12]}); nothing new")
+    else:
+        console.print(f"{reference}: reply of {day} by {via} stored with {done.documents} "
+                      f"documents (message {done.message_sha[:12]}); run `foi extract` to read "
+                      "them")
 
 
 @app.command()
@@ -351,6 +427,12 @@ def status(
         print_rows(data, fmt)
 
 
+def _status_text(r: dict[str, Any]) -> str:
+    """The status, and why for a failed one (a bounce: the server's own words)."""
+    status = r["status"].replace("_", " ")
+    return f"{status}: {r['error'][:200]}" if r.get("error") else status
+
+
 CLOCK_STYLE = {"very overdue": "bold red", "overdue": "red", "clock stopped": "yellow",
                "on time": "green", "closed": "dim"}
 
@@ -367,7 +449,7 @@ def print_status_table(data: list[dict[str, Any]], title: str) -> None:
         late = r["working_days_late"]
         table.add_row(*(Text(v) for v in (
                           r["reference"], r["authority_name"] or "",
-                          r["status"].replace("_", " "), str(r["sent_on"] or ""),
+                          _status_text(r), str(r["sent_on"] or ""),
                           str(r["due_on"] or ""), "" if late is None else str(late),
                           r["next_action"])), style=CLOCK_STYLE.get(r["clock"], ""))
     console.print(table)
@@ -697,6 +779,48 @@ def assign(
             raise Failure(f"no request {reference.upper()!r}")
         rematch(con, found[0], reference.upper(), "by_hand")
     console.print(f"message {found[0][:12]} assigned to {reference.upper()}", highlight=False)
+
+
+@app.command()
+def messages(
+    reference: Annotated[str | None, typer.Argument(
+        help="Request reference (default: every incoming message).")] = None,
+    home: HomeOption = None, fmt: Format = "table",
+) -> None:
+    """Incoming messages: what each is (reply, auto_reply, bounce, delivery_delay,
+    acknowledgement, clarification, extension, fee_notice), the evidence, and who said so."""
+    with workspace_db(home, read_only=True) as (_, con):
+        data = rows(con, "SELECT left(id, 12) AS id, request_reference AS reference, kind,"
+                         " kind_evidence AS evidence, coalesce(kind_set_by, 'foitrack') AS"
+                         " set_by, case_reference, until_on, dated, subject FROM messages"
+                         " WHERE direction = 'incoming' AND (? IS NULL OR request_reference = ?)"
+                         " ORDER BY coalesce(dated, received_at)",
+                    [reference and reference.upper()] * 2)
+    print_rows(data, fmt, title=f"{len(data)} incoming messages")
+
+
+@app.command()
+def classify(
+    message: Annotated[str, typer.Argument(help="Message id (or its first 8+ characters) "
+                                                "from `foi messages` or `foi held`.")],
+    kind: Annotated[str, typer.Argument(help="reply, auto_reply, bounce, delivery_delay, "
+                                             "acknowledgement, clarification, extension or "
+                                             "fee_notice.")],
+    reason: Annotated[str, typer.Option(help="Why (kept as the evidence).")] = "",
+    author: Annotated[str, typer.Option(help="Who decided.")] = os.environ.get("USER", "someone"),
+    until: Annotated[str | None, typer.Option(help="An extension's new due date.")] = None,
+    case_reference: Annotated[str | None, typer.Option(
+        help="The authority's own reference for the request.")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Say what a message is when foitrack read it wrong: the events its old reading recorded
+    are taken back and the new kind's recorded, so the status and the clock follow."""
+    with workspace_db(home) as (_, con):
+        row = reclassify(con, message, kind, author=author, reason=reason,
+                         until=_date_option("--until", until), case_reference=case_reference)
+    console.print(Text(f"message {row['id'][:12]} is now {row['kind']}"
+                       + (f" (request {row['request_reference']})"
+                          if row["request_reference"] else "")))
 
 
 @app.command()

@@ -1,4 +1,4 @@
-"""SMTP credentials from Prefect blocks (EmailServerCredentials or a Secret), never files."""
+"""Mail credentials from Prefect blocks (EmailServerCredentials or a Secret), never files."""
 
 from __future__ import annotations
 
@@ -28,3 +28,8 @@ def smtp_transport_from_block(block_name: str, *, ca_file: str | None = None) ->
 def with_secret_password(transport: SmtpTransport, secret_name: str) -> SmtpTransport:
     """The foi.toml SMTP transport with its password from a Prefect Secret block."""
     return replace(transport, password=str(Secret.load(secret_name).get()))
+
+
+def secret_text(secret_name: str) -> str:
+    """The value of a saved Prefect Secret block (e.g. the IMAP password)."""
+    return str(Secret.load(secret_name).get())

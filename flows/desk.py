@@ -66,7 +66,7 @@ def desk_config(campaign: str, home: Path | None, *, author: str = "",
     each browser is asked for a name."""
     publisher = publisher or Publisher(home)
     workspace = open_workspace(resolve_home(home))
-    with workspace_db(home, read_only=True) as (_, con):
+    with workspace_db(home) as (_, con):   # a writer: it brings the schema up to date first
         questions = load_campaign(con, campaign).questions
 
     @contextmanager

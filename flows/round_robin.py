@@ -13,7 +13,7 @@ from prefect.futures import as_completed
 
 from extract.documents import DocumentText
 from flows.artifacts import progress_artifact, run_summary
-from flows.credentials import smtp_transport_from_block, with_secret_password
+from flows.credentials import secret_text, smtp_transport_from_block, with_secret_password
 from flows.runs import RETRY_WHEN_BUSY, document_task_runner, name_this_run, reading_batches
 from flows.steps.chase import chase_campaign, chase_throttle
 from flows.steps.extract import (
@@ -26,6 +26,7 @@ from flows.steps.extract import (
     store_and_extract,
 )
 from flows.steps.ingest import eml_files, ingest_files
+from flows.steps.mailbox import ingest_configured_imap
 from flows.steps.report import campaign_headlines, publish_campaign
 from flows.steps.send import send_campaign
 from flows.steps.session import workspace_db
@@ -90,17 +91,24 @@ def send_letters(campaign_id: str, home: str | None = None,
 
 
 @task(**RETRY_WHEN_BUSY)
-def ingest_task(home: str | None, eml_dir: str | None = None
+def ingest_task(home: str | None, eml_dir: str | None = None,
+                imap_password_secret: str | None = None
                 ) -> tuple[dict[str, int], ExtractionPlan, ReadingLimits]:
-    """Ingest new .eml files (default: the workspace's inbox/); what is left to read and
-    extract."""
+    """Ingest new .eml files (default: the workspace's inbox/) and the IMAP mailbox of
+    foi.toml's [imap] table, if any; what is left to read and extract."""
+    password = secret_text(imap_password_secret) if imap_password_secret else None
     with workspace_db(home) as (workspace, con):
         inbox = Path(eml_dir) if eml_dir else workspace.inbox
         ingested = ingest_files(con, workspace, eml_files(inbox))
+        imap = ingest_configured_imap(con, workspace, password=password)
         plan = plan_extraction(con, workspace)
-    counts = {"received": len(ingested.matched) + len(ingested.holding_pen),
-              "matched": len(ingested.matched), "holding_pen": len(ingested.holding_pen),
-              "already_ingested": ingested.duplicates, "problems": len(ingested.problems)}
+    reports = [ingested, *([imap.ingest] if imap else [])]
+    counts = {"received": sum(len(r.matched) + len(r.holding_pen) for r in reports),
+              "matched": sum(len(r.matched) for r in reports),
+              "holding_pen": sum(len(r.holding_pen) for r in reports),
+              "already_ingested": sum(r.duplicates for r in reports),
+              "problems": sum(len(r.problems) for r in reports),
+              "left_on_server": len(imap.left) if imap else 0}
     return counts, plan, reading_limits(workspace)
 
 
@@ -122,11 +130,12 @@ def extract_task(home: str | None, readings: dict[str, DocumentText]) -> dict[st
             "requests_extracted": report.requests, "answers": report.answers}
 
 
-def take_in_mail(home: str | None, eml_dir: str | None = None) -> dict[str, int]:
+def take_in_mail(home: str | None, eml_dir: str | None = None,
+                 imap_password_secret: str | None = None) -> dict[str, int]:
     """Ingest, read the new documents in parallel batches on the flow's task runner, then
     extract: only the first and last steps hold the warehouse, and the last only when there
     is something new."""
-    ingested, plan, limits = ingest_task(home, eml_dir)
+    ingested, plan, limits = ingest_task(home, eml_dir, imap_password_secret)
     pending = plan.pending
     n = reading_batches()
     batches = [pending[i::n] for i in range(n)]
@@ -143,11 +152,13 @@ def take_in_mail(home: str | None, eml_dir: str | None = None) -> dict[str, int]
 
 
 @flow(name="foitrack-check-mail", task_runner=document_task_runner())
-def check_mail(home: str | None = None, eml_dir: str | None = None) -> dict:
-    """Take in replies from a folder of .eml files (default: the workspace's inbox/) and
-    extract their answers."""
+def check_mail(home: str | None = None, eml_dir: str | None = None,
+               imap_password_secret: str | None = None) -> dict:
+    """Take in replies from a folder of .eml files (default: the workspace's inbox/) and from
+    the IMAP mailbox of foi.toml's [imap] table (password: the Prefect Secret block named by
+    `imap_password_secret`, else $FOI_IMAP_PASSWORD), and extract their answers."""
     name_this_run()
-    done = take_in_mail(home, eml_dir)
+    done = take_in_mail(home, eml_dir, imap_password_secret)
     return run_summary("check-mail-run", "Mail taken in", {**done, "overdue": _overdue(home)})
 
 

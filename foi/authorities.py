@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -15,6 +15,11 @@ OPTIONAL_COLUMNS = ("nation", "kind", "tags")
 NATIONS = ("england", "wales", "scotland", "northern-ireland")
 _EMAIL = re.compile(r"^[^@\s<>\"']+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# A name, address or tag goes into mail headers and letters: no line breaks, NUL or other
+# control characters (a name "Body\r\nBcc: x" would be a header injection), and no field
+# longer than a body's name could ever be.
+MAX_FIELD_CHARS = 1000
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,14 @@ class RegistryFileError(ValueError):
 
 def parse_registry(text: str) -> RegistryFile:
     """Parse registry CSV text; bad rows are reported by line, good rows kept."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    consumed = [0]  # lines the csv module has taken: its own line_num skips refused lines
+
+    def counted(lines: Iterable[str]) -> Iterator[str]:
+        for line in lines:
+            consumed[0] += 1
+            yield line
+
+    reader = csv.DictReader(counted(io.StringIO(text.lstrip("\ufeff"))))
     columns = [c.strip().lower() for c in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -66,8 +78,15 @@ def parse_registry(text: str) -> RegistryFile:
     reader.fieldnames = columns
     authorities: dict[str, Authority] = {}
     errors: list[RowError] = []
-    for row in reader:
-        line = reader.line_num
+    while True:
+        line = consumed[0] + 1  # where the row starts (a quoted field may span lines)
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over the csv module's 128 KB: skip the line
+            errors.append(RowError(line, f"not readable as CSV: {exc}"))
+            continue
         try:
             authority = _authority_from_row(row)
         except ValueError as exc:
@@ -95,6 +114,13 @@ def _authority_from_row(row: dict[str | None, str | list[str] | None]) -> Author
     if None in row:
         raise ValueError("more fields than the header has columns (an unquoted comma?)")
     values = {k: (v or "").strip() for k, v in row.items() if isinstance(k, str)}
+    for column, value in values.items():
+        if control := _CONTROL.search(value):
+            raise ValueError(f"{column} holds a control character {control.group()!r} (line "
+                             "breaks and NUL are not allowed in any field)")
+        if len(value) > MAX_FIELD_CHARS:
+            raise ValueError(f"{column} is {len(value):,} characters long (at most "
+                             f"{MAX_FIELD_CHARS:,})")
     ident, name, email = values.get("id", ""), values.get("name", ""), values.get("email", "")
     if not ident:
         raise ValueError("id is empty")

@@ -45,3 +45,20 @@ def status_after(kind: str, current: str) -> str:
     if kind == "internal_review" and current not in RESPONDED:
         raise EventError(f"an internal review follows a response; the request is {current}")
     return EVENT_STATUS[kind] or current
+
+
+def status_from_events(kinds: list[str]) -> str:
+    """A request's status from its timeline's event kinds, oldest first (for when an event
+    is taken back)."""
+    status = "sending"
+    for kind in kinds:
+        if kind == "sent":
+            status = "awaiting_response"
+        elif kind in ("send_failed", "delivery_failed"):
+            status = "error_message"
+        elif kind in EVENT_STATUS:
+            try:
+                status = status_after(kind, status)
+            except EventError:
+                continue
+    return status

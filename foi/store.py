@@ -23,6 +23,24 @@ def put(root: Path, kind: str, data: bytes, suffix: str = "") -> tuple[str, Path
     return digest, rel
 
 
+def mark(root: Path, kind: str, name: str) -> None:
+    """Leave an empty marker named for something (e.g. a letter's Message-ID); it outlives a
+    killed process, so a re-run can tell whether a step was ever reached."""
+    target = _marker(root, kind, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.touch()
+
+
+def marked(root: Path, kind: str, name: str) -> bool:
+    """Whether the marker was left."""
+    return _marker(root, kind, name).exists()
+
+
+def _marker(root: Path, kind: str, name: str) -> Path:
+    digest = sha256(name.encode("utf-8"))
+    return root / kind / digest[:2] / digest
+
+
 def write_atomically(target: Path, data: bytes) -> None:
     """Write a file so readers never see it half written."""
     target.parent.mkdir(parents=True, exist_ok=True)

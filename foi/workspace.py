@@ -46,6 +46,18 @@ max_pages = 500
 # calibrated threshold (where answers above it were right 95% of the time on labelled real
 # replies); set it to check more, or fewer.
 # review_below = 0.75
+
+# [imap]
+# The desk's mailbox, read by the check-mail flow and `foi ingest --imap HOST`. A message is
+# flagged \\Seen and $FoiIngested once stored. The password comes from FOI_IMAP_PASSWORD or a
+# Prefect Secret block (check-mail's imap_password_secret), never from this file.
+# host = "imap.newsroom.example"
+# port = 993
+# security = "tls"                 # tls | starttls | none (loopback only)
+# username = "foi-desk"
+# folders = ["INBOX"]
+# max_message_mb = 50              # larger messages stay on the server, reported in foi problems
+# ca_file = "/path/to/private-ca.pem"
 """
 
 

@@ -62,3 +62,35 @@ def test_import_is_idempotent_and_updates(workspace) -> None:
     assert len(stored) == 209
     assert stored[0].email == "new@x.example"
     assert con.execute("SELECT count(*) FROM authorities").fetchone()[0] == 209
+
+
+def test_foi_authorities_import_rejects_line_breaks_nul_and_huge_fields(workspace,
+                                                                       tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    path = tmp_path / "bodies.csv"
+    path.write_bytes(
+        b"id,name,email\n"
+        b"A1,Alpha Council,foi@alpha.example\n"                      # line 2
+        b"B2,\"Body\r\nBcc: someone@evil.example\",foi@b.example\n"   # lines 3-4
+        b"C3,Gamma\x00 Council,foi@c.example\n"                      # line 5
+        b"D4," + b"x" * 200_000 + b",foi@d.example\n"                # line 6: over csv's 128 KB
+        b"E5," + b"y" * 5_000 + b",foi@e.example\n"                  # line 7
+        b"F6,Zeta Council,\"foi@f.example\nBcc: x@evil.example\"\n"  # lines 8-9
+        b"G7,Eta Council,foi@g.example\n")                           # line 10
+    result = CliRunner().invoke(app, ["authorities", "import", str(path),
+                                      "--home", str(workspace.home)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for line in (3, 5, 6, 7, 8):
+        assert f"line {line}:" in result.output, (line, result.output)
+    assert "2 added" in result.output and "5 rejected" in result.output
+    con = connect(workspace.database)
+    try:
+        assert [a.id for a in load_authorities(con)] == ["A1", "G7"]
+        problems = con.execute("SELECT item FROM problems WHERE stage = 'import'").fetchall()
+        assert sorted(int(p[0].rsplit(":", 1)[1]) for p in problems) == [3, 5, 6, 7, 8]
+    finally:
+        con.close()

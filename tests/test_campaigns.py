@@ -96,3 +96,41 @@ def test_references_are_short_and_found_again() -> None:
     text = "RE: Your request qof16-00c and QOF16 00D (not T2-00C); again QOF16-00C"
     assert find_references(text, ["QOF16"]) == ["QOF16-00C", "QOF16-00D"]
     assert find_references("XQOF16-00C", ["QOF16"]) == []
+
+
+def test_foi_campaign_add_renders_every_letter_and_reports_every_problem(qof_workspace,
+                                                                        tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from warehouse.db import connect
+
+    text = EXAMPLE.read_text(encoding="utf-8")
+    assert '{{ authority.name }}' in text and 'name = "Alex Reporter"' in text
+    broken = tmp_path / "broken.toml"
+    broken.write_text(text.replace('id = "qof-local-schemes"', 'id = "broken"')
+                      .replace('reference_prefix = "QOF16"', 'reference_prefix = "BRK16"')
+                      .replace("{{ authority.name }}", "{{ authority.foi_officer }}")
+                      .replace('name = "Alex Reporter"', 'name = "Alex\\nBcc: x@evil.example"'),
+                      encoding="utf-8")
+    home = str(qof_workspace.home)
+    result = CliRunner().invoke(app, ["campaign", "add", str(broken), "--home", home])
+    assert result.exit_code == 1, result.output
+    assert "foi_officer" in result.output and "209 authorities: 00C, 00D" in result.output
+    assert "linefeed" in result.output  # the second problem, told at once too
+    con = connect(qof_workspace.database)
+    try:
+        assert con.execute("SELECT count(*) FROM campaigns WHERE id = 'broken'"
+                           ).fetchone()[0] == 0
+        assert con.execute("SELECT count(*) FROM problems WHERE stage = 'import'"
+                           " AND reason LIKE '%foi_officer%linefeed%'").fetchone()[0] == 1
+    finally:
+        con.close()
+    # the registry has no one the campaign selects yet: a sample authority is written to
+    empty = tmp_path / "other.toml"
+    empty.write_text(broken.read_text(encoding="utf-8").replace('kind = "ccg"', 'kind = "trust"'),
+                     encoding="utf-8")
+    result = CliRunner().invoke(app, ["campaign", "add", str(empty), "--home", home])
+    assert result.exit_code == 1 and "1 authority: SAMPLE" in result.output, result.output
+    fine = CliRunner().invoke(app, ["campaign", "add", str(EXAMPLE), "--home", home])
+    assert fine.exit_code == 0, fine.output

@@ -21,6 +21,7 @@ from flows.desk import desk_config, desk_token
 from reports.desk import create_app
 from reports.desk.app import REASON
 from reports.desk.passage import marked, matched_words, passage_boxes
+from reports.desk.sheets import as_table
 
 from .conftest import EXAMPLE, ROOT
 from .real_workspace import build_real_workspace
@@ -226,6 +227,16 @@ def test_real_replies_desk(real_desk: tuple[Path, str], browser) -> None:
         wait_for_image(page)
         assert f"/{first['page'] + 1}.jpg" in page.get_attribute("#page-image", "src")
         assert page.get_attribute("main", "data-reference") == first["request_reference"]
+    # a spreadsheet shows as a table, its sheets named: the cells a person read are there
+    cells = [c for c in read_cells() if c["authority"] == first["authority_name"]
+             and c["sheet"] and c["file"].lower().endswith(".xlsx")]
+    if cells:
+        cell = cells[0]
+        page.click(f"#documents a:text-is({json.dumps(cell['file'])})")
+        page.click(f"#pages a.sheet:text-is({json.dumps(cell['sheet'])})")
+        assert page.text_content("#page-sheet caption") == cell["sheet"]
+        shown = page.locator("#page-sheet td").all_text_contents()
+        assert cell["value_as_written"] in shown and cell["category_as_written"] in shown
     page.goto(url)
 
     # correct it: c, then p (the data were provided, in the reply's spreadsheet)
@@ -268,6 +279,23 @@ def test_real_replies_desk(real_desk: tuple[Path, str], browser) -> None:
         f"th[scope=row]:text-is({json.dumps(first['authority_name'])})"))
     assert "corrected" in cell.inner_text() and REASON in cell.text_content()
     assert not errors, errors
+
+
+def read_cells() -> list[dict[str, str]]:
+    """The data cells a person read from the real replies (tests/labels)."""
+    import csv
+
+    path = ROOT / "tests" / "labels" / CAMPAIGN_REAL / "cells.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_sheet_pages_as_tables() -> None:
+    view = as_table("[Sheet: CPA]\n2. People on CPA\nYear\tCode\tJan\n2018\tMA01\t122\n"
+                    "2018\tMA02\t85\t\tnote")
+    assert view is not None and view.name == "CPA" and view.columns == 5
+    assert view.rows[2] == ["2018", "MA01", "122", "", ""]
+    assert as_table("Dear requester,\nPlease find attached.\nYours") is None
 
 
 def wait_for_image(page, timeout: float = 20.0) -> None:

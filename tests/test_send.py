@@ -122,3 +122,32 @@ def test_template_error_stops_before_anything_is_sent(qof_workspace) -> None:
         send_campaign(con, ws, "qof-local-schemes", FileOutbox(ws.outbox))
     assert not list(ws.outbox.glob("*.eml"))
     assert con.execute("SELECT count(*) FROM requests").fetchone()[0] == 0
+
+
+def test_a_letter_that_cannot_be_built_never_stops_the_batch(qof_workspace, smtp_server
+                                                             ) -> None:
+    from foi.authorities import Authority
+    from warehouse.registry import import_authorities, load_authorities
+
+    ws = qof_workspace
+    controller, handler = smtp_server
+    con = connect(ws.database)
+    bad = next(a for a in load_authorities(con) if a.id == "00D")
+    # as if imported before `foi authorities import` refused line breaks
+    import_authorities(con, [Authority(bad.id, "Body\r\nBcc: someone@evil.example", bad.email,
+                                       bad.nation, bad.kind, bad.tags)], "old import")
+    transport = SmtpTransport(controller.hostname, controller.port)
+    report = send_campaign(con, ws, "qof-local-schemes", transport, limit=5)
+    assert len(report.sent) == 4 and [ref for ref, _ in report.failed] == ["QOF16-00D"]
+    assert "linefeed" in report.failed[0][1]
+    assert all(b"evil.example" not in e.content for e in handler.received)
+    assert all("evil.example" not in rcpt for e in handler.received for rcpt in e.rcpt_tos)
+    status = rows(con, "SELECT status, error FROM requests WHERE reference = 'QOF16-00D'")
+    assert status[0]["status"] == "error_message" and "linefeed" in status[0]["error"]
+    # put right in the registry, the next run sends it, and only it
+    import_authorities(con, [bad], "fixed")
+    again = send_campaign(con, ws, "qof-local-schemes", transport, limit=1)
+    assert again.sent == ["QOF16-00D"] and not again.failed
+    assert len(handler.received) == 5
+    assert rows(con, "SELECT count(*) AS n FROM requests WHERE status = 'awaiting_response'"
+                ) == [{"n": 5}]

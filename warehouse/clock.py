@@ -128,6 +128,30 @@ def refresh_deadlines(con: duckdb.DuckDBPyConnection,
     return len(updates)
 
 
+def clock_objection(con: duckdb.DuckDBPyConnection, reference: str, kind: str, on: date,
+                    until: date | None = None) -> str | None:
+    """Why the clock cannot take this event for the request (an extension beyond the cap, a
+    second fees notice ...), or None: asked before recording what a message says."""
+    if kind not in CLOCK_EVENTS:
+        return None
+    found = rows(con, """SELECT r.sent_on, coalesce(r.regime, c.regime) AS regime,
+                                a.kind = 'school' AS school
+                         FROM requests r JOIN campaigns c ON c.id = r.campaign_id
+                         LEFT JOIN authorities a ON a.id = r.authority_id
+                         WHERE r.reference = ? AND r.sent_on IS NOT NULL""", [reference])
+    if not found:
+        return None
+    events = [*_events_by_request(con, [reference]).get(reference, []),
+              ClockEvent(kind, on, until)]
+    try:
+        deadline_with_events(found[0]["sent_on"], sorted(events, key=lambda e: e.on),
+                             found[0]["regime"], school=bool(found[0]["school"]),
+                             calendar=load_calendar(con))
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def replace_holidays(con: duckdb.DuckDBPyConnection, calendar: HolidayCalendar,
                      source: str) -> int:
     """Make an authoritative calendar the truth for the years it covers, then re-date."""

@@ -7,6 +7,7 @@ from typing import Any
 
 import duckdb
 
+from foi.mail.incoming import IncomingMessage
 from foi.mail.matching import KnownRequest
 from foi.statuses import EXPECTING_MAIL
 from warehouse.db import rows, upsert
@@ -33,21 +34,38 @@ def has_message(con: duckdb.DuckDBPyConnection, message_sha: str) -> bool:
     return con.execute("SELECT 1 FROM messages WHERE id = ?", [message_sha]).fetchone() is not None
 
 
+def stored_messages(con: duckdb.DuckDBPyConnection, message_shas: Sequence[str]) -> set[str]:
+    """Those of these messages (by sha256) that were ingested before: one query a group."""
+    if not message_shas:
+        return set()
+    return {r[0] for r in con.execute(
+        "SELECT id FROM messages WHERE id IN (SELECT unnest(?))", [list(message_shas)]
+    ).fetchall()}
+
+
 def save_message(con: duckdb.DuckDBPyConnection, message: dict[str, Any]) -> None:
-    """Store one message row (raw bytes are already in the store)."""
-    upsert(con, "messages", [message])
+    """Store one message row (raw bytes are already in the store); stored once, by sha256."""
+    # OR IGNORE, not OR REPLACE: a few ms less on every letter sent, and a message's
+    # bytes, hence its row, never change
+    con.execute("INSERT OR IGNORE INTO messages BY NAME SELECT unnest(r)"
+                " FROM (SELECT unnest($rows) AS r)", {"rows": [message]})
+
+
+def save_messages(con: duckdb.DuckDBPyConnection, messages: Sequence[dict[str, Any]]) -> None:
+    """Store message rows in one statement (raw bytes are already in the store)."""
+    upsert(con, "messages", messages)
 
 
 def save_documents(
     con: duckdb.DuckDBPyConnection, documents: Sequence[dict[str, Any]],
     links: Sequence[dict[str, Any]],
 ) -> None:
-    """Store documents once by sha256 and link them to their message."""
-    ids = [d["id"] for d in documents]
-    known = {r[0] for r in con.execute(
-        "SELECT id FROM documents WHERE list_contains(?, id)", [ids]).fetchall()} if ids else set()
-    new = [d for d in documents if d["id"] not in known]
-    upsert(con, "documents", new)
+    """Store documents once by sha256 (a known one keeps its reading: the primary key
+    turns it away) and link them to their message."""
+    new = list({d["id"]: d for d in documents}.values())
+    if new:
+        con.execute("INSERT OR IGNORE INTO documents BY NAME SELECT unnest(r)"
+                    " FROM (SELECT unnest($rows) AS r)", {"rows": new})
     upsert(con, "message_documents", links)
 
 
@@ -56,6 +74,18 @@ def assign_message(con: duckdb.DuckDBPyConnection, message_sha: str, reference: 
     """Take a message out of the holding pen and give it to a request."""
     con.execute("UPDATE messages SET request_reference = ?, match_method = ? WHERE id = ?",
                 [reference, method, message_sha])
+
+
+def stored_message(con: duckdb.DuckDBPyConnection, message_sha: str) -> IncomingMessage:
+    """An incoming message as ingest read it (headers and body; attachments are documents)."""
+    r = rows(con, "SELECT * FROM messages WHERE id = ?", [message_sha])[0]
+    return IncomingMessage(
+        message_id=r["message_id"], in_reply_to=tuple((r["in_reply_to"] or "").split()),
+        subject=r["subject"] or "", from_addr=r["from_addr"] or "",
+        to_addrs=tuple(a for a in (r["to_addr"] or "").split(", ") if a), dated=r["dated"],
+        kind=r["kind"], body_text=r["body_text"] or "", attachments=(),
+        problems=tuple(r["problems"] or ()), evidence=r["kind_evidence"] or "",
+        case_reference=r["case_reference"], until=r["until_on"])
 
 
 def holding_pen(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:

@@ -37,7 +37,7 @@ def question_summary(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[d
 
 
 STATUS_COLUMNS = ("reference", "authority_name", "status", "sent_on", "due_on", "clock",
-                  "working_days_late", "responded_on", "next_action")
+                  "working_days_late", "responded_on", "next_action", "error")
 
 
 def request_rows(con: duckdb.DuckDBPyConnection, campaign_id: str,

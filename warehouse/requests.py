@@ -10,6 +10,10 @@ import duckdb
 
 from warehouse.db import insert, rows
 
+# The error of a request whose letter could not even be built: never handed over, so the
+# next `foi send` tries it again (after the registry or campaign is put right).
+NOT_BUILT = "letter could not be built: "
+
 
 def planned_requests(
     con: duckdb.DuckDBPyConnection, campaign_id: str
@@ -33,9 +37,21 @@ def record_sending(
     )
 
 
-def forget_unsent(con: duckdb.DuckDBPyConnection, reference: str) -> None:
-    """Drop a request recorded as sending whose letter was never handed over."""
-    con.execute("DELETE FROM requests WHERE reference = ? AND status = 'sending'", [reference])
+def record_sending_batch(con: duckdb.DuckDBPyConnection, requests: Sequence[dict[str, Any]]
+                         ) -> int:
+    """Record a batch of requests and their Message-IDs (reference, campaign_id, authority_id,
+    to_addr, message_id, regime, created_at: the letters' date) in one statement, before any
+    letter is handed over."""
+    return insert(con, "requests", [{**r, "status": "sending"} for r in requests])
+
+
+def forget_unsent(con: duckdb.DuckDBPyConnection, references: Sequence[str]) -> None:
+    """Drop requests whose letters were never handed over (recorded as sending, or failed
+    before they could be built); their timelines stay."""
+    if references:
+        con.execute("DELETE FROM requests WHERE list_contains(?, reference) AND (status ="
+                    " 'sending' OR (status = 'error_message' AND sent_at IS NULL AND"
+                    " starts_with(error, ?)))", [list(references), NOT_BUILT])
 
 
 def record_sent(con: duckdb.DuckDBPyConnection, reference: str, sent_at: datetime,

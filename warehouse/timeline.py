@@ -14,7 +14,7 @@ from warehouse.requests import add_events
 
 def record_event(con: duckdb.DuckDBPyConnection, reference: str, kind: str, *,
                  on: date | None = None, until: date | None = None, detail: str | None = None,
-                 sections: tuple[str, ...] = ()) -> str:
+                 sections: tuple[str, ...] = (), message_id: str | None = None) -> str:
     """Add one event to a request's timeline; returns the request's new status."""
     row = con.execute("SELECT status FROM requests WHERE reference = ?", [reference]).fetchone()
     if row is None:
@@ -23,7 +23,7 @@ def record_event(con: duckdb.DuckDBPyConnection, reference: str, kind: str, *,
     when = datetime.combine(on, time(12), tzinfo=UTC) if on else datetime.now(UTC)
     with transaction(con):
         add_events(con, [{"request_reference": reference, "happened_at": when, "kind": kind,
-                          "detail": detail, "until_on": until}])
+                          "detail": detail, "until_on": until, "message_id": message_id}])
         con.execute("UPDATE requests SET status = ? WHERE reference = ?", [new_status, reference])
         if kind in RESPONSE_EVENTS:
             con.execute("UPDATE requests SET responded_on = ?, sections = ? WHERE reference = ?",

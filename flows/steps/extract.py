@@ -36,7 +36,6 @@ from flows.steps.ingest import rematch
 from flows.steps.limits import ReadingLimits, reading_limits
 from flows.steps.session import workspace_db
 from flows.steps.tables import read_table_answers
-from foi.mail.incoming import read_message
 from foi.mail.matching import match_message
 from foi.statuses import EventError, status_after
 from foi.workspace import Workspace
@@ -55,6 +54,7 @@ from warehouse.mail import (
     reply_pages,
     save_reading,
     still_pending,
+    stored_message,
 )
 from warehouse.problems import record_problem
 from warehouse.registry import campaign_prefixes, load_campaign
@@ -207,23 +207,27 @@ def save_document_readings(con: duckdb.DuckDBPyConnection,
 
 def rematch_holding_pen(con: duckdb.DuckDBPyConnection, workspace: Workspace,
                         report: ExtractReport) -> None:
-    """Try again to match held messages, now with their documents' text."""
+    """Try again to match held messages, now with their documents' text (from what ingest
+    stored: the raw message is never parsed again)."""
     held = holding_pen(con)
     if not held:
         return
     requests = known_requests(con)
     prefixes = list(campaign_prefixes(con))
     for msg in held:
-        raw_path = con.execute("SELECT raw_path FROM messages WHERE id = ?", [msg["id"]]).fetchone()
-        texts = [r["text"] for r in rows(con,
-                 "SELECT p.text FROM message_documents md JOIN document_pages p"
-                 " ON p.document_id = md.document_id WHERE md.message_id = ? AND md.part > 0"
-                 " ORDER BY md.part, p.page", [msg["id"]])]
-        message = read_message((workspace.store / raw_path[0]).read_bytes())
-        match = match_message(message, requests, prefixes, extra_texts=texts)
-        if match.reference:
-            rematch(con, msg["id"], match.reference, match.method or "")
-            report.rematched += 1
+        try:
+            texts = [r["text"] for r in rows(con,
+                     "SELECT p.text FROM message_documents md JOIN document_pages p"
+                     " ON p.document_id = md.document_id WHERE md.message_id = ? AND md.part > 0"
+                     " ORDER BY md.part, p.page", [msg["id"]])]
+            match = match_message(stored_message(con, msg["id"]), requests, prefixes,
+                                  extra_texts=texts)
+            if match.reference:
+                rematch(con, msg["id"], match.reference, match.method or "")
+                report.rematched += 1
+        except Exception as exc:  # one held message never stops a run
+            record_problem(con, "extract", f"held message {msg['id'][:12]}",
+                           f"could not be matched again: {exc!r}")
 
 
 def store_and_extract(con: duckdb.DuckDBPyConnection, workspace: Workspace,

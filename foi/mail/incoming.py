@@ -5,12 +5,16 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from email import message_from_bytes, policy
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
 from bs4 import BeautifulSoup
+from flufl.bounce import all_failures
+
+from foi.mail.kinds import classify_message, might_be_bounce
+from foi.mail.parts import LENIENT, leaf_data, raw_8bit_headers, split_headers, split_leaves
 
 
 @dataclass(frozen=True)
@@ -33,93 +37,153 @@ class IncomingMessage:
     from_addr: str
     to_addrs: tuple[str, ...]
     dated: datetime | None
-    kind: str                 # reply | auto_reply | bounce
+    kind: str                 # one of foi.mail.kinds.KINDS
     body_text: str
     attachments: tuple[Attachment, ...]
     problems: tuple[str, ...] = field(default=())
+    evidence: str = ""                   # why it was read as its kind
+    case_reference: str | None = None    # the authority's own reference, if it gives one
+    until: date | None = None            # an extension notice's new due date
 
 
-_AUTO_SUBJECT = re.compile(
-    r"^\s*(automatic reply|auto(matic)?[ -]?(response|reply)|out of (the )?office|autoreply|"
-    r"away from (the )?office|auto:)", re.IGNORECASE)
-_BOUNCE_SUBJECT = re.compile(
-    r"(undeliverable|undelivered mail|delivery status notification|mail delivery failed|"
-    r"delivery failure|failure notice|returned mail|delivery has failed)", re.IGNORECASE)
-_BOUNCE_SENDER = re.compile(r"^(mailer-daemon|postmaster)@", re.IGNORECASE)
 # A body bigger than this is kept as an attachment and read by the (capped) document reader.
 MAX_BODY_BYTES = 1024 * 1024
+MAX_HEADER_CHARS = 8000
+# A bigger message is read part by part from its raw bytes: the standard parser's tree of it
+# would cost about ten times its size in memory.
+WHOLE_PARSE_BYTES = 8 * 1024 * 1024
+# A bigger one still is not read at all: kept raw, its headers read, the problem recorded.
+MAX_MESSAGE_BYTES = 200 * 1024 * 1024
 
 
-def read_message(raw: bytes) -> IncomingMessage:
-    """Parse raw RFC 822 bytes; anything that cannot be decoded is noted, never raised."""
+def read_message(raw: bytes, *, max_bytes: int = MAX_MESSAGE_BYTES) -> IncomingMessage:
+    """Read raw RFC 822 bytes as far as they go; never raises: what could not be read is
+    named in `problems`."""
+    if len(raw) > max_bytes:
+        return _headers_only(raw, f"message of {len(raw):,} bytes is over the limit of "
+                                  f"{max_bytes:,} bytes: kept raw, only its headers read")
     problems: list[str] = []
-    msg = message_from_bytes(raw, policy=policy.compat32)
-    subject = _header_text(msg, "Subject", problems)
-    from_addr = _addresses(msg, "From")
+    if len(raw) <= WHOLE_PARSE_BYTES:
+        try:
+            return _read_tree(raw)
+        except Exception as exc:  # RecursionError too: the raw bytes are read part by part
+            problems.append(f"message structure could not be parsed ({type(exc).__name__}: "
+                            f"{str(exc)[:160]}); read part by part")
+    try:
+        return _read_leaves(raw, problems)
+    except Exception as exc:
+        return _headers_only(raw, f"message could not be read ({type(exc).__name__}: "
+                                  f"{str(exc)[:160]}); kept raw, only its headers read")
+
+
+def _read_tree(raw: bytes) -> IncomingMessage:
+    problems: list[str] = []
+    msg = message_from_bytes(raw, policy=LENIENT)
     attachments: list[Attachment] = []
     bodies: list[tuple[str, str]] = []
     for part in msg.walk():
+        _note_8bit(part, problems)
         if part.is_multipart():
+            problems += [f"{part.get_content_type()}: {type(d).__name__}" for d in part.defects]
             continue
-        media_type = part.get_content_type()
-        filename = _filename(part, problems)
-        disposition = (part.get("Content-Disposition") or "").split(";")[0].strip().lower()
-        is_body = (media_type in ("text/plain", "text/html") and not filename
-                   and disposition != "attachment")
-        if media_type.startswith("message/") and not filename and not is_body:
+        if part.get_content_type().startswith("message/") and not _filename(part, []):
             continue  # walk() descends into attached messages; their parts are kept
-        data = _payload(part, problems)
-        if is_body and len(data) <= MAX_BODY_BYTES:
-            bodies.append((media_type, _text_of(part, data, problems)))
-            continue
-        if is_body:  # decoded here it would cost GBs: the capped document reader reads it
-            filename = f"body{_extension(media_type)}"
-            problems.append(f"{media_type} body of {len(data):,} bytes kept as {filename}")
-        name = filename or f"part-{len(attachments) + 1}{_extension(media_type)}"
-        attachments.append(Attachment(len(attachments) + 1, name, media_type, data))
+        _take_part(part, _payload(part, problems), problems, attachments, bodies)
+    return _message(msg, bodies, attachments, problems, raw, tree=msg)
+
+
+def _read_leaves(raw: bytes, problems: list[str]) -> IncomingMessage:
+    top, leaves = split_leaves(raw)
+    attachments: list[Attachment] = []
+    bodies: list[tuple[str, str]] = []
+    _note_8bit(top, problems)
+    for leaf in leaves:
+        _note_8bit(leaf.headers, problems)
+        data, problem = leaf_data(leaf)
+        if problem:
+            problems.append(f"{leaf.headers.get_content_type()}: {problem}")
+        _take_part(leaf.headers, data, problems, attachments, bodies)
+    return _message(top, bodies, attachments, problems, raw)
+
+
+def _headers_only(raw: bytes, problem: str) -> IncomingMessage:
+    try:
+        headers, _ = split_headers(raw[:1024 * 1024])
+    except Exception:  # nothing at all can be read: the raw bytes are kept all the same
+        headers = Message(policy=LENIENT)
+    return _message(headers, [], [], [problem], raw[:1024 * 1024])
+
+
+def _take_part(part: Message, data: bytes, problems: list[str],
+               attachments: list[Attachment], bodies: list[tuple[str, str]]) -> None:
+    """Keep one leaf part as a body text or an attachment."""
+    media_type = part.get_content_type()
+    filename = _filename(part, problems)
+    disposition = str(part.get("Content-Disposition") or "").split(";")[0].strip().lower()
+    is_body = (media_type in ("text/plain", "text/html") and not filename
+               and disposition != "attachment")
+    if is_body and len(data) <= MAX_BODY_BYTES:
+        bodies.append((media_type, _text_of(part, data, problems)))
+        return
+    if is_body:  # decoded here it would cost GBs: the capped document reader reads it
+        filename = f"body{_extension(media_type)}"
+        problems.append(f"{media_type} body of {len(data):,} bytes kept as {filename}")
+    name = filename or f"part-{len(attachments) + 1}{_extension(media_type)}"
+    attachments.append(Attachment(len(attachments) + 1, name, media_type, data))
+
+
+def _message(msg: Message, bodies: list[tuple[str, str]], attachments: list[Attachment],
+             problems: list[str], raw: bytes, tree: Message | None = None) -> IncomingMessage:
+    subject = _header_text(msg, "Subject", problems)
+    from_addr = _addresses(msg, "From")
     body = _choose_body(bodies)
-    message = IncomingMessage(
+    kind = classify_message(msg, subject, from_addr[0] if from_addr else "", body,
+                            [a.media_type for a in attachments], raw, _failures(tree),
+                            first_text=bodies[0][1] if bodies else "")
+    return IncomingMessage(
         message_id=_msgid(msg.get("Message-ID")),
         in_reply_to=tuple(_msgids(msg.get_all("In-Reply-To", []) + msg.get_all("References", []))),
         subject=subject,
         from_addr=from_addr[0] if from_addr else "",
         to_addrs=tuple(_addresses(msg, "To") + _addresses(msg, "Cc")),
         dated=_date(msg.get("Date"), problems),
-        kind="reply",
+        kind=kind.kind,
         body_text=body,
         attachments=tuple(attachments),
-        problems=tuple(problems),
+        problems=tuple(dict.fromkeys(problems)),
+        evidence=kind.evidence,
+        case_reference=kind.case_reference,
+        until=kind.until,
     )
-    return _with_kind(message, msg)
 
 
-def _with_kind(message: IncomingMessage, msg: Message) -> IncomingMessage:
-    kind = classify_kind(msg, message.subject, message.from_addr)
-    return IncomingMessage(**{**message.__dict__, "kind": kind})
+def _failures(tree: Message | None) -> tuple[set[str], set[str]]:
+    """Recipients flufl.bounce finds failed, (temporary, permanent); its detectors know the
+    bounce formats of many mail servers beyond standard delivery reports. They cost ~15 ms a
+    message, so only mail with a sign of coming from a mail system is scanned."""
+    if tree is None or not might_be_bounce(tree):
+        return set(), set()
+    try:
+        temporary, permanent = all_failures(tree)
+    except Exception:  # a detector tripping on a hostile message is no bounce
+        return set(), set()
+    return ({a.decode("utf-8", "replace").lower() for a in temporary},
+            {a.decode("utf-8", "replace").lower() for a in permanent})
 
 
-def classify_kind(msg: Message, subject: str, from_addr: str) -> str:
-    """reply, auto_reply or bounce, from headers first and wording second."""
-    content_type = (msg.get("Content-Type") or "").lower()
-    if ("multipart/report" in content_type and "delivery-status" in content_type) or \
-            _BOUNCE_SENDER.match(from_addr) or _BOUNCE_SUBJECT.search(subject):
-        return "bounce"
-    auto = (msg.get("Auto-Submitted") or "no").strip().lower()
-    if auto != "no" or msg.get("X-Autoreply") or msg.get("X-Autorespond"):
-        return "auto_reply"
-    if (msg.get("Precedence") or "").strip().lower() in ("auto_reply", "bulk", "junk"):
-        return "auto_reply"
-    if "autoresponder" in (msg.get("X-POST-MessageClass") or "").lower():
-        return "auto_reply"
-    if _AUTO_SUBJECT.search(subject):
-        return "auto_reply"
-    return "reply"
+def _note_8bit(part: Message, problems: list[str]) -> None:
+    for name in raw_8bit_headers(part):
+        problems.append(f"{name} header holds raw 8-bit bytes; read as UTF-8 (else cp1252)")
 
 
 def _header_text(msg: Message, name: str, problems: list[str]) -> str:
     value = msg.get(name)
     if value is None:
         return ""
+    if len(str(value)) > MAX_HEADER_CHARS:  # decoding costs time by the square of its length
+        problems.append(f"{name} header of {len(str(value)):,} characters cut to "
+                        f"{MAX_HEADER_CHARS:,}")
+        value = str(value)[:MAX_HEADER_CHARS]
     try:
         # A header folded right after its colon parses with leading white space.
         return str(policy.default.header_factory(name, str(value))).strip()

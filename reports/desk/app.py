@@ -35,6 +35,7 @@ from reports.desk.passage import (
     question_head,
     render_page,
 )
+from reports.desk.sheets import as_table
 from warehouse.answers import check_answer, clear_skipped, mark_skipped
 from warehouse.db import WarehouseError
 
@@ -146,9 +147,11 @@ def create_app(config: DeskConfig) -> ASGIApp:
             number = _int(request.query_params.get("page"), answer["page"] or 1)
             if source is not None:
                 number = min(max(number, 1), max(source["pages"] or 1, 1))
-            found.update(documents=documents, source=source, number=number,
-                         source_text=None if source is None or q.is_pdf(source)
-                         else q.page_text(con, source["document_id"], number),
+            text = None if source is None or q.is_pdf(source) else (
+                q.page_text(con, source["document_id"], number) or "")
+            found.update(documents=documents, source=source, number=number, source_text=text,
+                         sheet=as_table(text) if text else None,
+                         sheets=q.page_names(con, source["document_id"]) if source else {},
                          upcoming=[a for a in waiting if not a["skipped"]][1:4])
             after = found["upcoming"][0] if found["upcoming"] else None
             found["ahead"] = after if after and after["document_id"] and after["page"] and (

@@ -158,6 +158,14 @@ def page_text(con: duckdb.DuckDBPyConnection, document_id: str, number: int) -> 
     return None if row is None else row[0]
 
 
+def page_names(con: duckdb.DuckDBPyConnection, document_id: str) -> dict[int, str]:
+    """The sheet name of each stored page of a spreadsheet ("[Sheet: CPA]"), by page number."""
+    found = con.execute(
+        "SELECT page, regexp_extract(text, '^\\[Sheet: ([^\\]\\n]*)\\]', 1) FROM document_pages"
+        " WHERE document_id = ? ORDER BY page", [document_id]).fetchall()
+    return {page: name for page, name in found if name}
+
+
 def is_pdf(found: dict[str, Any]) -> bool:
     """Whether a document can be shown as page images."""
     return found.get("media_type") == "application/pdf" or found.get("kind") == "pdf" or str(
