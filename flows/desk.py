@@ -15,6 +15,7 @@ import duckdb
 
 from flows.steps.review import correct_answer
 from flows.steps.session import workspace_db
+from flows.steps.tables import map_table_label
 from foi.workspace import open_workspace, resolve_home
 from reports.desk import DeskConfig, create_app
 from reports.desk.queue import Order
@@ -79,6 +80,7 @@ def desk_config(campaign: str, home: Path | None, *, author: str = "",
                 yield con
 
     return DeskConfig(campaign=campaign, open_db=open_db, correct=correct_answer,
+                      map_label=map_table_label,
                       store=workspace.store, author=author, token=token, order=order,
                       keywords={q.key: q.keywords for q in questions})
 

@@ -104,9 +104,10 @@ REAL_CAMPAIGNS = {
 }
 
 
-def build_real_workspace(home: Path, campaign: str) -> Path:
+def build_real_workspace(home: Path, campaign: str, definition: Path | None = None) -> Path:
     """Send the corpus's request to its authorities in a new workspace at `home`, mail each
-    real reply back, and ingest and read them all."""
+    real reply back, and ingest and read them all. `definition`: a campaign file of the same id
+    to ask with (e.g. examples/mh-accommodation-2021.toml and its table questions)."""
     title, prefix, questions, replies_of = REAL_CAMPAIGNS[campaign]
     replies = replies_of()
     runner = CliRunner()
@@ -119,12 +120,15 @@ def build_real_workspace(home: Path, campaign: str) -> Path:
     registry = home.parent / f"{campaign}-authorities.csv"
     with registry.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(("id", "name", "email"))
+        writer.writerow(("id", "name", "email", "kind"))
         for n, authority in enumerate(replies, 1):
-            writer.writerow((f"{prefix}{n:03d}", authority, f"foi@{_slug(authority)}.example"))
+            writer.writerow((f"{prefix}{n:03d}", authority, f"foi@{_slug(authority)}.example",
+                             "mh_trust" if campaign.startswith("mh-") else "library"))
     foi("authorities", "import", str(registry))
-    definition = home.parent / f"{campaign}.toml"
-    definition.write_text(_campaign_toml(campaign, title, prefix, questions), encoding="utf-8")
+    if definition is None:
+        definition = home.parent / f"{campaign}.toml"
+        definition.write_text(_campaign_toml(campaign, title, prefix, questions),
+                              encoding="utf-8")
     foi("campaign", "add", str(definition))
     foi("send", campaign)
     with workspace_db(home, read_only=True) as (_, con):

@@ -38,6 +38,7 @@ from reports.desk.passage import (
 from reports.desk.sheets import as_table
 from warehouse.answers import check_answer, clear_skipped, mark_skipped
 from warehouse.db import WarehouseError
+from warehouse.tables import set_sheet_question
 
 REASON = "corrected in the review desk"
 TOKEN_COOKIE = "foi_desk_token"
@@ -71,6 +72,7 @@ class DeskConfig:
     token: str | None = None   # required on every request when set (--host off 127.0.0.1)
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)   # per question key
     order: q.Order = "confidence"
+    map_label: Corrector | None = None   # flows.steps.tables.map_table_label, as `foi tables map`
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
 
@@ -122,9 +124,11 @@ def create_app(config: DeskConfig) -> ASGIApp:
                  else request.get("order"))
         return given if given in q.ORDERS else config.order   # type: ignore[return-value]
 
+    tables = read(lambda con: q.has_tables(con, config.campaign))
+
     def render(name: str, status: int = 200, **values: Any) -> HTMLResponse:
         html = _ENV.get_template(name).render(campaign=config.campaign, csrf=config.csrf,
-                                              **values)
+                                              tables=tables, **values)
         return _secure(HTMLResponse(html, status))
 
     def answer_page(request: Request, error: str | None = None, status: int = 200
@@ -294,6 +298,51 @@ def create_app(config: DeskConfig) -> ASGIApp:
                             httponly=True, samesite="strict")
         return response
 
+    def tables_page(request: Request, error: str | None = None, status: int = 200
+                    ) -> HTMLResponse:
+        found = read(lambda con: {"review": q.table_review(con, config.campaign),
+                                  "progress": q.progress(con, config.campaign)})
+        return render("desk_tables.html.j2", status=status, error=error,
+                      author=author_of(request), **found)
+
+    async def table_review(request: Request) -> Response:
+        return await run_in_threadpool(tables_page, request)
+
+    def table_write(action: Callable[[duckdb.DuckDBPyConnection], object], request: Request
+                    ) -> Response:
+        try:
+            with lock, config.open_db(False) as con:
+                action(con)
+        except WarehouseError as exc:
+            return tables_page(request, error=str(exc), status=400)
+        return RedirectResponse("/tables", 303)
+
+    async def map_label(request: Request) -> Response:
+        fields = await form(request, answer=False)
+        if isinstance(fields, Response):
+            return fields
+        if not author_of(request) or config.map_label is None:
+            return PlainTextResponse("say who you are first", 400)
+        if not fields.get("label") or not fields.get("question_key") or not fields.get("code"):
+            return PlainTextResponse("which label, question and code?", 400)
+        code = None if fields["code"] == "-" else fields["code"]
+        question = None if fields.get("every_question") == "1" else fields["question_key"]
+        mapper = config.map_label
+        return await run_in_threadpool(table_write, lambda con: mapper(
+            con, config.campaign, question, fields["label"], code, author_of(request)), request)
+
+    async def sheet_answers(request: Request) -> Response:
+        fields = await form(request, answer=False)
+        if isinstance(fields, Response):
+            return fields
+        if not author_of(request):
+            return PlainTextResponse("say who you are first", 400)
+        if not fields.get("grid") or not fields.get("question_key"):
+            return PlainTextResponse("which file and question?", 400)
+        return await run_in_threadpool(table_write, lambda con: set_sheet_question(
+            con, config.campaign, fields["grid"], fields["question_key"], author_of(request)),
+            request)
+
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         kinds = {"desk.js": "text/javascript", "desk.css": "text/css"}
@@ -306,6 +355,9 @@ def create_app(config: DeskConfig) -> ASGIApp:
         Route("/", index),
         Route("/summary", summary),
         Route("/reply/{reference}", whole_reply),
+        Route("/tables", table_review),
+        Route("/tables/map", map_label, methods=["POST"]),
+        Route("/tables/sheet", sheet_answers, methods=["POST"]),
         Route("/page/{document_id}/{n:int}.jpg", page_image),
         Route("/accept", accept, methods=["POST"]),
         Route("/correct", correct, methods=["POST"]),

@@ -170,3 +170,38 @@ def is_pdf(found: dict[str, Any]) -> bool:
     """Whether a document can be shown as page images."""
     return found.get("media_type") == "application/pdf" or found.get("kind") == "pdf" or str(
         found.get("store_path", "")).lower().endswith(".pdf")
+
+
+def table_review(con: duckdb.DuckDBPyConnection, campaign: str) -> dict[str, Any]:
+    """The data returns' labels with no code, tables not read and totals that disagree, with
+    each table question's code list and the mappings people made that wait for a re-reading."""
+    from extract.tables.codes import normalise
+    from warehouse.tables import code_list, tables_to_review
+
+    found = tables_to_review(con, campaign)
+    questions = rows(con, "SELECT number, key, text FROM questions WHERE campaign_id = ? AND"
+                          " type = 'table' ORDER BY number", [campaign])
+    codes = {q["key"]: code_list(con, campaign, q["key"]) for q in questions}
+    mapped = {(m["question_key"], m["label_key"]): m for m in rows(
+        con, "SELECT question_key, label_key, code, author FROM table_label_mappings WHERE"
+             " campaign_id = ?", [campaign])}
+    grouped: dict[str, dict[str, Any]] = {}   # one decision per label, whatever the question
+    for label in found["labels"]:
+        key = normalise(label["label"])
+        row = grouped.setdefault(key, {"label": label["label"], "questions": [], "figures": 0,
+                                       "authorities": 0, "example_file": label["example_file"],
+                                       "mapping": None})
+        row["questions"].append((label["question_key"], label["authorities"]))
+        row["figures"] += label["figures"]
+        row["authorities"] = max(row["authorities"], label["authorities"])
+        row["mapping"] = row["mapping"] or mapped.get((label["question_key"], key))
+    labels = sorted(grouped.values(), key=lambda r: (-r["authorities"], -r["figures"],
+                                                     r["label"]))
+    return {**found, "labels": labels, "questions": questions, "codes": codes}
+
+
+def has_tables(con: duckdb.DuckDBPyConnection, campaign: str) -> bool:
+    """Whether the campaign asks any `table` question."""
+    row = con.execute("SELECT count(*) FROM questions WHERE campaign_id = ? AND type = 'table'",
+                      [campaign]).fetchone()
+    return bool(row and row[0])
