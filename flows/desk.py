@@ -3,6 +3,7 @@ reports.desk, which imports nothing of Prefect)."""
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import secrets
@@ -33,6 +34,8 @@ class Publisher:
         self.home, self.delay = home, delay
         self._lock = threading.RLock()
         self._timer: threading.Timer | None = None
+        # a timer's publication must not be cut off inside DuckDB when the process ends
+        atexit.register(self.flush)
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
