@@ -31,12 +31,13 @@ from flows.steps.export import export_campaign
 from flows.steps.extract import extract_replies
 from flows.steps.ingest import eml_files, ingest_files, rematch
 from flows.steps.mailbox import attach_reply, ingest_mailbox
+from flows.steps.registries import import_ods, import_wdtk_authorities
 from flows.steps.report import publish_campaign
 from flows.steps.review import ReviewSheetRejected, correct_answer, export_review, import_review
 from flows.steps.send import plan_letters, send_campaign
 from flows.steps.session import workspace_db
 from flows.steps.tables import save_code_lists
-from foi.authorities import RegistryFileError, demo_ccgs, read_registry
+from foi.authorities import RegistryFileError, demo_ccgs, is_email, read_registry
 from foi.bank_holidays import GOVUK_URL, default_calendar, fetch_govuk
 from foi.campaigns import CampaignFileError, read_campaign, select_recipients
 from foi.clock import deadline as clock_deadline
@@ -48,6 +49,8 @@ from foi.mail.imap import ImapError, ImapMailbox, imap_settings
 from foi.mail.maildir import MaildirMailbox
 from foi.mail.throttle import throttle_from_settings
 from foi.mail.transports import TransportError, configured_transport
+from foi.registries import ods, wdtk
+from foi.registries.http import RegistryError
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
 from reports.exports import TABLES
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
@@ -56,6 +59,7 @@ from warehouse.mail import holding_pen
 from warehouse.problems import record_problem
 from warehouse.publication import question_key
 from warehouse.queries import STATUS_COLUMNS, request_rows
+from warehouse.registries import address_problems, set_address
 from warehouse.registry import import_authorities, load_authorities, load_campaign, save_campaign
 from warehouse.requests import import_requests
 from warehouse.timeline import record_event
@@ -71,7 +75,7 @@ class Failure(Exception):
 
 
 USER_ERRORS = (Failure, WorkspaceError, WarehouseError, CampaignFileError, RegistryFileError,
-               LetterError, TransportError, ImapError, FileNotFoundError, ValueError,
+               LetterError, TransportError, ImapError, RegistryError, FileNotFoundError, ValueError,
                jinja2.TemplateError)
 
 
@@ -139,27 +143,131 @@ def init(home: HomeOption = None) -> None:
 
 @authorities_app.command("import")
 def authorities_import(
-    file: Annotated[str, typer.Argument(
-        help="CSV with columns id,name,email (optional nation,kind,tags), or "
-             "builtin:ccgs-2016 for the 209 CCGs of 2016 with placeholder addresses.")],
+    source: Annotated[str, typer.Argument(
+        help="A CSV file with columns id,name,email (optional nation,kind,tags); "
+             "builtin:ccgs-2016 for the 209 CCGs of 2016 with placeholder addresses; ods for "
+             "the NHS Organisation Data Service (with --role); wdtk for WhatDoTheyKnow's list "
+             "of authorities.")],
+    role: Annotated[list[str] | None, typer.Option(
+        "--role", help="ods: ccg, icb, trust (NHS and foundation trusts), nhs-trust, "
+                       "foundation-trust, or an ODS role id such as RO98; repeatable.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="ods: only bodies open on this day (YYYY-MM-DD; default today): a "
+                        "campaign about 2016 uses 2016's bodies.")] = None,
+    every: Annotated[bool, typer.Option(
+        "--all", help="ods: every body that ever had the role, open or closed.")] = False,
+    kind: Annotated[str | None, typer.Option(
+        help="ods: the kind to give new bodies (default from the role: ccg, icb, trust).")]
+    = None,
+    tag: Annotated[list[str] | None, typer.Option(
+        "--tag", help="wdtk: only authorities with this tag (repeatable: all of them).")]
+    = None,
+    url: Annotated[str | None, typer.Option(
+        help="ods: the ORD API base (default the NHS's); wdtk: the authorities CSV.")] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Ask the registry again instead of using the workspace's cache.")]
+    = False,
+    per_second: Annotated[float | None, typer.Option(
+        help="Requests a second at most (default: foi.toml's registries table, else 4 "
+             "for ods, 1 for wdtk; 0: no limit).")] = None,
     home: HomeOption = None,
 ) -> None:
-    """Add or update authorities from a CSV file; bad lines are reported, good ones kept."""
-    if file == "builtin:ccgs-2016":
-        authorities, errors, source = demo_ccgs(), (), "builtin:ccgs-2016"
+    """Add or update authorities from a CSV file or a public registry; bad lines are
+    reported, good ones kept. Registry bodies come without FOI addresses: see
+    `foi authorities check`."""
+    registry_options = {"--role": role, "--as-of": as_of, "--all": every, "--kind": kind,
+                        "--tag": tag, "--url": url, "--refresh": refresh,
+                        "--per-second": per_second}
+    if source in ("ods", "wdtk"):
+        _registry_import(source, home, role=role or [], as_of=as_of, every=every, kind=kind,
+                         tags=tag or [], url=url, refresh=refresh, per_second=per_second)
+        return
+    given = [name for name, value in registry_options.items() if value]
+    if given:
+        raise Failure(f"{', '.join(given)} only apply to `ods` or `wdtk`, not to a CSV file")
+    if source == "builtin:ccgs-2016":
+        authorities, errors, label = demo_ccgs(), (), "builtin:ccgs-2016"
     else:
-        registry = read_registry(Path(file))
-        authorities, errors, source = registry.authorities, registry.errors, file
+        registry = read_registry(Path(source))
+        authorities, errors, label = registry.authorities, registry.errors, source
     with workspace_db(home) as (_, con):
-        counts = import_authorities(con, authorities, source)
+        counts = import_authorities(con, authorities, label)
         for e in errors:
-            record_problem(con, "import", f"{source}:{e.line}", e.reason)
+            record_problem(con, "import", f"{label}:{e.line}", e.reason)
     for e in errors:
-        err.print(f"{source}: {e}", style="yellow", highlight=False)
+        err.print(f"{label}: {e}", style="yellow", highlight=False)
     console.print(f"{counts.added} added, {counts.updated} updated, {counts.unchanged} "
                   f"unchanged, {len(errors)} rejected")
     if errors:
         raise typer.Exit(2)
+
+
+def _registry_import(source: str, home: Path | None, *, role: list[str], as_of: str | None,
+                     every: bool, kind: str | None, tags: list[str], url: str | None,
+                     refresh: bool, per_second: float | None) -> None:
+    if source == "ods":
+        if tags:
+            raise Failure("--tag applies to wdtk; for ods say --role")
+        if every and as_of:
+            raise Failure("--all and --as-of contradict each other: choose one")
+        day = None if every else (_date_option("--as-of", as_of) or date.today())
+        with progress_bar("ODS") as update:
+            report = import_ods(home, roles=role, as_of=day, url=url or ods.ODS_URL,
+                                kind=kind, refresh=refresh, per_second=per_second,
+                                progress=update)
+        scope = "open or closed" if day is None else f"open on {day}"
+        skipped = f", {report.skipped} not open on {day}" if day else ""
+    else:
+        if role or as_of or every or kind:
+            raise Failure("--role, --as-of, --all and --kind apply to ods; for wdtk say --tag")
+        report = import_wdtk_authorities(home, tags=tags, url=url or wdtk.AUTHORITIES_URL,
+                                         refresh=refresh, per_second=per_second)
+        scope = f"tagged {' and '.join(tags)}" if tags else "all"
+        skipped = f", {report.skipped} without the tags" if tags else ""
+    for item, reason in report.rejected:
+        err.print(f"{item}: {reason}", style="yellow", highlight=False)
+    c, st = report.counts, report.stats
+    console.print(f"{report.source} ({scope}): {c.added} added, {c.updated} updated, "
+                  f"{c.unchanged} unchanged, {len(report.rejected)} rejected{skipped}; "
+                  f"{st.requests} requests, {st.cache_hits} from the cache, {st.retries} "
+                  "retried")
+    if report.rejected:
+        raise typer.Exit(2)
+
+
+@authorities_app.command("check")
+def authorities_check(
+    campaign: Annotated[str | None, typer.Option(
+        help="Only the campaign's recipients, and bounces of its letters.")] = None,
+    home: HomeOption = None, fmt: Format = "table",
+) -> None:
+    """List bodies with no FOI address, a placeholder (.example) one, or a letter that
+    bounced: registries rarely hold FOI addresses."""
+    with workspace_db(home, read_only=True) as (_, con):
+        ids = None
+        if campaign:
+            info = load_campaign(con, campaign)
+            ids = [a.id for a in select_recipients(info, load_authorities(con))]
+        data = address_problems(con, ids, campaign)
+    print_rows(data, fmt, title=f"{len(data)} address problems")
+
+
+@authorities_app.command("address")
+def authorities_address(
+    authority: Annotated[str, typer.Argument(help="Authority id.")],
+    email: Annotated[str, typer.Argument(help="Its FOI address.")],
+    source: Annotated[str, typer.Option(
+        help="Where the address comes from, e.g. 'their FOI page, 2024-05-01'.")],
+    on: Annotated[str | None, typer.Option(help="Day it was learnt (default today).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Set one authority's FOI address, kept with its source and date."""
+    if not is_email(email):
+        raise Failure(f"{email!r} is not an email address")
+    with workspace_db(home) as (_, con):
+        set_address(con, authority, email, source=source,
+                    on=_date_option("--on", on) or date.today())
+    console.print(Text(f"{authority}: {email} ({source})"))
 
 
 @campaign_app.command("add")
@@ -191,12 +299,22 @@ def campaign_list(home: HomeOption = None, fmt: Format = "table") -> None:
 @authorities_app.command("list")
 def authorities_list(
     kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. ccg.")] = None,
+    open_on: Annotated[str | None, typer.Option(
+        help="Only bodies open on this day by their registry record (YYYY-MM-DD).")] = None,
     home: HomeOption = None, fmt: Format = "table",
 ) -> None:
-    """List the registry's authorities (the csv format is the import format)."""
+    """List the registry's authorities with their address's source and date, and what NHS
+    ODS says (opened, closed, successors); the csv format starts with the import columns."""
+    day = _date_option("--open-on", open_on)
     with workspace_db(home, read_only=True) as (_, con):
-        data = rows(con, "SELECT id, name, email, nation, kind, array_to_string(tags, ';') AS tags"
-                         " FROM authorities WHERE ? IS NULL OR kind = ? ORDER BY id", [kind, kind])
+        data = rows(con, "SELECT id, name, coalesce(email, '') AS email, nation, kind,"
+                         " array_to_string(tags, ';') AS tags, email_source, email_noted_on,"
+                         " opened_on, closed_on, array_to_string(successors, ';') AS successors,"
+                         " wdtk_url_name FROM v_authorities"
+                         " WHERE ($kind IS NULL OR kind = $kind) AND ($day IS NULL OR"
+                         " ((opened_on IS NULL OR opened_on <= $day)"
+                         " AND (closed_on IS NULL OR closed_on >= $day))) ORDER BY id",
+                    {"kind": kind, "day": day})
     print_rows(data, fmt, title=f"{len(data)} authorities")
 
 
