@@ -378,6 +378,9 @@ def send(
                       f"{len(report.failed)} failed")
     for ref, reason in report.failed:
         err.print(f"{ref}: {reason}", style="red", highlight=False)
+    for authority_id in report.no_address:
+        err.print(f"{authority_id}: no FOI address, not sent (foi authorities address; "
+                  "foi authorities check lists them all)", style="yellow", highlight=False)
 
 
 @app.command()

@@ -116,12 +116,12 @@ def address_problems(con: duckdb.DuckDBPyConnection,
             SELECT * FROM v_authorities WHERE $ids IS NULL OR list_contains($ids, id)
         ), bounced AS (
             SELECT r.authority_id, r.reference, r.to_addr,
-                   coalesce(r.error, any_value(m.subject)) AS detail
+                   coalesce(r.error, min(m.subject)) AS detail
             FROM requests r LEFT JOIN messages m
               ON m.request_reference = r.reference AND m.kind = 'bounce'
             WHERE ($campaign IS NULL OR r.campaign_id = $campaign)
-              AND (m.id IS NOT NULL OR r.status IN ('delivery_failed', 'error_message'))
-            GROUP BY ALL
+            GROUP BY r.authority_id, r.reference, r.to_addr, r.error, r.status
+            HAVING count(m.id) > 0 OR r.status IN ('delivery_failed', 'error_message')
         )
         SELECT id, name, coalesce(email, '') AS email, 'no address' AS problem,
                'no FOI address known' AS detail, NULL AS reference
