@@ -31,7 +31,7 @@ from flows.steps.export import export_campaign
 from flows.steps.extract import extract_replies
 from flows.steps.ingest import eml_files, ingest_files, rematch
 from flows.steps.mailbox import attach_reply, ingest_mailbox
-from flows.steps.registries import import_ods, import_wdtk_authorities
+from flows.steps.registries import import_ods, import_wdtk_authorities, import_wdtk_requests
 from flows.steps.report import publish_campaign
 from flows.steps.review import ReviewSheetRejected, correct_answer, export_review, import_review
 from flows.steps.send import plan_letters, send_campaign
@@ -659,10 +659,49 @@ def _date_option(name: str, value: str | None) -> date | None:
 @requests_app.command("import")
 def requests_import(
     campaign: Annotated[str, typer.Argument(help="Campaign id.")],
-    file: Annotated[Path, typer.Argument(help="CSV: authority_id,sent_on[,reference,channel,url]")],
+    file: Annotated[Path | None, typer.Argument(
+        help="CSV: authority_id,sent_on[,reference,channel,url]")] = None,
+    wdtk_urls: Annotated[list[str] | None, typer.Option(
+        "--wdtk", help="A WhatDoTheyKnow request's URL: the request is tracked and each "
+                       "response stored with its attachments as a reply (repeatable).")] = None,
+    wdtk_file: Annotated[Path | None, typer.Option(
+        help="A file of WhatDoTheyKnow request URLs, one a line (# starts a comment).")]
+    = None,
+    per_second: Annotated[float | None, typer.Option(
+        help="WhatDoTheyKnow requests a second at most (default 1; foi.toml's registries "
+             "table: wdtk_per_second).")] = None,
     home: HomeOption = None,
 ) -> None:
-    """Track requests sent outside foitrack (a spreadsheet, WhatDoTheyKnow) like the rest."""
+    """Track requests sent outside foitrack (a spreadsheet, WhatDoTheyKnow) like the rest;
+    with --wdtk, fetch their responses and attachments so `foi extract` reads them."""
+    urls = list(wdtk_urls or [])
+    if wdtk_file is not None:
+        urls += [line.split("#", 1)[0].strip()
+                 for line in wdtk_file.read_text(encoding="utf-8-sig").splitlines()
+                 if line.split("#", 1)[0].strip()]
+    if file is None and not urls:
+        raise Failure("give a CSV file of requests, or --wdtk URL / --wdtk-file FILE")
+    if file is not None:
+        _import_requests_csv(campaign, file, home, exit_on_problems=not urls)
+    if urls:
+        with progress_bar("WhatDoTheyKnow") as update:
+            report = import_wdtk_requests(home, campaign, urls, per_second=per_second,
+                                          progress=update)
+        for url, reason in report.rejected:
+            err.print(f"{url}: {reason}", style="yellow", highlight=False)
+        st = report.stats
+        console.print(f"{len(report.requests_added)} requests added, "
+                      f"{len(set(report.requests_known))} already tracked; "
+                      f"{report.responses_stored} responses stored with {report.documents} "
+                      f"attachments, {report.responses_already} already stored; "
+                      f"{len(report.rejected)} problems; {st.requests} requests to the site, "
+                      f"{st.retries} retried")
+        if report.rejected:
+            raise typer.Exit(2)
+
+
+def _import_requests_csv(campaign: str, file: Path, home: Path | None, *,
+                         exit_on_problems: bool) -> None:
     parsed, errors = parse_requests_csv(file.read_text(encoding="utf-8-sig"))
     with workspace_db(home) as (_, con):
         info = load_campaign(con, campaign)
@@ -676,7 +715,7 @@ def requests_import(
     for line, reason in sorted(problems):
         err.print(f"{file}: line {line}: {reason}", style="yellow", highlight=False)
     console.print(f"{len(added)} requests imported, {len(problems)} rejected")
-    if problems:
+    if problems and exit_on_problems:
         raise typer.Exit(2)
 
 

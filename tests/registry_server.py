@@ -10,6 +10,8 @@ N answers of a path replaced by 429 or 503.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import threading
 from collections import Counter
@@ -18,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 ROOT_OID = "2.16.840.1.113883.2.1.3.2.4.18.48"
 MAX_LIMIT = 500   # the server's own page cap, below what the client asks for
@@ -174,7 +176,7 @@ def serve(site: Site) -> Iterator[Site]:
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
             site.agents.add(self.headers.get("User-Agent", ""))
-            status, headers, body = site.answer(parts.path, parse_qs(parts.query))
+            status, headers, body = site.answer(unquote(parts.path), parse_qs(parts.query))
             self.send_response(status)
             for k, v in headers.items():
                 self.send_header(k, v)
@@ -194,3 +196,83 @@ def serve(site: Site) -> Iterator[Site]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+WDTK_COLUMNS = ("Name,Short name,URL name,Tags,Home page,Publication scheme,Disclosure log,"
+                "Notes,Created at,Updated at,Version")
+
+
+def wdtk_authorities_csv() -> bytes:
+    """all-authorities.csv as WhatDoTheyKnow writes it (no request email: it is not public)."""
+    rows = [
+        ('NHS Darlington CCG', 'Darlington CCG', 'nhs_darlington_ccg', 'ccg NHS ons:E38000042',
+         'http://www.darlingtonccg.nhs.uk', '', '', '', '2013-04-02 10:00:00 +0100',
+         '2022-07-01 09:00:00 +0100', '7'),
+        ('County Durham and Darlington NHS Foundation Trust', 'CDDFT', 'cddft',
+         'NHS foundation_trust', 'https://www.cddft.nhs.uk', '', '', '',
+         '2008-02-20 10:00:00 +0000', '2021-01-05 10:00:00 +0000', '12'),
+        ('Darlington Borough Council', '', 'darlington_borough_council', 'local_council',
+         'https://www.darlington.gov.uk', '', '', 'A unitary authority, with "notes"', '', '',
+         '3'),
+        ('Evil Body\r\nBcc: someone@else.example', '', 'evil_body', 'ccg', '', '', '', '', '',
+         '', '1'),
+    ]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(WDTK_COLUMNS.split(","))
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def wdtk_request(site: Site, reply_pdf: bytes, breakdown_csv: bytes) -> str:
+    """A request to NHS Darlington CCG with an acknowledgement and a reply with two
+    attachments; returns its URL."""
+    request = {
+        "id": 301, "url_title": "qof_alternatives_darlington",
+        "title": "Local alternatives to QOF", "created_at": "2016-04-04T09:12:00.000+01:00",
+        "updated_at": "2016-05-03T15:00:00.000+01:00", "described_state": "successful",
+        "display_status": "Successful.", "awaiting_description": False,
+        "prominence": "normal", "law_used": "foi", "tags": [],
+        "user": {"id": 5, "url_name": "alex_reporter", "name": "Alex Reporter"},
+        "public_body": {"id": 9, "url_name": "nhs_darlington_ccg", "name": "NHS Darlington CCG",
+                        "short_name": "Darlington CCG", "tags": [["ccg", None]]},
+        "info_request_events": [
+            {"id": 1, "event_type": "sent", "created_at": "2016-04-04T09:12:00.000+01:00",
+             "described_state": None, "calculated_state": "waiting_response",
+             "incoming_message_id": None, "outgoing_message_id": 77, "comment_id": None,
+             "display_status": "Awaiting response."},
+            {"id": 2, "event_type": "response", "created_at": "2016-04-06T11:00:00.000+01:00",
+             "described_state": "waiting_response", "incoming_message_id": 4001,
+             "outgoing_message_id": None, "comment_id": None,
+             "display_status": "Awaiting response."},
+            {"id": 3, "event_type": "response", "created_at": "2016-05-03T14:30:00.000+01:00",
+             "described_state": "successful", "incoming_message_id": 4002,
+             "outgoing_message_id": None, "comment_id": None, "display_status": "Successful."},
+            {"id": 4, "event_type": "status_update", "created_at": "2016-05-04T08:00:00.000+01:00",
+             "described_state": "successful", "incoming_message_id": None,
+             "outgoing_message_id": None, "comment_id": None},
+        ],
+    }
+    page = """<!DOCTYPE html><html><body><div id="wrapper">
+<div class="outgoing correspondence" id="outgoing-77"><div class="correspondence_text">
+<p>Dear NHS Darlington CCG, please tell me ...</p></div></div>
+<div class="incoming correspondence" id="incoming-4001"><div class="correspondence_text">
+<p>Thank you for your request. We will reply within 20 working days. Our reference FOI 16/123.
+</p></div></div>
+<div class="incoming correspondence" id="incoming-4002"><div class="correspondence_text">
+<p>Dear Alex,</p><p>Please find our response attached &lt;script&gt;alert(1)&lt;/script&gt;.</p>
+<ul class="list-of-attachments">
+<li><a href="/request/301/response/4002/attach/2/QOF%20reply.pdf?cookie_passthrough=1">
+QOF reply.pdf</a> <a href="/request/301/response/4002/attach/html/2/QOF%20reply.pdf.html">
+View as HTML</a></li>
+<li><a href="/request/301/response/4002/attach/3/breakdown.csv">breakdown.csv</a></li>
+</ul></div></div></div></body></html>"""
+    site.files["/request/qof_alternatives_darlington.json"] = (
+        "application/json", json.dumps(request).encode())
+    site.files["/request/qof_alternatives_darlington"] = ("text/html; charset=utf-8",
+                                                          page.encode())
+    site.files["/request/301/response/4002/attach/2/QOF reply.pdf"] = ("application/pdf",
+                                                                      reply_pdf)
+    site.files["/request/301/response/4002/attach/3/breakdown.csv"] = ("text/csv",
+                                                                      breakdown_csv)
+    return f"{site.base}/request/qof_alternatives_darlington"
