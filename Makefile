@@ -40,6 +40,7 @@ bench: install
 	$(BIN)/python bench/desk.py
 	$(BIN)/python bench/tables.py
 	$(BIN)/python bench/imap.py
+	$(BIN)/python bench/registries.py
 
 deploy: install  ## deploy prefect.yaml's flows to the server at $$PREFECT_API_URL
 	@test -n "$$PREFECT_API_URL" || { echo "set PREFECT_API_URL, e.g. http://127.0.0.1:4200/api"; exit 1; }
