@@ -31,12 +31,13 @@ from flows.steps.export import export_campaign
 from flows.steps.extract import extract_replies
 from flows.steps.ingest import eml_files, ingest_files, rematch
 from flows.steps.mailbox import attach_reply, ingest_mailbox
+from flows.steps.registries import import_ods, import_wdtk_authorities, import_wdtk_requests
 from flows.steps.report import publish_campaign
 from flows.steps.review import ReviewSheetRejected, correct_answer, export_review, import_review
 from flows.steps.send import plan_letters, send_campaign
 from flows.steps.session import workspace_db
 from flows.steps.tables import save_code_lists
-from foi.authorities import RegistryFileError, demo_ccgs, read_registry
+from foi.authorities import RegistryFileError, demo_ccgs, is_email, read_registry
 from foi.bank_holidays import GOVUK_URL, default_calendar, fetch_govuk
 from foi.campaigns import CampaignFileError, read_campaign, select_recipients
 from foi.clock import deadline as clock_deadline
@@ -49,6 +50,8 @@ from foi.mail.maildir import MaildirMailbox
 from foi.mail.outgoing import letter_problems
 from foi.mail.throttle import throttle_from_settings
 from foi.mail.transports import TransportError, configured_transport
+from foi.registries import ods, wdtk
+from foi.registries.http import RegistryError
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
 from warehouse.arrivals import reclassify
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
@@ -57,6 +60,7 @@ from warehouse.mail import holding_pen
 from warehouse.problems import record_problem
 from warehouse.publication import question_key
 from warehouse.queries import STATUS_COLUMNS, request_rows
+from warehouse.registries import address_problems, set_address
 from warehouse.registry import import_authorities, load_authorities, load_campaign, save_campaign
 from warehouse.requests import import_requests
 from warehouse.timeline import record_event
@@ -72,7 +76,7 @@ class Failure(Exception):
 
 
 USER_ERRORS = (Failure, WorkspaceError, WarehouseError, CampaignFileError, RegistryFileError,
-               LetterError, TransportError, ImapError, FileNotFoundError, ValueError,
+               LetterError, TransportError, ImapError, RegistryError, FileNotFoundError, ValueError,
                jinja2.TemplateError)
 
 
@@ -140,27 +144,131 @@ def init(home: HomeOption = None) -> None:
 
 @authorities_app.command("import")
 def authorities_import(
-    file: Annotated[str, typer.Argument(
-        help="CSV with columns id,name,email (optional nation,kind,tags), or "
-             "builtin:ccgs-2016 for the 209 CCGs of 2016 with placeholder addresses.")],
+    source: Annotated[str, typer.Argument(
+        help="A CSV file with columns id,name,email (optional nation,kind,tags); "
+             "builtin:ccgs-2016 for the 209 CCGs of 2016 with placeholder addresses; ods for "
+             "the NHS Organisation Data Service (with --role); wdtk for WhatDoTheyKnow's list "
+             "of authorities.")],
+    role: Annotated[list[str] | None, typer.Option(
+        "--role", help="ods: ccg, icb, trust (NHS and foundation trusts), nhs-trust, "
+                       "foundation-trust, or an ODS role id such as RO98; repeatable.")] = None,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", help="ods: only bodies open on this day (YYYY-MM-DD; default today): a "
+                        "campaign about 2016 uses 2016's bodies.")] = None,
+    every: Annotated[bool, typer.Option(
+        "--all", help="ods: every body that ever had the role, open or closed.")] = False,
+    kind: Annotated[str | None, typer.Option(
+        help="ods: the kind to give new bodies (default from the role: ccg, icb, trust).")]
+    = None,
+    tag: Annotated[list[str] | None, typer.Option(
+        "--tag", help="wdtk: only authorities with this tag (repeatable: all of them).")]
+    = None,
+    url: Annotated[str | None, typer.Option(
+        help="ods: the ORD API base (default the NHS's); wdtk: the authorities CSV.")] = None,
+    refresh: Annotated[bool, typer.Option(
+        "--refresh", help="Ask the registry again instead of using the workspace's cache.")]
+    = False,
+    per_second: Annotated[float | None, typer.Option(
+        help="Requests a second at most (default: foi.toml's registries table, else 4 "
+             "for ods, 1 for wdtk; 0: no limit).")] = None,
     home: HomeOption = None,
 ) -> None:
-    """Add or update authorities from a CSV file; bad lines are reported, good ones kept."""
-    if file == "builtin:ccgs-2016":
-        authorities, errors, source = demo_ccgs(), (), "builtin:ccgs-2016"
+    """Add or update authorities from a CSV file or a public registry; bad lines are
+    reported, good ones kept. Registry bodies come without FOI addresses: see
+    `foi authorities check`."""
+    registry_options = {"--role": role, "--as-of": as_of, "--all": every, "--kind": kind,
+                        "--tag": tag, "--url": url, "--refresh": refresh,
+                        "--per-second": per_second}
+    if source in ("ods", "wdtk"):
+        _registry_import(source, home, role=role or [], as_of=as_of, every=every, kind=kind,
+                         tags=tag or [], url=url, refresh=refresh, per_second=per_second)
+        return
+    given = [name for name, value in registry_options.items() if value]
+    if given:
+        raise Failure(f"{', '.join(given)} only apply to `ods` or `wdtk`, not to a CSV file")
+    if source == "builtin:ccgs-2016":
+        authorities, errors, label = demo_ccgs(), (), "builtin:ccgs-2016"
     else:
-        registry = read_registry(Path(file))
-        authorities, errors, source = registry.authorities, registry.errors, file
+        registry = read_registry(Path(source))
+        authorities, errors, label = registry.authorities, registry.errors, source
     with workspace_db(home) as (_, con):
-        counts = import_authorities(con, authorities, source)
+        counts = import_authorities(con, authorities, label)
         for e in errors:
-            record_problem(con, "import", f"{source}:{e.line}", e.reason)
+            record_problem(con, "import", f"{label}:{e.line}", e.reason)
     for e in errors:
-        err.print(f"{source}: {e}", style="yellow", highlight=False)
+        err.print(f"{label}: {e}", style="yellow", highlight=False)
     console.print(f"{counts.added} added, {counts.updated} updated, {counts.unchanged} "
                   f"unchanged, {len(errors)} rejected")
     if errors:
         raise typer.Exit(2)
+
+
+def _registry_import(source: str, home: Path | None, *, role: list[str], as_of: str | None,
+                     every: bool, kind: str | None, tags: list[str], url: str | None,
+                     refresh: bool, per_second: float | None) -> None:
+    if source == "ods":
+        if tags:
+            raise Failure("--tag applies to wdtk; for ods say --role")
+        if every and as_of:
+            raise Failure("--all and --as-of contradict each other: choose one")
+        day = None if every else (_date_option("--as-of", as_of) or date.today())
+        with progress_bar("ODS") as update:
+            report = import_ods(home, roles=role, as_of=day, url=url or ods.ODS_URL,
+                                kind=kind, refresh=refresh, per_second=per_second,
+                                progress=update)
+        scope = "open or closed" if day is None else f"open on {day}"
+        skipped = f", {report.skipped} not open on {day}" if day else ""
+    else:
+        if role or as_of or every or kind:
+            raise Failure("--role, --as-of, --all and --kind apply to ods; for wdtk say --tag")
+        report = import_wdtk_authorities(home, tags=tags, url=url or wdtk.AUTHORITIES_URL,
+                                         refresh=refresh, per_second=per_second)
+        scope = f"tagged {' and '.join(tags)}" if tags else "all"
+        skipped = f", {report.skipped} without the tags" if tags else ""
+    for item, reason in report.rejected:
+        err.print(f"{item}: {reason}", style="yellow", highlight=False)
+    c, st = report.counts, report.stats
+    console.print(f"{report.source} ({scope}): {c.added} added, {c.updated} updated, "
+                  f"{c.unchanged} unchanged, {len(report.rejected)} rejected{skipped}; "
+                  f"{st.requests} requests, {st.cache_hits} from the cache, {st.retries} "
+                  "retried")
+    if report.rejected:
+        raise typer.Exit(2)
+
+
+@authorities_app.command("check")
+def authorities_check(
+    campaign: Annotated[str | None, typer.Option(
+        help="Only the campaign's recipients, and bounces of its letters.")] = None,
+    home: HomeOption = None, fmt: Format = "table",
+) -> None:
+    """List bodies with no FOI address, a placeholder (.example) one, or a letter that
+    bounced: registries rarely hold FOI addresses."""
+    with workspace_db(home, read_only=True) as (_, con):
+        ids = None
+        if campaign:
+            info = load_campaign(con, campaign)
+            ids = [a.id for a in select_recipients(info, load_authorities(con))]
+        data = address_problems(con, ids, campaign)
+    print_rows(data, fmt, title=f"{len(data)} address problems")
+
+
+@authorities_app.command("address")
+def authorities_address(
+    authority: Annotated[str, typer.Argument(help="Authority id.")],
+    email: Annotated[str, typer.Argument(help="Its FOI address.")],
+    source: Annotated[str, typer.Option(
+        help="Where the address comes from, e.g. 'their FOI page, 2024-05-01'.")],
+    on: Annotated[str | None, typer.Option(help="Day it was learnt (default today).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Set one authority's FOI address, kept with its source and date."""
+    if not is_email(email):
+        raise Failure(f"{email!r} is not an email address")
+    with workspace_db(home) as (_, con):
+        set_address(con, authority, email, source=source,
+                    on=_date_option("--on", on) or date.today())
+    console.print(Text(f"{authority}: {email} ({source})"))
 
 
 @campaign_app.command("add")
@@ -196,12 +304,22 @@ def campaign_list(home: HomeOption = None, fmt: Format = "table") -> None:
 @authorities_app.command("list")
 def authorities_list(
     kind: Annotated[str | None, typer.Option(help="Only this kind, e.g. ccg.")] = None,
+    open_on: Annotated[str | None, typer.Option(
+        help="Only bodies open on this day by their registry record (YYYY-MM-DD).")] = None,
     home: HomeOption = None, fmt: Format = "table",
 ) -> None:
-    """List the registry's authorities (the csv format is the import format)."""
+    """List the registry's authorities with their address's source and date, and what NHS
+    ODS says (opened, closed, successors); the csv format starts with the import columns."""
+    day = _date_option("--open-on", open_on)
     with workspace_db(home, read_only=True) as (_, con):
-        data = rows(con, "SELECT id, name, email, nation, kind, array_to_string(tags, ';') AS tags"
-                         " FROM authorities WHERE ? IS NULL OR kind = ? ORDER BY id", [kind, kind])
+        data = rows(con, "SELECT id, name, coalesce(email, '') AS email, nation, kind,"
+                         " array_to_string(tags, ';') AS tags, email_source, email_noted_on,"
+                         " opened_on, closed_on, array_to_string(successors, ';') AS successors,"
+                         " wdtk_url_name FROM v_authorities"
+                         " WHERE ($kind IS NULL OR kind = $kind) AND ($day IS NULL OR"
+                         " ((opened_on IS NULL OR opened_on <= $day)"
+                         " AND (closed_on IS NULL OR closed_on >= $day))) ORDER BY id",
+                    {"kind": kind, "day": day})
     print_rows(data, fmt, title=f"{len(data)} authorities")
 
 
@@ -265,6 +383,9 @@ def send(
                       f"{len(report.failed)} failed")
     for ref, reason in report.failed:
         err.print(f"{ref}: {reason}", style="red", highlight=False)
+    for authority_id in report.no_address:
+        err.print(f"{authority_id}: no FOI address, not sent (foi authorities address; "
+                  "foi authorities check lists them all)", style="yellow", highlight=False)
 
 
 @app.command()
@@ -552,10 +673,49 @@ def _date_option(name: str, value: str | None) -> date | None:
 @requests_app.command("import")
 def requests_import(
     campaign: Annotated[str, typer.Argument(help="Campaign id.")],
-    file: Annotated[Path, typer.Argument(help="CSV: authority_id,sent_on[,reference,channel,url]")],
+    file: Annotated[Path | None, typer.Argument(
+        help="CSV: authority_id,sent_on[,reference,channel,url]")] = None,
+    wdtk_urls: Annotated[list[str] | None, typer.Option(
+        "--wdtk", help="A WhatDoTheyKnow request's URL: the request is tracked and each "
+                       "response stored with its attachments as a reply (repeatable).")] = None,
+    wdtk_file: Annotated[Path | None, typer.Option(
+        help="A file of WhatDoTheyKnow request URLs, one a line (# starts a comment).")]
+    = None,
+    per_second: Annotated[float | None, typer.Option(
+        help="WhatDoTheyKnow requests a second at most (default 1; foi.toml's registries "
+             "table: wdtk_per_second).")] = None,
     home: HomeOption = None,
 ) -> None:
-    """Track requests sent outside foitrack (a spreadsheet, WhatDoTheyKnow) like the rest."""
+    """Track requests sent outside foitrack (a spreadsheet, WhatDoTheyKnow) like the rest;
+    with --wdtk, fetch their responses and attachments so `foi extract` reads them."""
+    urls = list(wdtk_urls or [])
+    if wdtk_file is not None:
+        urls += [line.split("#", 1)[0].strip()
+                 for line in wdtk_file.read_text(encoding="utf-8-sig").splitlines()
+                 if line.split("#", 1)[0].strip()]
+    if file is None and not urls:
+        raise Failure("give a CSV file of requests, or --wdtk URL / --wdtk-file FILE")
+    if file is not None:
+        _import_requests_csv(campaign, file, home, exit_on_problems=not urls)
+    if urls:
+        with progress_bar("WhatDoTheyKnow") as update:
+            report = import_wdtk_requests(home, campaign, urls, per_second=per_second,
+                                          progress=update)
+        for url, reason in report.rejected:
+            err.print(f"{url}: {reason}", style="yellow", highlight=False)
+        st = report.stats
+        console.print(f"{len(report.requests_added)} requests added, "
+                      f"{len(set(report.requests_known))} already tracked; "
+                      f"{report.responses_stored} responses stored with {report.documents} "
+                      f"attachments, {report.responses_already} already stored; "
+                      f"{len(report.rejected)} problems; {st.requests} requests to the site, "
+                      f"{st.retries} retried")
+        if report.rejected:
+            raise typer.Exit(2)
+
+
+def _import_requests_csv(campaign: str, file: Path, home: Path | None, *,
+                         exit_on_problems: bool) -> None:
     parsed, errors = parse_requests_csv(file.read_text(encoding="utf-8-sig"))
     with workspace_db(home) as (_, con):
         info = load_campaign(con, campaign)
@@ -569,7 +729,7 @@ def requests_import(
     for line, reason in sorted(problems):
         err.print(f"{file}: line {line}: {reason}", style="yellow", highlight=False)
     console.print(f"{len(added)} requests imported, {len(problems)} rejected")
-    if problems:
+    if problems and exit_on_problems:
         raise typer.Exit(2)
 
 

@@ -137,6 +137,11 @@ def _authority_from_row(row: dict[str | None, str | list[str] | None]) -> Author
     return Authority(ident, name, email, nation, values.get("kind") or None, tags)
 
 
+def is_email(text: str) -> bool:
+    """True when `text` is an address a letter can be sent to (no name, no line breaks)."""
+    return bool(_EMAIL.match(text))
+
+
 def demo_ccgs() -> tuple[Authority, ...]:
     """The 209 CCGs of 2016 with placeholder FOI addresses on a reserved example domain."""
     text = resources.files("foi").joinpath("data/ccgs-2016.csv").read_text(encoding="utf-8")

@@ -47,6 +47,13 @@ max_pages = 500
 # replies); set it to check more, or fewer.
 # review_below = 0.75
 
+# [registries]
+# NHS ODS and WhatDoTheyKnow: who to contact about our requests (sent in the User-Agent),
+# and at most how many requests a second.
+# contact = "https://newsroom.example/foi-desk"
+# ods_per_second = 4
+# wdtk_per_second = 1
+
 # [imap]
 # The desk's mailbox, read by the check-mail flow and `foi ingest --imap HOST`. A message is
 # flagged \\Seen and $FoiIngested once stored. The password comes from FOI_IMAP_PASSWORD or a

@@ -48,6 +48,7 @@ class SendReport:
     sent: list[str] = field(default_factory=list)
     already_sent: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    no_address: list[str] = field(default_factory=list)   # authority ids, left unsent
     rendered: int = 0
     dry_run: bool = False
 
@@ -77,7 +78,9 @@ def send_campaign(
     todo = []
     for letter in letters:
         row = existing.get(letter.reference)
-        if row is not None and never_built(row):
+        if row is None and not letter.to_addr:   # from a registry: no FOI address known yet
+            report.no_address.append(letter.authority_id)
+        elif row is not None and never_built(row):
             todo.append((letter, None))  # never handed over: tried afresh
         elif row is not None and row["status"] != "sending":
             report.already_sent.append(letter.reference)
