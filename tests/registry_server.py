@@ -1,7 +1,8 @@
 """A real HTTP server on loopback answering as NHS ODS (ORD 2-0-0) and WhatDoTheyKnow do.
 
 The answers are written from the services' documented formats: ORD's organisation list
-(`{"Organisations": [...]}`, `X-Total-Count`, `Limit`/`Offset`, `Roles`, `Status`) and
+(`{"Organisations": [...]}`, `X-Total-Count`, `Limit`/`Offset`, `PrimaryRoleId`,
+`NonPrimaryRoleId`, `Status`) and
 organisation records (`Date`, `Roles`, `Succs`); WhatDoTheyKnow's all-authorities.csv, a
 request's `.json` with `info_request_events`, its page linking attachments under
 `/request/<id>/response/<msg id>/attach/<n>/<filename>`. Faults can be injected: the first
@@ -111,10 +112,14 @@ def ods_organisations(extra_ccgs: int = 0) -> list[Org]:
                                  ("RO318", "2022-07-01", None)],
             predecessors=["00C", "84H"]),
         Org("7A1", "BETSI CADWALADR UNIVERSITY LHB", "RO144", "2009-10-01", country="WALES"),
-        Org("RXP", "COUNTY DURHAM AND DARLINGTON NHS FOUNDATION TRUST", "RO57", "2002-07-01"),
-        Org("RR7", "GATESHEAD HEALTH NHS FOUNDATION TRUST", "RO57", "2005-01-01"),
-        Org("RLN", "CITY HOSPITALS SUNDERLAND NHS FOUNDATION TRUST", "RO57", "2004-07-01",
-            "2019-03-31", successors=["R0B"]),
+        # a foundation trust is an NHS trust (primary RO197) with the non-primary role RO57
+        Org("RXP", "COUNTY DURHAM AND DARLINGTON NHS FOUNDATION TRUST", "RO197", "2002-07-01",
+            roles=[("RO57", "2002-07-01", None)]),
+        Org("RR7", "GATESHEAD HEALTH NHS FOUNDATION TRUST", "RO197", "2005-01-01",
+            roles=[("RO57", "2005-01-01", None)]),
+        Org("RLN", "CITY HOSPITALS SUNDERLAND NHS FOUNDATION TRUST", "RO197", "2004-07-01",
+            "2019-03-31", roles=[("RO57", "2004-07-01", "2019-03-31")], successors=["R0B"]),
+        Org("RX3", "TEES, ESK AND WEAR VALLEYS NHS TRUST", "RO197", "2006-04-01"),
     ]
     orgs += [Org(f"Z{n:04d}", f"NHS TEST CCG NUMBER {n}", "RO98", "2013-04-01",
                  "2022-06-30" if n % 2 else None) for n in range(extra_ccgs)]
@@ -153,11 +158,17 @@ class Site:
         return 404, {"Content-Type": "text/plain"}, b"not found"
 
     def _list(self, query: dict[str, list[str]]) -> tuple[int, dict, bytes]:
-        roles = set(query.get("Roles", [""])[0].split(",")) - {""}
+        unknown = set(query) - {"PrimaryRoleId", "NonPrimaryRoleId", "Status", "Limit", "Offset"}
+        if unknown:   # as ORD does, a parameter it does not know is an error
+            return 406, _json_type(), json.dumps({"errorCode": 406, "errorText":
+                                                  f"Invalid parameter {sorted(unknown)}"}).encode()
+        primary = query.get("PrimaryRoleId", [None])[0]
+        other = query.get("NonPrimaryRoleId", [None])[0]
         status = query.get("Status", [None])[0]
         limit = min(int(query.get("Limit", ["20"])[0]), MAX_LIMIT)
         offset = int(query.get("Offset", ["0"])[0])
-        chosen = [o for o in self.orgs if (not roles or roles & set(o.role_ids()))
+        chosen = [o for o in self.orgs if (primary is None or o.primary == primary)
+                  and (other is None or other in o.role_ids()[1:])
                   and (status is None or o.status == status)]
         page = chosen[offset:offset + limit]
         body = {"Organisations": [o.summary(self.base + "/ORD/2-0-0") for o in page]}

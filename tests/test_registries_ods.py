@@ -69,6 +69,17 @@ def test_a_2016_campaign_gets_2016s_ccgs_and_a_new_one_todays_icb(workspace: Wor
     code, out = foi(home, "authorities", "list", "--open-on", "2023-01-01", "--kind", "ccg",
                     "--format", "json")
     assert {r["id"] for r in json.loads(out)} == {"Z0000", "Z0002", "Z0004", "Z0006"}
+    # Foundation trusts: NHS trusts (primary role) with the non-primary role RO57.
+    code, out = foi(home, "authorities", "import", "ods", "--role", "foundation-trust",
+                    "--url", url, "--per-second", "0")
+    assert code == 0, out
+    trusts = {k for k, a in authorities(home).items() if a["kind"] == "trust"}
+    assert trusts == {"RXP", "RR7"}      # not Sunderland (closed 2019), nor an NHS trust
+    code, out = foi(home, "authorities", "import", "ods", "--role", "trust", "--url", url,
+                    "--per-second", "0")
+    assert code == 0, out
+    assert {k for k, a in authorities(home).items() if a["kind"] == "trust"} == {
+        "RXP", "RR7", "RX3"}
     # Every request named foitrack, its version and a contact.
     assert all(a.startswith("foitrack/") and "(+" in a for a in ods_site.agents)
 

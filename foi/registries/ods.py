@@ -1,6 +1,7 @@
 """NHS Organisation Data Service (ORD API): organisations by role, their dates and successors.
 
-The list endpoint (`/organisations?Roles=RO98&Limit=1000&Offset=0`) answers
+The list endpoint (`/organisations?PrimaryRoleId=RO98&Limit=1000&Offset=0`, or
+`NonPrimaryRoleId=RO318` for a non-primary role) answers
 `{"Organisations": [{"Name", "OrgId", "Status", "PrimaryRoleId", "OrgLink", ...}]}` a page
 at a time (the total in `X-Total-Count`); each organisation's own record
 (`/organisations/00C`) holds its `Date`s (Operational start and end), `Roles` (each with its
@@ -40,6 +41,9 @@ ROLES = {
     "nhs-trust": Role("nhs-trust", ("RO197",), "trust"),
     "foundation-trust": Role("foundation-trust", ("RO57",), "trust"),
 }
+# Roles ORD lists as non-primary (its /roles: primaryRole false): an ICB's primary role is
+# RO261 strategic partnership, a foundation trust's RO197 NHS trust.
+NON_PRIMARY = frozenset({"RO318", "RO57", "RO319"})
 _ROLE_ID = re.compile(r"^RO\d{1,4}$", re.IGNORECASE)
 _NATIONS = {"ENGLAND": "england", "WALES": "wales", "SCOTLAND": "scotland",
             "NORTHERN IRELAND": "northern-ireland"}
@@ -84,7 +88,9 @@ def list_codes(client: RegistryClient, base: str, role_id: str, *, active_only: 
     codes: dict[str, None] = {}
     offset = 0
     while True:
-        params: dict[str, Any] = {"Roles": role_id, "Limit": page_size, "Offset": offset}
+        # ORD searches a primary role and a non-primary one with different parameters
+        which = "NonPrimaryRoleId" if role_id.upper() in NON_PRIMARY else "PrimaryRoleId"
+        params: dict[str, Any] = {which: role_id, "Limit": page_size, "Offset": offset}
         if active_only:
             params["Status"] = "Active"
         doc, headers = client.get_json(f"{base}/organisations", params)
