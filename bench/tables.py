@@ -22,7 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from extract.tables.grids import decode_text, table_kind  # noqa: E402
+from extract.tables.grids import decode_text  # noqa: E402
+from extract.tables.loading import table_kind  # noqa: E402
 from extract.tables.tidy import coverage, read_tables  # noqa: E402
 from tests.corpora import (  # noqa: E402
     SHARED,

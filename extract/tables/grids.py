@@ -8,7 +8,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from pathlib import PurePath
 
 from openpyxl.utils import get_column_letter
 
@@ -51,43 +50,7 @@ class UnreadableTable(ValueError):
     """A file that is not a table we can read, with why."""
 
 
-TABLE_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "csv", ".txt": "csv",
-               ".tsv": "csv", ".pdf": "pdf"}
-
-
-def table_kind(filename: str, data: bytes = b"") -> str | None:
-    """The table kind of a file by its content, else its name; None if it holds no table."""
-    if data.startswith(b"PK\x03\x04") and PurePath(filename).suffix.lower() != ".docx":
-        return "xlsx" if PurePath(filename).suffix.lower() in (".xlsx", ".xlsm", "") else None
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls" if PurePath(filename).suffix.lower() in (".xls", "") else None
-    if data.startswith(b"%PDF"):
-        return "pdf"
-    return TABLE_KINDS.get(PurePath(filename).suffix.lower())
-
-
-def load_grids(data: bytes, filename: str, *, max_rows: int = 20000, max_pages: int = 50
-               ) -> list[Grid]:
-    """Every grid of a file: one per sheet, one for a CSV, one per table of a PDF page."""
-    kind = table_kind(filename, data)
-    try:
-        if kind == "xlsx":
-            return _xlsx_grids(data, filename, max_rows)
-        if kind == "xls":
-            return _xls_grids(data, filename, max_rows)
-        if kind == "csv":
-            return [Grid(filename, "csv", _csv_rows(data)[:max_rows])]
-        if kind == "pdf":
-            from extract.tables.pdf_tables import pdf_grids
-            return pdf_grids(data, filename, max_pages)
-    except UnreadableTable:
-        raise
-    except Exception as exc:  # each library raises its own kinds: say which file and why
-        raise UnreadableTable(f"{filename}: {type(exc).__name__}: {exc}") from exc
-    raise UnreadableTable(f"{filename}: not a spreadsheet, CSV or PDF")
-
-
-def _xlsx_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
+def xlsx_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
@@ -113,7 +76,7 @@ def _xlsx_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
     return grids
 
 
-def _xls_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
+def xls_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
     import xlrd
 
     book = xlrd.open_workbook(file_contents=data, formatting_info=False)
@@ -172,7 +135,7 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _csv_rows(data: bytes) -> list[list[Value]]:
+def csv_rows(data: bytes) -> list[list[Value]]:
     text = decode_text(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     return [[v if v.strip() else None for v in row] for row in reader]

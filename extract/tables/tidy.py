@@ -20,8 +20,9 @@ from typing import Any
 
 from extract.tables.assign import TableQuestion, assign_question
 from extract.tables.codes import Code, Match, Matcher, match_label, matcher
-from extract.tables.grids import Grid, UnreadableTable, load_grids, table_kind
+from extract.tables.grids import Grid, UnreadableTable
 from extract.tables.layout import Block, find_blocks
+from extract.tables.loading import load_grids, table_kind
 
 # a change to how tables are read: every request of a campaign with table questions is read
 # again (not the others)

@@ -26,8 +26,8 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+import reports.desk.queue as q
 from foi.corrections import ANSWER_STATUSES, CorrectionError
-from reports.desk import queue as q
 from reports.desk.passage import (
     marked,
     matched_words,

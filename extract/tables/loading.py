@@ -1,0 +1,42 @@
+"""Which files hold tables, and loading each into grids: sheets, a CSV, a PDF's tables."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from extract.tables.grids import Grid, UnreadableTable, csv_rows, xls_grids, xlsx_grids
+from extract.tables.pdf_tables import pdf_grids
+
+TABLE_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "csv", ".txt": "csv",
+               ".tsv": "csv", ".pdf": "pdf"}
+
+
+def table_kind(filename: str, data: bytes = b"") -> str | None:
+    """The table kind of a file by its content, else its name; None if it holds no table."""
+    if data.startswith(b"PK\x03\x04") and PurePath(filename).suffix.lower() != ".docx":
+        return "xlsx" if PurePath(filename).suffix.lower() in (".xlsx", ".xlsm", "") else None
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls" if PurePath(filename).suffix.lower() in (".xls", "") else None
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    return TABLE_KINDS.get(PurePath(filename).suffix.lower())
+
+
+def load_grids(data: bytes, filename: str, *, max_rows: int = 20000, max_pages: int = 50
+               ) -> list[Grid]:
+    """Every grid of a file: one per sheet, one for a CSV, one per table of a PDF page."""
+    kind = table_kind(filename, data)
+    try:
+        if kind == "xlsx":
+            return xlsx_grids(data, filename, max_rows)
+        if kind == "xls":
+            return xls_grids(data, filename, max_rows)
+        if kind == "csv":
+            return [Grid(filename, "csv", csv_rows(data)[:max_rows])]
+        if kind == "pdf":
+            return pdf_grids(data, filename, max_pages)
+    except UnreadableTable:
+        raise
+    except Exception as exc:  # each library raises its own kinds: say which file and why
+        raise UnreadableTable(f"{filename}: {type(exc).__name__}: {exc}") from exc
+    raise UnreadableTable(f"{filename}: not a spreadsheet, CSV or PDF")
