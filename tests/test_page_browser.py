@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from flows.steps.report import publish_campaign
 from foi.campaigns import parse_campaign
@@ -21,7 +18,6 @@ from warehouse.timeline import record_event
 
 from .conftest import EXAMPLE, ROOT
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 HOSTILE = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://evil.example/","click")'
 ARTIFACTS = ROOT / "test-artifacts"
@@ -101,17 +97,6 @@ def test_lateness_is_counted_to_the_cut_off(qof_workspace) -> None:
     assert late and max(late) < 60  # 4 April to 30 June 2016, not to today
     assert "cut-off on 30 June 2016" in page
     assert HOSTILE not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-
-
-@pytest.fixture
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("no Debian chromium: run scripts/system-deps.sh as root")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def test_page_in_chromium(qof_workspace, browser) -> None:

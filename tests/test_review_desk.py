@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import socket
 import threading
 import time
@@ -28,7 +27,6 @@ from .real_workspace import build_real_workspace
 from .test_extract_answers import make_pdf
 from .test_review_sheet import foi
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts" / "desk"
 HOSTILE = '<img src=x onerror="alert(1)">=HYPERLINK("http://x","y")'
 CAMPAIGN = "qof-local-schemes"
@@ -111,17 +109,6 @@ def real_desk(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     home = build_real_workspace(tmp_path / "ws", CAMPAIGN_REAL)
     for url in serve(home, CAMPAIGN_REAL):
         yield home, url
-
-
-@pytest.fixture
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("no Debian chromium: run scripts/system-deps.sh as root")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 def waiting(home: Path) -> list[dict]:

@@ -13,7 +13,7 @@ from reports.desk import create_app
 from tests.table_workspace import HOSTILE_CSV, HOSTILE_LABEL, add_campaign, add_reply, corpus_files
 from warehouse.db import connect, rows
 
-from .test_review_desk import ARTIFACTS, browser  # noqa: F401  (a fixture)
+from .test_review_desk import ARTIFACTS
 
 DEVON = "Devon Partnership NHS Trust"
 CAMPAIGN = "mh-accommodation-2021"
@@ -39,7 +39,7 @@ def _table(ws: Workspace, sql: str) -> list[dict]:
         con.close()
 
 
-def test_labels_mapped_in_the_desk(workspace: Workspace, browser) -> None:  # noqa: F811
+def test_labels_mapped_in_the_desk(workspace: Workspace, browser) -> None:
     ws = _workspace(workspace)
     client = TestClient(create_app(desk_config(CAMPAIGN, ws.home, author="desk-test")))
     page = client.get("/tables").text

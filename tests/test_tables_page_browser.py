@@ -16,7 +16,7 @@ from tests.table_workspace import (
     add_reply,
     corpus_files,
 )
-from tests.test_page_browser import ARTIFACTS, browser  # noqa: F401  # the fixture
+from tests.test_page_browser import ARTIFACTS
 from warehouse.db import connect, rows
 
 DEVON = "Devon Partnership NHS Trust"
@@ -48,7 +48,7 @@ def published(workspace: Workspace):
     return page, months, coverage
 
 
-def test_data_returns_on_the_page(published, browser) -> None:  # noqa: F811
+def test_data_returns_on_the_page(published, browser) -> None:
     index, months, coverage = published
     shots = ARTIFACTS / "page-tables"
     shots.mkdir(parents=True, exist_ok=True)
