@@ -34,8 +34,9 @@ from foi.mail.transports import FileOutbox  # noqa: E402
 from foi.store import put  # noqa: E402
 from foi.workspace import Workspace, init_workspace  # noqa: E402
 from simulator.replies import SentLetter, SimQuestion, simulate_replies, write_replies  # noqa: E402
+from warehouse.authorities import import_authorities  # noqa: E402
+from warehouse.campaigns import save_campaign  # noqa: E402
 from warehouse.db import connect, rows  # noqa: E402
-from warehouse.registry import import_authorities, save_campaign  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "qof-local-schemes.toml"
 

@@ -37,8 +37,9 @@ from foi.mail.mailbox import identity  # noqa: E402
 from foi.workspace import init_workspace  # noqa: E402
 from tests.conftest import EXAMPLE, late_letters_with_replies  # noqa: E402
 from tests.dovecot import PASSWORD, USER, Dovecot, start_dovecot  # noqa: E402
+from warehouse.authorities import import_authorities  # noqa: E402
+from warehouse.campaigns import save_campaign  # noqa: E402
 from warehouse.db import connect  # noqa: E402
-from warehouse.registry import import_authorities, save_campaign  # noqa: E402
 
 
 def bare_fetch(server: Dovecot) -> int:

@@ -27,10 +27,11 @@ from foi.campaigns import parse_campaign  # noqa: E402
 from foi.workspace import init_workspace  # noqa: E402
 from reports.page import question_chart  # noqa: E402
 from warehouse.answers import save_answers  # noqa: E402
+from warehouse.authorities import import_authorities  # noqa: E402
+from warehouse.campaigns import save_campaign  # noqa: E402
 from warehouse.clock import refresh_deadlines  # noqa: E402
 from warehouse.db import connect  # noqa: E402
 from warehouse.queries import answer_rows, request_rows  # noqa: E402
-from warehouse.registry import import_authorities, save_campaign  # noqa: E402
 from warehouse.requests import record_sending, record_sent  # noqa: E402
 from warehouse.timeline import record_event  # noqa: E402
 

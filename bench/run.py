@@ -40,8 +40,9 @@ from foi.mail.outgoing import letter_message, new_message_id  # noqa: E402
 from foi.mail.transports import FileOutbox, SmtpTransport  # noqa: E402
 from foi.workspace import init_workspace  # noqa: E402
 from simulator.replies import SentLetter, SimQuestion, simulate_replies, write_replies  # noqa: E402
+from warehouse.authorities import import_authorities  # noqa: E402
+from warehouse.campaigns import load_campaign, save_campaign  # noqa: E402
 from warehouse.db import connect, rows  # noqa: E402
-from warehouse.registry import import_authorities, load_campaign, save_campaign  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "qof-local-schemes.toml"
 

@@ -28,9 +28,9 @@ from status import EXAMPLE, best_of, generate_requests  # noqa: E402
 from foi.campaigns import read_campaign  # noqa: E402
 from foi.workspace import init_workspace  # noqa: E402
 from warehouse.access import export_public_views, publish_snapshot, writing  # noqa: E402
+from warehouse.campaigns import save_campaign  # noqa: E402
 from warehouse.clock import refresh_deadlines  # noqa: E402
 from warehouse.db import connect, transaction  # noqa: E402
-from warehouse.registry import save_campaign  # noqa: E402
 
 
 def generated_workspace(n: int) -> Path:

@@ -23,10 +23,10 @@ sys.path.insert(0, str(ROOT))
 
 from foi.campaigns import read_campaign  # noqa: E402
 from foi.workspace import init_workspace  # noqa: E402
+from warehouse.campaigns import save_campaign  # noqa: E402
 from warehouse.clock import refresh_deadlines  # noqa: E402
 from warehouse.db import connect, rows, transaction  # noqa: E402
 from warehouse.queries import STATUS_COLUMNS, request_rows  # noqa: E402
-from warehouse.registry import save_campaign  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "qof-local-schemes.toml"
 

@@ -54,14 +54,15 @@ from foi.registries import ods, wdtk
 from foi.registries.http import RegistryError
 from foi.workspace import WorkspaceError, init_workspace, resolve_home
 from warehouse.arrivals import reclassify
+from warehouse.authorities import import_authorities, load_authorities
+from warehouse.authority_records import address_problems, set_address
+from warehouse.campaigns import load_campaign, save_campaign
 from warehouse.clock import load_calendar, refresh_deadlines, replace_holidays
 from warehouse.db import WarehouseError, rows, transaction
 from warehouse.mail import holding_pen
 from warehouse.problems import record_problem
 from warehouse.publication import question_key
 from warehouse.queries import STATUS_COLUMNS, request_rows
-from warehouse.registries import address_problems, set_address
-from warehouse.registry import import_authorities, load_authorities, load_campaign, save_campaign
 from warehouse.requests import import_requests
 from warehouse.timeline import record_event
 
@@ -849,8 +850,8 @@ def review(
                          " JOIN questions q ON q.campaign_id = a.campaign_id AND q.key ="
                          " a.question_key WHERE a.campaign_id = ? AND a.needs_review"
                          " ORDER BY a.request_reference, a.question_number", [campaign])
+        from warehouse.data_returns import tables_to_review
         from warehouse.publication import has_table_questions
-        from warehouse.tables import tables_to_review
 
         tables = tables_to_review(con, campaign) if has_table_questions(con, campaign) \
             else None
@@ -1107,7 +1108,7 @@ def tables_review(campaign: Annotated[str, typer.Argument(help="Campaign id.")],
                   home: HomeOption = None, fmt: Format = "table") -> None:
     """List the labels not matched to a code (most authorities first), the tables that
     could not be read or name no question, and the totals that do not add up."""
-    from warehouse.tables import tables_to_review
+    from warehouse.data_returns import tables_to_review
 
     with workspace_db(home, publish=False) as (_, con):
         load_campaign(con, campaign)
@@ -1168,7 +1169,7 @@ def tables_answers(
 ) -> None:
     """Say which question a file or sheet answers; kept for every authority that sends one
     named the same, and the next `foi extract` reads those requests again."""
-    from warehouse.tables import set_sheet_question
+    from warehouse.data_returns import set_sheet_question
 
     with workspace_db(home) as (_, con), transaction(con):
         set_sheet_question(con, campaign, grid, question, author)

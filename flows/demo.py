@@ -18,8 +18,9 @@ from foi.campaigns import read_campaign
 from foi.mail.transports import FileOutbox
 from foi.workspace import init_workspace
 from simulator.replies import SentLetter, SimQuestion, simulate_replies, write_replies
+from warehouse.authorities import import_authorities
+from warehouse.campaigns import load_campaign, save_campaign
 from warehouse.db import rows
-from warehouse.registry import import_authorities, load_campaign, save_campaign
 
 # The seed story's letters went out at the start of 2016-17; the simulated replies follow.
 STORY_SENT_AT = datetime(2016, 4, 4, 9, 30, tzinfo=ZoneInfo("Europe/London"))

@@ -20,7 +20,7 @@ from flows.steps.tables import map_table_label
 from foi.workspace import open_workspace, resolve_home
 from reports.desk import DeskConfig, create_app
 from reports.desk.queue import Order
-from warehouse.registry import load_campaign
+from warehouse.campaigns import load_campaign
 
 LOCAL = "127.0.0.1"
 log = logging.getLogger(__name__)

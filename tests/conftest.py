@@ -16,8 +16,9 @@ from aiosmtpd.smtp import Envelope, Session
 from foi.authorities import demo_ccgs
 from foi.campaigns import read_campaign
 from foi.workspace import Workspace, init_workspace
+from warehouse.authorities import import_authorities
+from warehouse.campaigns import save_campaign
 from warehouse.db import connect
-from warehouse.registry import import_authorities, save_campaign
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

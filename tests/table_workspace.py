@@ -13,8 +13,9 @@ from foi.authorities import Authority
 from foi.campaigns import Campaign, read_campaign
 from foi.workspace import Workspace
 from tests.conftest import shared_path
+from warehouse.authorities import import_authorities
+from warehouse.campaigns import save_campaign
 from warehouse.db import upsert
-from warehouse.registry import import_authorities, save_campaign
 from warehouse.requests import record_sending
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,8 +7,8 @@ import csv
 import pytest
 
 from foi.authorities import RegistryFileError, demo_ccgs, parse_registry, registry_csv
+from warehouse.authorities import import_authorities, load_authorities
 from warehouse.db import connect
-from warehouse.registry import import_authorities, load_authorities
 
 from .conftest import shared_path
 

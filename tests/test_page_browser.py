@@ -10,9 +10,9 @@ from pathlib import Path
 from flows.steps.report import publish_campaign
 from foi.campaigns import parse_campaign
 from warehouse.answers import add_override, check_answer, save_answers
+from warehouse.campaigns import save_campaign
 from warehouse.clock import refresh_deadlines
 from warehouse.db import connect, rows
-from warehouse.registry import save_campaign
 from warehouse.requests import record_sending, record_sent
 from warehouse.timeline import record_event
 

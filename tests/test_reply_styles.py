@@ -324,8 +324,9 @@ def test_replies_to_letters_really_sent_are_matched_by_threading(workspace, tmp_
     from flows.steps.ingest import ingest_files
     from flows.steps.send import send_campaign
     from foi.mail.transports import FileOutbox
+    from warehouse.authorities import import_authorities
+    from warehouse.campaigns import save_campaign
     from warehouse.db import connect, rows
-    from warehouse.registry import import_authorities, save_campaign
 
     con = connect(workspace.database)
     try:

@@ -9,8 +9,8 @@ import pytest
 from flows.steps.send import send_campaign
 from foi.letters import LetterError
 from foi.mail.transports import FileOutbox, SmtpTransport, TransportError
+from warehouse.campaigns import save_campaign
 from warehouse.db import connect, rows
-from warehouse.registry import save_campaign
 
 from .conftest import EXAMPLE
 
@@ -127,7 +127,7 @@ def test_template_error_stops_before_anything_is_sent(qof_workspace) -> None:
 def test_a_letter_that_cannot_be_built_never_stops_the_batch(qof_workspace, smtp_server
                                                              ) -> None:
     from foi.authorities import Authority
-    from warehouse.registry import import_authorities, load_authorities
+    from warehouse.authorities import import_authorities, load_authorities
 
     ws = qof_workspace
     controller, handler = smtp_server

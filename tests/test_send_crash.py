@@ -23,8 +23,9 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from foi.authorities import demo_ccgs
 from foi.campaigns import read_campaign
 from foi.workspace import init_workspace
+from warehouse.authorities import import_authorities
+from warehouse.campaigns import save_campaign
 from warehouse.db import connect, rows
-from warehouse.registry import import_authorities, save_campaign
 
 from .conftest import EXAMPLE, ROOT, free_port
 

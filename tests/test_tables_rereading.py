@@ -8,8 +8,8 @@ from flows.steps.extract import extract_replies, plan_extraction
 from flows.steps.tables import map_table_label
 from foi.workspace import Workspace
 from tests.table_workspace import HOSTILE_CSV, add_campaign, add_reply, corpus_files
+from warehouse.data_returns import set_sheet_question
 from warehouse.db import connect, rows
-from warehouse.tables import set_sheet_question
 
 DEVON = "Devon Partnership NHS Trust"
 

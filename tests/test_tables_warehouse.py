@@ -11,10 +11,11 @@ from foi.authorities import Authority
 from foi.campaigns import read_campaign
 from foi.workspace import Workspace
 from tests.conftest import shared_path
+from warehouse.authorities import import_authorities
+from warehouse.campaigns import save_campaign
+from warehouse.data_returns import tables_to_review
 from warehouse.db import connect, rows, upsert
-from warehouse.registry import import_authorities, save_campaign
 from warehouse.requests import record_sending
-from warehouse.tables import tables_to_review
 
 ROOT = Path(__file__).resolve().parents[1]
 CAMPAIGN = ROOT / "examples" / "mh-accommodation-2021.toml"

@@ -9,8 +9,8 @@ from flows.steps.send import send_campaign
 from foi.authorities import demo_ccgs
 from foi.mail.throttle import Throttle, throttle_from_settings
 from foi.mail.transports import SmtpTransport
+from warehouse.authorities import import_authorities
 from warehouse.db import connect
-from warehouse.registry import import_authorities
 
 from .conftest import RecordingHandler
 

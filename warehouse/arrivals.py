@@ -12,11 +12,11 @@ from foi.mail.incoming import IncomingMessage
 from foi.mail.kinds import KINDS
 from foi.references import find_references
 from foi.statuses import EXPECTING_MAIL, OPEN, EventError, status_from_events
+from warehouse.campaigns import campaign_prefixes
 from warehouse.clock import clock_objection, refresh_deadlines
 from warehouse.db import WarehouseError, rows, transaction
 from warehouse.mail import stored_message
 from warehouse.problems import record_problem
-from warehouse.registry import campaign_prefixes
 from warehouse.requests import add_events
 from warehouse.timeline import record_event
 

@@ -18,9 +18,9 @@ from foi.mail.throttle import Throttle
 from foi.mail.transports import DeliveryError, Transport
 from foi.store import put, write_atomically
 from foi.workspace import Workspace
+from warehouse.campaigns import load_campaign
 from warehouse.db import rows, transaction, upsert
 from warehouse.mail import save_message
-from warehouse.registry import load_campaign
 from warehouse.requests import add_events
 
 Progress = Callable[[int, int, str], None]

@@ -14,7 +14,7 @@ from reports.exports import (
     campaign_tables,
     write_table,
 )
-from warehouse.registry import load_campaign
+from warehouse.campaigns import load_campaign
 
 
 def export_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str, fmt: str, out: Path,

@@ -40,6 +40,7 @@ from foi.mail.matching import match_message
 from foi.statuses import EventError, status_after
 from foi.workspace import Workspace
 from warehouse.answers import replace_answers
+from warehouse.campaigns import campaign_prefixes, load_campaign
 from warehouse.db import rows, transaction
 from warehouse.extractions import (
     extraction_inputs,
@@ -57,7 +58,6 @@ from warehouse.mail import (
     stored_message,
 )
 from warehouse.problems import record_problem
-from warehouse.registry import campaign_prefixes, load_campaign
 from warehouse.timeline import record_event
 
 # The timeline event each reply outcome records (and so the status it leaves).

@@ -14,6 +14,7 @@ from foi.mail.matching import KnownRequest, match_message
 from foi.store import put, sha256
 from foi.workspace import Workspace
 from warehouse.arrivals import note_arrival
+from warehouse.campaigns import campaign_prefixes
 from warehouse.db import transaction
 from warehouse.mail import (
     assign_message,
@@ -24,7 +25,6 @@ from warehouse.mail import (
     stored_messages,
 )
 from warehouse.problems import record_problem
-from warehouse.registry import campaign_prefixes
 
 # Messages committed together: one transaction per group, not per message.
 GROUP_MESSAGES = 200

@@ -21,11 +21,11 @@ from foi.mail.mailbox import Identity, MailboxSource, Received, identity
 from foi.mail.offline_replies import offline_reply
 from foi.store import sha256
 from foi.workspace import Workspace
+from warehouse.campaigns import campaign_prefixes
 from warehouse.db import transaction
 from warehouse.mail import known_requests
 from warehouse.mailboxes import problem_known, request_addresses, stored_copies
 from warehouse.problems import record_problem
-from warehouse.registry import campaign_prefixes
 
 
 @dataclass

@@ -24,12 +24,13 @@ from foi.registries.http import CacheDir, RegistryClient, RegistryError, Stats, 
 from foi.registries.records import RegistryBody
 from foi.store import sha256
 from foi.workspace import Workspace, open_workspace, resolve_home
+from warehouse.authorities import ImportCounts
+from warehouse.authority_records import import_registry_bodies, link_wdtk_bodies, wdtk_authority
+from warehouse.campaigns import campaign_prefixes, load_campaign
 from warehouse.clock import refresh_deadlines
 from warehouse.db import transaction
 from warehouse.mail import known_requests
 from warehouse.problems import record_problem
-from warehouse.registries import import_registry_bodies, link_wdtk_bodies, wdtk_authority
-from warehouse.registry import ImportCounts, campaign_prefixes, load_campaign
 from warehouse.requests import import_requests, planned_requests
 
 Progress = Callable[[int, int, str], None]

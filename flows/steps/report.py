@@ -11,6 +11,8 @@ from reports.exports import campaign_tables, summary_markdown, write_publication
 from reports.page import DataReturn, data_return, refusals, timeliness
 from reports.render import authority_table, publish, render_campaign_page
 from reports.summary import Headline, headlines
+from warehouse.campaigns import load_campaign
+from warehouse.data_returns import code_list
 from warehouse.db import rows
 from warehouse.publication import (
     table_coverage_labels,
@@ -26,8 +28,6 @@ from warehouse.queries import (
     request_clock,
     request_rows,
 )
-from warehouse.registry import load_campaign
-from warehouse.tables import code_list
 
 
 def _findings(con: duckdb.DuckDBPyConnection, campaign_id: str

@@ -17,9 +17,9 @@ import duckdb
 from foi.corrections import Correction, CorrectionError, correction, typed
 from reports.review_sheet import SheetRow, read_sheet, write_sheet
 from warehouse.answers import add_override, check_answer, has_override, question_of
+from warehouse.campaigns import load_campaign
 from warehouse.db import transaction
 from warehouse.queries import review_queue
-from warehouse.registry import load_campaign
 
 
 def correct_answer(con: duckdb.DuckDBPyConnection, *, reference: str, question_key: str,

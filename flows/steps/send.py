@@ -17,10 +17,11 @@ from foi.mail.transports import DeliveryError, Transport, TransportError
 from foi.references import make_reference
 from foi.store import mark, marked, put
 from foi.workspace import Workspace
+from warehouse.authorities import load_authorities
+from warehouse.campaigns import load_campaign
 from warehouse.clock import refresh_deadlines
 from warehouse.db import transaction
 from warehouse.mail import save_message
-from warehouse.registry import load_authorities, load_campaign
 from warehouse.requests import (
     NOT_BUILT,
     add_events,

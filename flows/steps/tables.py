@@ -31,7 +31,7 @@ from extract.tables.tidy import (
 )
 from flows.steps.limits import ReadingLimits
 from foi.campaigns import Campaign
-from warehouse.tables import (
+from warehouse.data_returns import (
     code_list,
     label_mappings,
     map_label,
@@ -125,7 +125,7 @@ def save_code_lists(con: duckdb.DuckDBPyConnection, campaign: Campaign, campaign
     """Store the code list of each table question, read from beside the campaign file."""
     from extract.tables.codes import read_code_list
     from foi.campaigns import code_list_path
-    from warehouse.tables import save_code_list
+    from warehouse.data_returns import save_code_list
 
     for q in campaign.questions:
         path = code_list_path(campaign_file, q)

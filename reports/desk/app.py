@@ -37,8 +37,8 @@ from reports.desk.passage import (
 )
 from reports.desk.sheets import as_table
 from warehouse.answers import check_answer, clear_skipped, mark_skipped
+from warehouse.data_returns import set_sheet_question
 from warehouse.db import WarehouseError
-from warehouse.tables import set_sheet_question
 
 REASON = "corrected in the review desk"
 TOKEN_COOKIE = "foi_desk_token"

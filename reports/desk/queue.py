@@ -176,7 +176,7 @@ def table_review(con: duckdb.DuckDBPyConnection, campaign: str) -> dict[str, Any
     """The data returns' labels with no code, tables not read and totals that disagree, with
     each table question's code list and the mappings people made that wait for a re-reading."""
     from extract.tables.codes import normalise
-    from warehouse.tables import code_list, tables_to_review
+    from warehouse.data_returns import code_list, tables_to_review
 
     found = tables_to_review(con, campaign)
     questions = rows(con, "SELECT number, key, text FROM questions WHERE campaign_id = ? AND"

@@ -12,8 +12,8 @@ import duckdb
 
 from foi.authorities import Authority
 from foi.registries.records import RegistryBody
+from warehouse.authorities import ImportCounts, record_addresses
 from warehouse.db import rows, transaction, upsert
-from warehouse.registry import ImportCounts, record_addresses
 
 _RECORD_COLUMNS = ("code", "name", "short_name", "roles", "opened_on", "closed_on",
                    "successors", "tags", "url")
