@@ -1,0 +1,139 @@
+"""Reading replies: documents read in sandboxed workers, answers found, and the data
+returns' tables (`foi tables …`) with what waits for a person."""
+
+import os
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from flows.cli.base import (
+    CampaignArgument,
+    Format,
+    HomeOption,
+    console,
+    group,
+    progress_bar,
+    warn,
+)
+from flows.cli.output import print_rows
+
+tables_app = group("Data returns: the figures of table questions, and what waits.")
+
+
+def extract(
+    campaign: Annotated[str | None, typer.Argument(help="Campaign id (default: all).")] = None,
+    home: HomeOption = None,
+    everything: Annotated[bool, typer.Option(
+        "--all", help="Extract every replied request again, not only those with something "
+                      "new (new documents read, a message assigned, changed questions or a "
+                      "new reader version).")] = False,
+) -> None:
+    """Read new documents and extract the answers.
+
+    Only requests with something new are read again. Documents are read with the warehouse free
+    for other runs; what was read and the answers are then stored in one transaction. With
+    nothing new, nothing is written."""
+    from flows.steps.extract import extract_replies
+
+    with progress_bar("extract") as update:
+        report = extract_replies(home, campaign, everything=everything, progress=update)
+    already = f" ({report.already_read} already read by another run)" if report.already_read \
+        else ""
+    console.print(f"{report.documents_read} documents read{already}, "
+                  f"{len(report.documents_failed)} not readable; {report.rematched} held "
+                  f"messages matched; {report.answers} answers from {report.requests} requests "
+                  f"extracted, {report.unchanged} unchanged"
+                  + (f"; {report.table_figures} figures from data returns"
+                     if report.table_figures else ""))
+    for key, reason in report.documents_failed:
+        warn(f"document {key[:12]}: {reason}")
+
+
+@tables_app.command("review")
+def tables_review(campaign: CampaignArgument,
+                  home: HomeOption = None, fmt: Format = "table") -> None:
+    """List what waits in the data returns.
+
+    The labels not matched to a code (most authorities first), the tables that could not be read
+    or name no question, and the totals that do not add up."""
+    from flows.steps.session import workspace_db
+    from warehouse.campaigns import load_campaign
+    from warehouse.data_returns import tables_to_review
+
+    with workspace_db(home, publish=False) as (_, con):
+        load_campaign(con, campaign)
+        found = tables_to_review(con, campaign)
+    if fmt != "table":
+        print_rows(found["labels"] + found["problems"] + found["totals"], fmt)
+        return
+    labels = Table("question", "label as sent", "authorities", "figures", "e.g. file",
+                   title=f"{len(found['labels'])} labels not matched: `foi tables map`")
+    for r in found["labels"]:
+        labels.add_row(Text(r["question_key"]), Text(r["label"]), str(r["authorities"]),
+                       str(r["figures"]), Text(r["example_file"]))
+    console.print(labels)
+    problems = Table("reference", "file", "sheet", "problem",
+                     title=f"{len(found['problems'])} tables not read: `foi tables answers`")
+    for r in found["problems"]:
+        problems.add_row(Text(r["reference"]), Text(r["filename"]), Text(r["sheet"]),
+                         Text(f"{r['kind']}: {r['detail']}"))
+    console.print(problems)
+    totals = Table("reference", "question", "period", "total as sent", "value", "parts add up to",
+                   "where", title=f"{len(found['totals'])} totals not adding up")
+    for r in found["totals"]:
+        totals.add_row(Text(r["reference"]), Text(r["question_key"]), Text(r["period"]),
+                       Text(r["label"]), "" if r["value"] is None else f"{r['value']:g}",
+                       f"{r['parts']:g}", Text(f"{r['filename']} {r['sheet']} {r['cell']}"))
+    console.print(totals)
+
+
+@tables_app.command("map")
+def tables_map(
+    campaign: CampaignArgument,
+    label: Annotated[str, typer.Argument(help="The label as authorities wrote it.")],
+    code: Annotated[str, typer.Argument(help="Its code in the code list, or '-' for a "
+                                              "category of the authority's own.")],
+    question: Annotated[str | None, typer.Option(help="Only this table question (key).")] = None,
+    author: Annotated[str, typer.Option(help="Who decided.")] = os.environ.get("USER", "someone"),
+    home: HomeOption = None,
+) -> None:
+    """Say which code a label means.
+
+    Compared by its words, for every authority that wrote it; the next `foi extract` reads those
+    requests again with it."""
+    from flows.steps.session import workspace_db
+    from flows.steps.tables import map_table_label
+    from warehouse.sql import transaction
+
+    with workspace_db(home) as (_, con), transaction(con):
+        n = map_table_label(con, campaign, question, label, None if code == "-" else code,
+                            author)
+    console.print(Text(f"{label!r} -> {code} for {n} question(s); `foi extract {campaign}` "
+                       "reads again every request that sent it"))
+
+
+@tables_app.command("answers")
+def tables_answers(
+    campaign: CampaignArgument,
+    grid: Annotated[str, typer.Argument(help="The file, or file#sheet, as `foi tables review` "
+                                              "shows it.")],
+    question: Annotated[str, typer.Argument(help="The table question's key.")],
+    author: Annotated[str, typer.Option(help="Who decided.")] = os.environ.get("USER", "someone"),
+    home: HomeOption = None,
+) -> None:
+    """Say which question a file or sheet answers.
+
+    Kept for every authority that sends one named the same; the next `foi extract` reads those
+    requests again."""
+    from flows.steps.session import workspace_db
+    from warehouse.data_returns import set_sheet_question
+    from warehouse.sql import transaction
+
+    with workspace_db(home) as (_, con), transaction(con):
+        set_sheet_question(con, campaign, grid, question, author)
+    console.print(Text(f"{grid} answers {question}; `foi extract {campaign}` reads again every "
+                       "request that sent a file so named"))
+
+
