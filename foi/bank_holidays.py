@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 
-import holidays
-
 __all__ = [
     "NATIONS",
     "HolidayCalendar",
@@ -88,6 +86,8 @@ def _holidays_name(name: str) -> str:
 @functools.cache
 def default_calendar(years: range | None = None) -> HolidayCalendar:
     """Bank holidays of all UK nations from the `holidays` package (default 2000-2040)."""
+    import holidays  # only when the package's calendar is asked for: a reader never needs it
+
     span = DEFAULT_YEARS if years is None else years
     days: dict[date, list[tuple[str, str]]] = {}
     for subdiv, nation in _SUBDIVISIONS:

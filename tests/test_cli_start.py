@@ -12,9 +12,11 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.cli.base import PANELS
 
+from .conftest import EXAMPLE
 from .test_cli import every_command_path
 
-HEAVY = ("prefect", "matplotlib", "pdfplumber", "pypdfium2", "openpyxl", "starlette", "httpx")
+HEAVY = ("prefect", "matplotlib", "pdfplumber", "pypdfium2", "openpyxl", "starlette", "httpx",
+         "pydantic", "holidays")
 
 
 def modules_after(*args: str) -> set[str]:
@@ -38,7 +40,10 @@ def test_help_imports_nothing_heavy() -> None:
 def test_sql_and_status_import_nothing_heavy(tmp_path: Path) -> None:
     home = str(tmp_path / "ws")
     runner = CliRunner()
-    assert runner.invoke(app, ["init", "--home", home]).exit_code == 0
+    for args in (["init"], ["authorities", "import", "builtin:ccgs-2016"],
+                 ["campaign", "add", str(EXAMPLE)], ["send", "qof-local-schemes", "--limit", "3"]):
+        assert runner.invoke(app, [*args, "--home", home]).exit_code == 0, args
+    assert modules_after("status", "qof-local-schemes", "--home", home) == set()
     assert modules_after("sql", "SELECT 1", "--home", home) == set()
     assert modules_after("problems", "--home", home) == set()
     assert modules_after("holidays", "list", "--home", home) == set()

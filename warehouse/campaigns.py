@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
 
-from foi.campaigns import Campaign, parse_campaign
 from warehouse.db import WarehouseError, transaction, upsert
+
+if TYPE_CHECKING:
+    from foi.campaigns import Campaign
 
 
 def save_campaign(con: duckdb.DuckDBPyConnection, campaign: Campaign, definition: str) -> bool:
@@ -60,13 +64,25 @@ def _refuse_dropping_answered_questions(con: duckdb.DuckDBPyConnection, campaign
 
 def load_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str) -> Campaign:
     """The campaign as stored, validated again from its definition."""
+    # Parsing needs pydantic's models: `foi status` and `foi sql` only check the id.
+    from foi.campaigns import parse_campaign
+
+    return parse_campaign(_definition(con, campaign_id), f"campaign {campaign_id}")
+
+
+def require_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str) -> None:
+    """Raise, naming the campaigns there are, unless the campaign is stored."""
+    _definition(con, campaign_id)
+
+
+def _definition(con: duckdb.DuckDBPyConnection, campaign_id: str) -> str:
     row = con.execute("SELECT definition FROM campaigns WHERE id = ?", [campaign_id]).fetchone()
     if row is None:
         known = [r[0] for r in con.execute("SELECT id FROM campaigns ORDER BY id").fetchall()]
         raise WarehouseError(
             f"no campaign {campaign_id!r}; known: {', '.join(known) or 'none (foi campaign add)'}"
         )
-    return parse_campaign(row[0], f"campaign {campaign_id}")
+    return row[0]
 
 
 def campaign_prefixes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

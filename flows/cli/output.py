@@ -8,6 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.table import Table
 from rich.text import Text
 
@@ -24,22 +25,48 @@ CLOCK_STYLE = {"very overdue": "bold red", "overdue": "red", "clock stopped": "y
                "on time": "green", "closed": "dim"}
 
 
+STATUS_COLUMNS = (("reference", "Reference"), ("authority_name", "Authority"),
+                  ("status", "Status"), ("sent_on", "Sent"), ("due_on", "Due"),
+                  ("working_days_late", "Days late"), ("next_action", "Next action"))
+_CONTROL = dict.fromkeys(range(32), " ")
+
+
 def print_status_table(data: list[dict[str, Any]], title: str) -> None:
-    """The status list as a reporter reads it: late ones in red."""
-    table = Table(title=title)
-    for column, header in (("reference", "Reference"), ("authority_name", "Authority"),
-                           ("status", "Status"), ("sent_on", "Sent"), ("due_on", "Due"),
-                           ("working_days_late", "Days late"), ("next_action", "Next action")):
-        table.add_column(header, justify="right" if column == "working_days_late" else "left",
-                         no_wrap=column in ("reference", "sent_on", "due_on"))
-    for r in data:
-        late = r["working_days_late"]
-        table.add_row(*(Text(v) for v in (
-                          r["reference"], r["authority_name"] or "",
-                          status_text(r), str(r["sent_on"] or ""),
-                          str(r["due_on"] or ""), "" if late is None else str(late),
-                          r["next_action"])), style=CLOCK_STYLE.get(r["clock"], ""))
-    console.print(table)
+    """The status list as a reporter reads it: one line a request, late ones in red.
+
+    Aligned lines, not a rich Table: measuring every cell of 200 requests took 0.75 s."""
+    cells = [[str(r["reference"]), r["authority_name"] or "", status_text(r),
+              str(r["sent_on"] or ""), str(r["due_on"] or ""),
+              "" if r["working_days_late"] is None else str(r["working_days_late"]),
+              r["next_action"] or ""] for r in data]
+    cells = [[value.translate(_CONTROL) for value in row] for row in cells]
+    headers = [header for _, header in STATUS_COLUMNS]
+    widths = [max([cell_len(h), *(cell_len(row[i]) for row in cells)])
+              for i, h in enumerate(headers)]
+    # On a narrow terminal the widest of the name, status and next action gives way, a
+    # character at a time; piped, nothing is cut.
+    spare = console.width - sum(widths) - 2 * (len(widths) - 1) if console.is_terminal else 0
+    while spare < 0:
+        column = max((1, 2, 6), key=lambda i: widths[i] - len(headers[i]))
+        if widths[column] <= len(headers[column]):
+            break
+        widths[column] -= 1
+        spare += 1
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append(f"{title}\n", style="bold")
+    out.append(_line(headers, widths) + "\n", style="bold")
+    for r, row in zip(data, cells, strict=True):
+        out.append(_line(row, widths) + "\n", style=CLOCK_STYLE.get(r["clock"], ""))
+    console.print(out, end="", soft_wrap=True)
+
+
+def _line(values: list[str], widths: list[int]) -> str:
+    """One row, each cell cut to its column's width, the days late right-aligned."""
+    cut = [set_cell_size(v, w) if cell_len(v) <= w else set_cell_size(v, w - 1) + "…"
+           for v, w in zip(values, widths, strict=True)]
+    cut[5] = " " * (widths[5] - cell_len(values[5])) + values[5] if cell_len(values[5]) <= \
+        widths[5] else cut[5]
+    return "  ".join(cut).rstrip()
 
 
 def print_table_problems(campaign: str, found: dict[str, list[dict[str, Any]]], *,

@@ -37,11 +37,11 @@ def status(
 
     Status, due date, working days late and next action."""
     from flows.steps.session import workspace_db
-    from warehouse.campaigns import load_campaign
+    from warehouse.campaigns import require_campaign
     from warehouse.queries import STATUS_COLUMNS, request_rows
 
     with workspace_db(home, read_only=True) as (_, con):
-        load_campaign(con, campaign)
+        require_campaign(con, campaign)
         data = request_rows(con, campaign, overdue_only=overdue, columns=STATUS_COLUMNS)
     if fmt == "table":
         print_status_table(data, f"{campaign}: {len(data)} requests"
