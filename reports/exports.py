@@ -21,9 +21,8 @@ from typing import Any
 
 import duckdb
 
-from reports.render import STATUS_LABELS
 from reports.spreadsheet import cell
-from reports.summary import Headline
+from reports.summary import STATUS_LABELS, Headline
 from warehouse.publication import (
     answer_detail_rows,
     asked_rows,

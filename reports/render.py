@@ -13,7 +13,7 @@ import jinja2
 from markupsafe import Markup
 
 from reports.page import question_chart
-from reports.summary import Headline, money
+from reports.summary import STATUS_LABELS, Headline, money
 
 _ENV = jinja2.Environment(
     loader=jinja2.PackageLoader("reports", "templates"),
@@ -22,15 +22,6 @@ _ENV = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-STATUS_LABELS = {
-    "sending": "sending", "awaiting_response": "awaiting response",
-    "waiting_clarification": "clarification asked", "extended": "extended",
-    "successful": "answered", "partially_successful": "partly answered",
-    "not_held": "not held", "refused": "refused", "internal_review": "internal review",
-    "error_message": "delivery failed", "withdrawn": "withdrawn",
-}
-
 
 def display_value(answer: Mapping[str, Any] | None) -> str:
     """How one answer reads in the table."""

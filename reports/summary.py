@@ -8,6 +8,15 @@ from typing import Any
 
 import humanize
 
+# How a request's status reads in the published tables.
+STATUS_LABELS = {
+    "sending": "sending", "awaiting_response": "awaiting response",
+    "waiting_clarification": "clarification asked", "extended": "extended",
+    "successful": "answered", "partially_successful": "partly answered",
+    "not_held": "not held", "refused": "refused", "internal_review": "internal review",
+    "error_message": "delivery failed", "withdrawn": "withdrawn",
+}
+
 
 @dataclass(frozen=True)
 class Headline:
