@@ -6,6 +6,7 @@ so `foi --help` imports neither Prefect nor the reader nor matplotlib.
 
 import logging
 import sys
+from collections.abc import Callable
 
 import typer
 
@@ -25,41 +26,28 @@ from flows.cli.base import PANELS, Commands
 app = typer.Typer(cls=Commands, help="foitrack: Freedom of Information round-robins, from "
                   "letters to published findings.", no_args_is_help=True, add_completion=True)
 
-WORKSPACE, REGISTRY, SENDING, MAIL, READING, REVIEW, PUBLISHING, RUNNING = PANELS
+# The table of contents of `foi --help`: each panel's commands and command groups, in order.
+CONTENTS: tuple[tuple[str, tuple[Callable[..., None] | tuple[str, typer.Typer], ...]], ...] = (
+    ("Workspace", (workspace.init, workspace.sql, workspace.problems,
+                   ("holidays", workspace.holidays_app))),
+    ("Registry", (("authorities", authorities.authorities_app),
+                  ("campaign", campaign.campaign_app), ("requests", campaign.requests_app))),
+    ("Sending and the clock", (sending.send, workspace.status, sending.chase, sending.event,
+                               workspace.deadline)),
+    ("Mail", (mail.ingest, mail.attach, mail.held, mail.assign, mail.messages, mail.classify)),
+    ("Reading", (reading.extract, ("tables", reading.tables_app))),
+    ("Review", (review.review, review.override)),
+    ("Publishing", (publishing.report, publishing.export)),
+    ("Running", (running.demo, running.notify_on_failure)),
+)
+assert tuple(panel for panel, _ in CONTENTS) == PANELS
 
-app.command(rich_help_panel=WORKSPACE)(workspace.init)
-app.command(rich_help_panel=WORKSPACE)(workspace.sql)
-app.command(rich_help_panel=WORKSPACE)(workspace.problems)
-app.add_typer(workspace.holidays_app, name="holidays", rich_help_panel=WORKSPACE)
-
-app.add_typer(authorities.authorities_app, name="authorities", rich_help_panel=REGISTRY)
-app.add_typer(campaign.campaign_app, name="campaign", rich_help_panel=REGISTRY)
-app.add_typer(campaign.requests_app, name="requests", rich_help_panel=REGISTRY)
-
-app.command(rich_help_panel=SENDING)(sending.send)
-app.command(rich_help_panel=SENDING)(workspace.status)
-app.command(rich_help_panel=SENDING)(sending.chase)
-app.command(rich_help_panel=SENDING)(sending.event)
-app.command(rich_help_panel=SENDING)(workspace.deadline)
-
-app.command(rich_help_panel=MAIL)(mail.ingest)
-app.command(rich_help_panel=MAIL)(mail.attach)
-app.command(rich_help_panel=MAIL)(mail.held)
-app.command(rich_help_panel=MAIL)(mail.assign)
-app.command(rich_help_panel=MAIL)(mail.messages)
-app.command(rich_help_panel=MAIL)(mail.classify)
-
-app.command(rich_help_panel=READING)(reading.extract)
-app.add_typer(reading.tables_app, name="tables", rich_help_panel=READING)
-
-app.command(rich_help_panel=REVIEW)(review.review)
-app.command(rich_help_panel=REVIEW)(review.override)
-
-app.command(rich_help_panel=PUBLISHING)(publishing.report)
-app.command(rich_help_panel=PUBLISHING)(publishing.export)
-
-app.command(rich_help_panel=RUNNING)(running.demo)
-app.command("notify-on-failure", rich_help_panel=RUNNING)(running.notify_on_failure)
+for panel, entries in CONTENTS:
+    for entry in entries:
+        if isinstance(entry, tuple):
+            app.add_typer(entry[1], name=entry[0], rich_help_panel=panel)
+        else:
+            app.command(rich_help_panel=panel)(entry)
 
 
 def main() -> None:
