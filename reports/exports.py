@@ -8,8 +8,6 @@ Parquet keep the text exactly as the authority wrote it.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -21,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from reports.spreadsheet import cell
+from reports.spreadsheet import csv_text
 from reports.summary import STATUS_LABELS, Headline
 from warehouse.publication import (
     answer_detail_rows,
@@ -172,12 +170,8 @@ def table_answers_table(figures: Sequence[Mapping[str, Any]]) -> Table:
 
 def to_csv(table: Table) -> str:
     """The table as CSV text, every cell safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([cell(_plain(row[c])) for c in table.columns])
-    return out.getvalue()
+    return csv_text(table.columns, ([_plain(row[c]) for c in table.columns]
+                                    for row in table.rows))
 
 
 def _json_value(value: Any) -> Any:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from reports.spreadsheet import cell, unneutralise
+from reports.spreadsheet import csv_text, unneutralise
 
 SHEET_COLUMNS = ("reference", "authority", "question_number", "question_key", "question",
                  "status", "value", "sections", "confidence", "reason", "detail", "document",
@@ -54,12 +54,8 @@ class SheetRow:
 
 def write_sheet(rows: Iterable[Mapping[str, Any]]) -> str:
     """The sheet as CSV text: SHEET_COLUMNS, the decision columns left empty."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(SHEET_COLUMNS)
-    for row in rows:
-        writer.writerow([cell(row.get(column)) for column in SHEET_COLUMNS])
-    return out.getvalue()
+    return csv_text(SHEET_COLUMNS, ([row.get(column) for column in SHEET_COLUMNS] for row in rows),
+                    lineterminator="\r\n")
 
 
 def read_sheet(text: str) -> list[SheetRow]:

@@ -1,7 +1,5 @@
 """How commands print rows for a person (rich tables, never markup) or a script (CSV, JSON)."""
 
-import csv
-import io
 import json
 import sys
 from datetime import date, datetime
@@ -138,12 +136,10 @@ def print_rows(data: list[dict[str, Any]], fmt: str, title: str | None = None) -
     if fmt == "json":
         sys.stdout.write(json.dumps(data, default=json_default, indent=2) + "\n")
     elif fmt == "csv":
-        out = io.StringIO()
+        from reports.spreadsheet import csv_text  # authorities' words never become formulas
+
         if data:
-            writer = csv.DictWriter(out, list(data[0]), lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(data)
-        sys.stdout.write(out.getvalue())
+            sys.stdout.write(csv_text(list(data[0]), (row.values() for row in data)))
     elif fmt == "table":
         # Text, never markup: "[bold]" or "[link=…]" in a reply is shown as written.
         print_aligned(title, [str(c) for c in data[0]] if data else ["(no rows)"],
