@@ -206,3 +206,77 @@ def test_the_new_commands_and_options_have_help() -> None:
         assert option in result.output
     result = runner.invoke(app, ["attach", "--help"])
     assert result.exit_code == 0 and "--received" in result.output and "--via" in result.output
+
+
+MALFORMED = {   # what the issue tried: no Message-ID, no blank line after the headers, no body
+    "no-message-id": b"From: foi@00c.ccg.example\nSubject: Your request\n\n1. Yes.\n",
+    "no-message-id-2": b"From: foi@00d.ccg.example\nSubject: Your request\n\n1. No.\n",
+    "no-blank-line": b"X-Mailer: old\nReceived: from somewhere\nsome words after headers\n",
+    "no-blank-line-2": b"X-Mailer: older\nReceived: from elsewhere\nother words\n",
+    "no-body": b"From: foi@00e.ccg.example\nSubject: empty\n",
+    "only-text": b"just a line of text and nothing else\n",
+    "only-text-2": b"another line of text, no headers at all\n",
+}
+
+
+def test_malformed_maildir_messages_are_all_stored_before_they_are_marked(
+        qof_workspace: Workspace, tmp_path: Path) -> None:
+    ws = qof_workspace
+    md = tmp_path / "Maildir"
+    for sub in ("new", "cur", "tmp"):
+        (md / sub).mkdir(parents=True)
+    for name, raw in MALFORMED.items():
+        (md / "new" / f"1700000000.{name}.host").write_bytes(raw)
+    con = _ready(ws)
+    try:
+        with MaildirMailbox(md) as source:
+            report = ingest_mailbox(con, ws, source)
+        stored = {r["id"] for r in _incoming(con)}
+        assert stored == {sha256(raw) for raw in MALFORMED.values()}   # none lost ...
+        assert report.taken_in == len(MALFORMED) and not report.left
+        assert len(list((md / "cur").iterdir())) == len(MALFORMED)     # ... then marked
+        # the same files through --eml are the same messages, not new ones
+        eml = tmp_path / "eml"
+        eml.mkdir()
+        for name, raw in MALFORMED.items():
+            (eml / f"{name}.eml").write_bytes(raw)
+        assert ingest_files(con, ws, sorted(eml.iterdir())).duplicates == len(MALFORMED)
+    finally:
+        con.close()
+
+
+def test_a_symlink_in_a_maildir_or_eml_folder_is_refused_and_recorded(
+        qof_workspace: Workspace, tmp_path: Path) -> None:
+    ws = qof_workspace
+    secret = tmp_path / "secret.txt"
+    secret.write_bytes(b"FOI_IMAP_PASSWORD=hunter2\n")
+    md = tmp_path / "Maildir"
+    for sub in ("new", "cur", "tmp"):
+        (md / sub).mkdir(parents=True)
+    (md / "new" / "1700000000.ok.host").write_bytes(MALFORMED["no-message-id"])
+    (md / "new" / "1700000001.environ.host").symlink_to("/proc/self/environ")
+    (md / "new" / "1700000002.secret.host").symlink_to(secret)
+    eml = tmp_path / "eml"
+    eml.mkdir()
+    (eml / "secret.eml").symlink_to(secret)
+    (eml / "ok.eml").write_bytes(MALFORMED["no-message-id-2"])
+    con = _ready(ws)
+    try:
+        with MaildirMailbox(md) as source:
+            report = ingest_mailbox(con, ws, source)
+        assert report.taken_in == 1 and len(report.left) == 2
+        assert all("not a regular file" in reason for _, reason in report.left)
+        assert sorted(p.name for p in (md / "new").iterdir()) == [
+            "1700000001.environ.host", "1700000002.secret.host"]    # left where they were
+        files = ingest_files(con, ws, sorted(eml.iterdir()))
+        assert len(files.problems) == 1 and "not a regular file" in files.problems[0][1]
+        stored = [(ws.store / r["raw_path"]).read_bytes() for r in _incoming(con)]
+        assert len(stored) == 2 and not any(b"hunter2" in raw or b"PATH=" in raw
+                                            for raw in stored)
+        problems = rows(con, "SELECT item, reason FROM problems WHERE stage = 'ingest'")
+        assert {p["item"].rsplit("/", 1)[-1] for p in problems} >= {
+            "1700000001.environ.host", "1700000002.secret.host", "secret.eml"}
+    finally:
+        con.close()
+    for path in ws.store.rglob("*"):   # nothing of the secret anywhere in the workspace
+        assert not path.is_file() or b"hunter2" not in path.read_bytes()

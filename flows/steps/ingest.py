@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from foi.files import read_regular_file
 from foi.mail.incoming import MAX_MESSAGE_BYTES, IncomingMessage, read_message
 from foi.mail.matching import KnownRequest, match_message
 from foi.store import put, sha256
@@ -45,7 +46,9 @@ def eml_files(directory: Path) -> list[Path]:
     """The .eml files of a directory, in name order."""
     if not directory.is_dir():
         raise FileNotFoundError(f"{directory} is not a directory of .eml files")
-    return sorted(p for p in directory.iterdir() if p.suffix.lower() == ".eml" and p.is_file())
+    # Links and FIFOs are listed too, so that reading them is refused and recorded.
+    return sorted(p for p in directory.iterdir()
+                  if p.suffix.lower() == ".eml" and (p.is_symlink() or not p.is_dir()))
 
 
 def ingest_files(con: duckdb.DuckDBPyConnection, workspace: Workspace, paths: Iterable[Path],
@@ -59,7 +62,7 @@ def ingest_files(con: duckdb.DuckDBPyConnection, workspace: Workspace, paths: It
     group: list[tuple[bytes, str]] = []
     for n, path in enumerate(paths, start=1):
         try:
-            group.append((path.read_bytes(), f"eml:{path}"))
+            group.append((read_regular_file(path), f"eml:{path}"))
         except OSError as exc:
             _problem(con, report, str(path), f"cannot read the file: {exc}")
         if len(group) >= GROUP_MESSAGES or sum(len(raw) for raw, _ in group) >= GROUP_BYTES:

@@ -82,6 +82,10 @@ def identity(raw: bytes) -> Identity:
         if name == b"message-id" and message_id is None:
             found = _MSGID.search(value)
             message_id = found.group().decode("ascii", "replace") if found else None
+    if message_id is None:
+        # Nothing says two copies are one message: only the same text is, or malformed
+        # messages whose authored headers and body agree (none, or empty) would be one.
+        return Identity(None, hashlib.sha256(text.rstrip(b"\n")).hexdigest())
     digest = hashlib.sha256(b"\n".join(fields) + b"\n\n" + body.rstrip(b"\n"))
     return Identity(message_id, digest.hexdigest())
 

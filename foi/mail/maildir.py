@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from foi.files import read_regular_file
 from foi.mail.mailbox import Received
 
 _BATCH = 100
@@ -47,9 +48,10 @@ class MaildirMailbox:
 
     def batches(self) -> Iterator[list[Received]]:
         """Every message in new/ and cur/, a batch of files at a time."""
+        # Every entry but hidden ones and folders: a symlink or a FIFO is offered as a problem.
         keys = [_Key(sub, p.name) for sub in ("new", "cur")
                 for p in sorted((self.directory / sub).iterdir())
-                if p.is_file() and not p.name.startswith(".")]
+                if not p.name.startswith(".") and (p.is_symlink() or not p.is_dir())]
         self.expected = len(keys)
         for start in range(0, len(keys), _BATCH):
             batch = []
@@ -57,7 +59,7 @@ class MaildirMailbox:
                 path = self.directory / key.subdir / key.name
                 label = f"maildir:{self.directory}/{key.subdir}/{key.name}"
                 try:
-                    raw = path.read_bytes()
+                    raw = read_regular_file(path)
                 except FileNotFoundError:
                     continue   # moved or deleted by someone else meanwhile
                 except OSError as exc:
