@@ -1,14 +1,27 @@
-"""Schema change: numbered SQL files applied in order, once each, on open."""
+"""Schema change, on open: numbered SQL files change the tables, applied in order, once each;
+then the views, each defined once in warehouse/views/, are created again when they changed.
+
+A view file holds the current definition of its views, never a history: change it in place.
+The views are dropped and created again, all in one transaction, when their definitions differ
+from the ones last created (a checksum in `schema_views`) or after a numbered migration."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 
 import duckdb
 
+from warehouse.sql import transaction
+
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+_VIEW = re.compile(r"CREATE VIEW (\w+) AS\b")
+# The view files, in the order they are created: a view may use the views of the files before
+# its own, and those above it in its own file.
+VIEW_FAMILIES = ("authorities", "requests", "answers", "data_returns")
 
 
 @dataclass(frozen=True)
@@ -17,6 +30,20 @@ class Migration:
 
     version: int
     name: str
+    sql: str
+
+    @property
+    def label(self) -> str:
+        """As its file is named, without .sql: 013_table_corrections_fingerprint."""
+        return f"{self.version:03d}_{self.name}"
+
+
+@dataclass(frozen=True)
+class View:
+    """One view's current definition: a CREATE VIEW statement of warehouse/views/<family>.sql."""
+
+    name: str
+    family: str
     sql: str
 
 
@@ -30,38 +57,106 @@ def available() -> list[Migration]:
     return sorted(found, key=lambda m: m.version)
 
 
+def views() -> list[View]:
+    """The views this version of foitrack defines, in the order they are created."""
+    folder = resources.files("warehouse").joinpath("views")
+    unlisted = sorted({e.name for e in folder.iterdir() if e.name.endswith(".sql")}
+                      - {f"{family}.sql" for family in VIEW_FAMILIES})
+    if unlisted:
+        raise ValueError(f"warehouse/views/{unlisted[0]} is not in VIEW_FAMILIES: add it after "
+                         "the files whose views it uses")
+    defined = []
+    for family in VIEW_FAMILIES:
+        text = folder.joinpath(f"{family}.sql").read_text(encoding="utf-8")
+        for statement in duckdb.extract_statements(text):
+            m = _VIEW.match(statement.query)
+            if m is None:
+                raise ValueError(f"warehouse/views/{family}.sql holds views only, not "
+                                 f"{statement.query[:40]!r}: table changes are numbered migrations")
+            defined.append(View(m.group(1), family, statement.query))
+    return defined
+
+
+def checksum(defined: Sequence[View]) -> str:
+    """What identifies a set of view definitions: changing any of them changes it."""
+    digest = hashlib.sha256()
+    for view in defined:
+        digest.update(f"{view.name}\0{view.sql}\0".encode())
+    return digest.hexdigest()
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                        [name]).fetchone()
+    return bool(found and found[0])
+
+
 def applied(con: duckdb.DuckDBPyConnection) -> set[int]:
     """Versions already applied to this database."""
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()
-    if not (exists and exists[0]):
+    if not _has_table(con, "schema_migrations"):
         return set()
     return {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
 
 
-def pending(con: duckdb.DuckDBPyConnection) -> list[Migration]:
-    """Migrations not yet applied."""
+def views_applied(con: duckdb.DuckDBPyConnection) -> tuple[str, list[str]] | None:
+    """The checksum and names of the views last created here; None before the first time."""
+    if not _has_table(con, "schema_views"):
+        return None
+    found = con.execute("SELECT checksum, views FROM schema_views"
+                        " ORDER BY applied_at DESC LIMIT 1").fetchone()
+    return (found[0], list(found[1])) if found else None
+
+
+def _unapplied(con: duckdb.DuckDBPyConnection) -> list[Migration]:
     done = applied(con)
     return [m for m in available() if m.version not in done]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[Migration]:
-    """Apply every pending migration, each in its own transaction."""
+def pending(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What a writer's open would do: migrations not applied (by file name), "views" if stale."""
+    todo = [m.label for m in _unapplied(con)]
+    last = views_applied(con)
+    if last is None or last[0] != checksum(views()):
+        todo.append("views")
+    return todo
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply pending migrations, each in a transaction, then create the views again if stale."""
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
     )
-    todo = pending(con)
-    for m in todo:
-        con.execute("BEGIN")
-        try:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_views ("
+        " checksum VARCHAR NOT NULL, views VARCHAR[] NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT current_timestamp)"
+    )
+    done = []
+    for m in _unapplied(con):
+        with transaction(con):
             con.execute(m.sql)
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                         [m.version, m.name])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-    return todo
+        done.append(m.label)
+    defined = views()
+    last = views_applied(con)
+    # After a table change too, so that one breaking a view fails here, not in a reader's query.
+    if done or last is None or last[0] != checksum(defined):
+        create_views(con, defined, previous=last[1] if last else [])
+        done.append("views")
+    return done
+
+
+def create_views(con: duckdb.DuckDBPyConnection, defined: Sequence[View], *,
+                 previous: Sequence[str] = ()) -> None:
+    """In one transaction: drop the views created before and these, last first; create these."""
+    names = [*previous, *(v.name for v in defined if v.name not in previous)]
+    with transaction(con):
+        for name in reversed(names):
+            con.execute(f'DROP VIEW IF EXISTS "{name}"')
+        for view in defined:
+            con.execute(view.sql)
+        con.execute("INSERT INTO schema_views (checksum, views) VALUES (?, ?)",
+                    [checksum(defined), [v.name for v in defined]])
