@@ -3,7 +3,7 @@ then the views, each defined once in warehouse/views/, are created again when th
 
 A view file holds the current definition of its views, never a history: change it in place.
 The views are dropped and created again, all in one transaction, when their definitions differ
-from the ones last created (a checksum in `schema_views`) or after a numbered migration."""
+from the ones last created (the checksum in `schema_views`) or after a numbered migration."""
 
 from __future__ import annotations
 
@@ -39,10 +39,9 @@ class Migration:
 
 
 @dataclass(frozen=True)
-class View:
-    """One view's current definition: a CREATE VIEW statement of warehouse/views/<family>.sql."""
+class ViewFile:
+    """One family of views as defined today: the text of warehouse/views/<family>.sql."""
 
-    name: str
     family: str
     sql: str
 
@@ -57,53 +56,55 @@ def available() -> list[Migration]:
     return sorted(found, key=lambda m: m.version)
 
 
-def views() -> list[View]:
-    """The views this version of foitrack defines, in the order they are created."""
+def view_files() -> list[ViewFile]:
+    """The view files this version of foitrack ships, in the order their views are created."""
     folder = resources.files("warehouse").joinpath("views")
     unlisted = sorted({e.name for e in folder.iterdir() if e.name.endswith(".sql")}
                       - {f"{family}.sql" for family in VIEW_FAMILIES})
     if unlisted:
         raise ValueError(f"warehouse/views/{unlisted[0]} is not in VIEW_FAMILIES: add it after "
                          "the files whose views it uses")
-    defined = []
-    for family in VIEW_FAMILIES:
-        text = folder.joinpath(f"{family}.sql").read_text(encoding="utf-8")
-        for statement in duckdb.extract_statements(text):
-            m = _VIEW.match(statement.query)
-            if m is None:
-                raise ValueError(f"warehouse/views/{family}.sql holds views only, not "
-                                 f"{statement.query[:40]!r}: table changes are numbered migrations")
-            defined.append(View(m.group(1), family, statement.query))
-    return defined
+    return [ViewFile(family, folder.joinpath(f"{family}.sql").read_text(encoding="utf-8"))
+            for family in VIEW_FAMILIES]
 
 
-def checksum(defined: Sequence[View]) -> str:
-    """What identifies a set of view definitions: changing any of them changes it."""
+def checksum(files: Sequence[ViewFile]) -> str:
+    """What identifies the view definitions: changing any file changes it."""
     digest = hashlib.sha256()
-    for view in defined:
-        digest.update(f"{view.name}\0{view.sql}\0".encode())
+    for f in files:
+        digest.update(f"{f.family}\0{f.sql}\0".encode())
     return digest.hexdigest()
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    found = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
-                        [name]).fetchone()
-    return bool(found and found[0])
+def views(files: Sequence[ViewFile]) -> list[tuple[str, str]]:
+    """Each view's name and CREATE VIEW statement, in the order they are created."""
+    defined = []
+    for f in files:
+        # DuckDB's own parser splits the statements: slow enough to keep off ordinary opens
+        for statement in duckdb.extract_statements(f.sql):
+            m = _VIEW.match(statement.query)
+            if m is None:
+                raise ValueError(f"warehouse/views/{f.family}.sql holds views only, not "
+                                 f"{statement.query[:40]!r}: table changes are numbered migrations")
+            defined.append((m.group(1), statement.query))
+    return defined
 
 
 def applied(con: duckdb.DuckDBPyConnection) -> set[int]:
     """Versions already applied to this database."""
-    if not _has_table(con, "schema_migrations"):
+    try:
+        found = con.execute("SELECT version FROM schema_migrations").fetchall()
+    except duckdb.CatalogException:   # never migrated; asking the catalog first costs more
         return set()
-    return {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    return {row[0] for row in found}
 
 
 def views_applied(con: duckdb.DuckDBPyConnection) -> tuple[str, list[str]] | None:
     """The checksum and names of the views last created here; None before the first time."""
-    if not _has_table(con, "schema_views"):
+    try:
+        found = con.execute("SELECT checksum, views FROM schema_views").fetchone()
+    except duckdb.CatalogException:
         return None
-    found = con.execute("SELECT checksum, views FROM schema_views"
-                        " ORDER BY applied_at DESC LIMIT 1").fetchone()
     return (found[0], list(found[1])) if found else None
 
 
@@ -116,7 +117,7 @@ def pending(con: duckdb.DuckDBPyConnection) -> list[str]:
     """What a writer's open would do: migrations not applied (by file name), "views" if stale."""
     todo = [m.label for m in _unapplied(con)]
     last = views_applied(con)
-    if last is None or last[0] != checksum(views()):
+    if last is None or last[0] != checksum(view_files()):
         todo.append("views")
     return todo
 
@@ -140,23 +141,25 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             con.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                         [m.version, m.name])
         done.append(m.label)
-    defined = views()
+    files = view_files()
     last = views_applied(con)
     # After a table change too, so that one breaking a view fails here, not in a reader's query.
-    if done or last is None or last[0] != checksum(defined):
-        create_views(con, defined, previous=last[1] if last else [])
+    if done or last is None or last[0] != checksum(files):
+        create_views(con, files, previous=last[1] if last else [])
         done.append("views")
     return done
 
 
-def create_views(con: duckdb.DuckDBPyConnection, defined: Sequence[View], *,
+def create_views(con: duckdb.DuckDBPyConnection, files: Sequence[ViewFile], *,
                  previous: Sequence[str] = ()) -> None:
     """In one transaction: drop the views created before and these, last first; create these."""
-    names = [*previous, *(v.name for v in defined if v.name not in previous)]
+    defined = views(files)
+    names = [*previous, *(name for name, _ in defined if name not in previous)]
     with transaction(con):
         for name in reversed(names):
             con.execute(f'DROP VIEW IF EXISTS "{name}"')
-        for view in defined:
-            con.execute(view.sql)
+        for _, sql in defined:
+            con.execute(sql)
+        con.execute("DELETE FROM schema_views")
         con.execute("INSERT INTO schema_views (checksum, views) VALUES (?, ?)",
-                    [checksum(defined), [v.name for v in defined]])
+                    [checksum(files), [name for name, _ in defined]])
