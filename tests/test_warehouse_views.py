@@ -222,3 +222,8 @@ def test_a_wheel_ships_every_migration_and_view_file() -> None:
     files = [p.relative_to(package).as_posix() for p in package.glob("*/*.sql")]
     assert len(files) == len(available()) + len(view_files())
     assert [f for f in files if not any(fnmatch(f, p) for p in patterns)] == []
+
+
+def test_a_view_file_holding_anything_but_views_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"is not CREATE VIEW .*: table changes are numbered"):
+        views([*view_files(), ViewFile("answers", "ALTER TABLE answers ADD COLUMN x INT;")])

@@ -18,7 +18,7 @@ import duckdb
 from warehouse.sql import transaction
 
 _NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
-_VIEW = re.compile(r"CREATE VIEW (\w+) AS\b")
+_VIEW = re.compile(r"CREATE\s+VIEW\s+(\w+)\s+AS\b", re.IGNORECASE)
 # The view files, in the order they are created: a view may use the views of the files before
 # its own, and those above it in its own file.
 VIEW_FAMILIES = ("authorities", "requests", "answers", "data_returns")
@@ -84,8 +84,8 @@ def views(files: Sequence[ViewFile]) -> list[tuple[str, str]]:
         for statement in duckdb.extract_statements(f.sql):
             m = _VIEW.match(statement.query)
             if m is None:
-                raise ValueError(f"warehouse/views/{f.family}.sql holds views only, not "
-                                 f"{statement.query[:40]!r}: table changes are numbered migrations")
+                raise ValueError(f"warehouse/views/{f.family}.sql: {statement.query[:40]!r} is not "
+                                 "CREATE VIEW name AS ...: table changes are numbered migrations")
             defined.append((m.group(1), statement.query))
     return defined
 
