@@ -1,4 +1,4 @@
-"""Opening the warehouse: migrations first, then the clock's holidays, for a writer."""
+"""Opening the warehouse: migrations and views first, then the clock's holidays, for a writer."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ class WarehouseError(RuntimeError):
 
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the DuckDB file; a writer applies pending migrations first."""
+    """Open the DuckDB file; a writer migrates it first, a reader refuses one not migrated."""
     path = Path(path)
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `foi init` first")
@@ -32,9 +32,11 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     # FOI days are UK days: dates cast from timestamps, and current_date, are London's.
     con.execute("SET TimeZone = 'Europe/London'")
     if read_only:
-        if pending(con):
+        todo = pending(con)
+        if todo:
             con.close()
-            raise WarehouseError(f"{path} needs migrating: run any writing foi command first")
+            raise WarehouseError(f"{path} needs migrating ({', '.join(todo)}): run any writing "
+                                 "foi command first")
     else:
         migrate(con)
         ensure_holidays(con)
