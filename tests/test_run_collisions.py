@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.access import snapshot_path
 from warehouse.db import connect
+from warehouse.snapshots import snapshot_path
 
 from .conftest import ROOT, late_letters_with_replies
 

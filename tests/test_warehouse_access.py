@@ -11,14 +11,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse.access import (
-    WarehouseBusy,
-    parquet_dir,
-    reading,
-    snapshot_path,
-    writing,
-)
+from warehouse.access import WarehouseBusy, reading, writing
 from warehouse.db import connect
+from warehouse.snapshots import parquet_dir, snapshot_path
 
 from .conftest import ROOT
 

@@ -19,7 +19,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from warehouse.access import reading, snapshot_path, writing
+from warehouse.access import reading, writing
 from warehouse.db import WarehouseError, connect
 from warehouse.migrations import (
     ViewFile,
@@ -30,6 +30,7 @@ from warehouse.migrations import (
     view_files,
     views,
 )
+from warehouse.snapshots import snapshot_path
 
 from .conftest import ROOT
 

@@ -5,12 +5,13 @@ DuckDB lets one process write a file, or many read it, never both. So:
 - every writer first takes the workspace's writer lock (`foi.duckdb.writer`, an flock the
   kernel drops when the process dies). A second foitrack run waits for it, up to a bounded
   time, instead of failing: runs queue;
-- when the writer closes, it publishes what it wrote for readers: `foi-read.duckdb`, a copy
-  of the whole warehouse (tables and views) replaced atomically, and `parquet/<view>.parquet`
-  for every public view, for clients of any DuckDB version, pandas, R or Datawrapper;
+- when the writer closes, it publishes what it wrote for readers as one generation
+  (warehouse.snapshots): `foi-read.duckdb`, a copy of the whole warehouse (tables and views),
+  and `parquet/<view>.parquet` for every public view, for clients of any DuckDB version,
+  pandas, R or Datawrapper, switched together;
 - readers (`foi sql`, `foi status`, a notebook) open the snapshot, so they never stop a
-  writer and a writer never stops them. A reader that finds the snapshot older than the
-  warehouse while no one writes refreshes it first.
+  writer and a writer never stops them. A reader that finds the generation older than the
+  warehouse (a run killed before it published) while no one writes publishes it first.
 
     with writing(db, wait_seconds=600) as con:      # queued behind any other foitrack run
         con.execute("INSERT ...")
@@ -27,7 +28,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import sys
 import threading
 import time
@@ -38,6 +38,12 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import WarehouseError, connect
+from warehouse.snapshots import (
+    current_generation,
+    is_current,
+    publish_generation,
+    snapshot_path,
+)
 
 log = logging.getLogger("foitrack.warehouse")
 
@@ -49,22 +55,8 @@ class WarehouseBusy(WarehouseError):
     """The warehouse stayed locked by someone else for longer than we may wait."""
 
 
-def snapshot_path(database: Path) -> Path:
-    """The readers' copy beside the warehouse: foi.duckdb -> foi-read.duckdb."""
-    return database.with_name(f"{database.stem}-read{database.suffix}")
-
-
-def parquet_dir(database: Path) -> Path:
-    """Where the public views are published as Parquet."""
-    return database.parent / "parquet"
-
-
 def _lock_path(database: Path) -> Path:
     return database.with_name(f"{database.name}.writer")
-
-
-def _wal_path(database: Path) -> Path:
-    return database.with_name(f"{database.name}.wal")
 
 
 # Per thread: a nested writer in the same thread re-enters; another thread queues like
@@ -217,69 +209,18 @@ def writing(database: Path, *, wait_seconds: float = DEFAULT_WAIT_SECONDS,
             if outermost:
                 _publish_quietly(database)
             raise
-        if outermost and parquet:
-            export_public_views(con, parquet_dir(database))
         con.close()
         if outermost:
-            publish_snapshot(database)
+            publish_generation(database, parquet=parquet)
 
 
 def _publish_quietly(database: Path) -> None:
     # What was committed before a failure is still worth showing readers, but a failed
     # publication must not hide the failure that got us here.
     try:
-        publish_snapshot(database)
+        publish_generation(database)
     except Exception as exc:
         log.warning("snapshot not published: %s", exc)
-
-
-def publish_snapshot(database: Path) -> Path:
-    """Copy the (checkpointed, closed) warehouse to the readers' file, atomically."""
-    target = snapshot_path(database)
-    if _wal_path(database).exists():
-        # Another connection in this process still has uncheckpointed work: fold it in.
-        con = connect(database)
-        try:
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        shutil.copyfile(database, tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
-
-
-def public_views(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The documented views readers query: every view named v_*."""
-    return [r[0] for r in con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name LIKE 'v\\_%'"
-        " ESCAPE '\\' ORDER BY view_name").fetchall()]
-
-
-def export_public_views(con: duckdb.DuckDBPyConnection, directory: Path) -> list[Path]:
-    """Write each public view to <directory>/<view>.parquet, each replaced atomically."""
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for view in public_views(con):
-        target = directory / f"{view}.parquet"
-        tmp = directory / f".{view}.{os.getpid()}.tmp"
-        try:
-            quoted = str(tmp).replace("'", "''")
-            con.execute(f"COPY (SELECT * FROM {view}) TO '{quoted}' (FORMAT parquet)")
-            os.replace(tmp, target)
-        finally:
-            tmp.unlink(missing_ok=True)
-        written.append(target)
-    return written
-
-
-def _snapshot_is_current(database: Path) -> bool:
-    target = snapshot_path(database)
-    return (target.exists() and not _wal_path(database).exists()
-            and target.stat().st_mtime_ns >= database.stat().st_mtime_ns)
 
 
 @contextlib.contextmanager
@@ -296,7 +237,9 @@ def reading(database: Path, *, live: bool = False, wait_seconds: float = 30.0
     else:
         source = snapshot_path(database)
         waited_for = "another process"
-        busy = None if _snapshot_is_current(database) else _refresh_if_idle(database)
+        found = current_generation(database)
+        fresh = is_current(database) and found is not None and not found.parquet_lags
+        busy = None if fresh else _refresh_if_idle(database)
         if busy and source.exists():
             taken = datetime.fromtimestamp(source.stat().st_mtime).astimezone()
             log.warning("%s is being written by %s: reading the snapshot of %s", database.name,
@@ -317,7 +260,7 @@ def _refresh_if_idle(database: Path) -> str | None:
     and this says who is writing."""
     try:
         with writer_lock(database, wait_seconds=0, reenter=False):
-            publish_snapshot(database)
+            publish_generation(database)
     except WarehouseBusy:
         return _describe_holder(_lock_path(database))
     except WarehouseError as exc:   # e.g. a reader holds the live file: keep the last snapshot
