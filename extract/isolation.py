@@ -74,7 +74,8 @@ class _Worker:
             p for p in (str(_ROOT), os.environ.get("PYTHONPATH")) if p)}
         stderr = tempfile.TemporaryFile()  # noqa: SIM115  # closed in stop()
         process = subprocess.Popen(
-            [sys.executable, "-m", "extract.worker", str(memory_mb), str(max_pages)],
+            [sys.executable, "-m", "extract.worker", str(memory_mb), str(max_pages),
+             str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env,
             cwd=_ROOT, start_new_session=True)
         return cls(process, stderr)
@@ -83,7 +84,8 @@ class _Worker:
         """Hand the worker a job (the clock starts when the worker is ready)."""
         self.job, self.kind = job, detect_kind(job.filename, job.media_type, b"")
         header: dict[str, object] = {"filename": job.filename, "media_type": job.media_type,
-                                     "soft_s": timeout_s * _SOFT_SHARE, "mode": job.mode}
+                                     "soft_s": timeout_s * _SOFT_SHARE, "hard_s": timeout_s,
+                                     "mode": job.mode}
         if job.tables is not None:
             header["tables"] = job.tables
         frames = []

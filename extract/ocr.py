@@ -8,6 +8,8 @@ import shutil
 import subprocess
 from typing import Any
 
+from extract.lifetime import die_with_parent
+
 OCR_DPI = 300
 # A page rendered bigger than this is scaled down first: an A4 page at 300 dpi is 8.7 MP,
 # and a hostile MediaBox or image header can ask for gigapixels.
@@ -44,7 +46,7 @@ def ocr_image(image: Any, timeout_s: float = OCR_TIMEOUT_S) -> str:
     try:
         done = subprocess.run([tesseract, "stdin", "stdout", "-l", "eng", "--psm", "3"],
                               input=png.getvalue(), capture_output=True, timeout=timeout_s,
-                              env=env, check=False)
+                              env=env, check=False, preexec_fn=die_with_parent)
     except subprocess.TimeoutExpired as exc:
         raise OcrError(f"OCR took longer than {timeout_s:g} s") from exc
     if done.returncode != 0:

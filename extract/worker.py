@@ -5,11 +5,16 @@ its stdout. Started as a module of its own, not by multiprocessing's 'spawn', so
 only the readers, never the parent's main module (the CLI and Prefect: 100 MB and more).
 
 Frames both ways are an 8-byte big-endian length and that many bytes. The parent sends a JSON
-header {"path" | "size", "filename", "media_type", "soft_s", "mode"} and, with "size", the
+header {"path" | "size", "filename", "media_type", "soft_s", "hard_s", "mode"} and, with "size", the
 document's bytes in the next frame. The worker answers {"kind"} as soon as it knows it, then the
 reading {"kind", "status", "pages", "error", "ocr"}. It sends {"ready": true} once, at start.
 With "mode": "tables" and "tables" (extract.tables.tidy.reading_setup_to_json) the reading is
 the file's data tables read for those questions: one page, the TableReading as JSON.
+
+The worker keeps its own limits, whatever becomes of its parent: it dies with the process
+that started it (Linux's parent-death signal, even when that one is killed outright), and
+each document has a wall-clock alarm and a CPU limit a few seconds past the parent's
+time limit ("hard_s"), so a worker stuck in a bomb never outlives the run that asked.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import json
 import logging
 import os
 import resource
+import signal
 import struct
 import sys
 import time
@@ -51,6 +57,23 @@ def _cap_memory(memory_mb: int) -> None:
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+_GRACE_S = 5
+def _limit_job(hard_s: float | None) -> None:
+    """Arm a wall-clock alarm and a CPU limit for one job (a default SIGALRM or SIGXCPU ends
+    the process, even inside C code); None disarms them."""
+    _, hard_cpu = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard_s is None:
+        signal.alarm(0)
+        resource.setrlimit(resource.RLIMIT_CPU, (hard_cpu, hard_cpu))
+        return
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = int(used.ru_utime + used.ru_stime + hard_s) + _GRACE_S
+    if hard_cpu != resource.RLIM_INFINITY:
+        cpu = min(cpu, hard_cpu)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard_cpu))
+    signal.alarm(int(hard_s) + _GRACE_S)
 
 
 def _read_job(header: dict[str, Any], source: BinaryIO, out: BinaryIO,
@@ -92,6 +115,10 @@ def _read_tables(data: bytes, filename: str, kind: str, setup: dict[str, Any]
 def main() -> None:
     """Read documents until the parent closes stdin."""
     memory_mb, max_pages = int(sys.argv[1]), int(sys.argv[2])
+    if len(sys.argv) > 3:
+        from extract.lifetime import die_with
+
+        die_with(int(sys.argv[3]))
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a library's stray print must not break the frames
     logging.disable(logging.WARNING)  # pdfminer and extract-msg warn on every odd file
@@ -105,10 +132,14 @@ def main() -> None:
     _cap_memory(memory_mb)
     write_frame(out, b'{"ready": true}')
     while (frame := read_frame(source)) is not None:
+        header = json.loads(frame)
+        _limit_job(float(header["hard_s"]) if header.get("hard_s") else None)
         try:
-            result = _read_job(json.loads(frame), source, out, max_pages)
+            result = _read_job(header, source, out, max_pages)
         except MemoryError:
             result = {"kind": "unknown", "status": "error", "pages": [], "error": OUT_OF_MEMORY}
+        finally:
+            _limit_job(None)
         out_of_memory = result["error"] == OUT_OF_MEMORY
         try:
             payload = json.dumps(result, ensure_ascii=False).encode()

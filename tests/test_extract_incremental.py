@@ -255,3 +255,27 @@ def test_unclear_answers_wait_for_a_person_however_sure(replied) -> None:
     finally:
         con.close()
     assert queued == [(True,)]
+
+
+def test_a_second_extract_waits_for_the_first_instead_of_reading_again(replied) -> None:
+    from warehouse.access import extraction_lock
+
+    command = [sys.executable, "-c", "from flows.cli import main; main()", "extract", "--home",
+               str(replied)]
+    with extraction_lock(replied / "foi.duckdb"):      # a first run, reading
+        second = subprocess.Popen(command, cwd=ROOT, text=True, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
+        assert second.stderr is not None
+        said = second.stderr.readline()                   # it says it waits ...
+        assert "waiting for" in said and "reading documents" in said, said
+        time.sleep(1)
+        assert second.poll() is None                      # ... waits ...
+        assert table(replied, "SELECT count(*) AS n FROM documents WHERE status = 'pending'"
+                     )[0]["n"] == 3                       # ... and has read nothing
+    out, _ = second.communicate(timeout=120)
+    assert second.returncode == 0 and "3 documents read" in out
+    # two at once: each document is read by one of them, never by both
+    runs = [subprocess.Popen(command, cwd=ROOT, text=True, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE) for _ in range(2)]
+    said = [run.communicate(timeout=120)[0] for run in runs]
+    assert all("already read by another run" not in out for out in said), said

@@ -81,3 +81,20 @@ def test_a_workspace_published_the_old_way_is_switched_to_generations(tmp_path: 
         con.execute("INSERT INTO authorities (id, name, email) VALUES ('x', 'X', 'x@x.example')")
     assert (tmp_path / "foi-read.duckdb").is_symlink() and (tmp_path / "parquet").is_symlink()
     assert seen_by_readers(db) == (1, 1)
+
+
+def test_a_workspace_copied_without_its_links_publishes_again(tmp_path: Path) -> None:
+    import shutil
+
+    db = tmp_path / "ws" / "foi.duckdb"
+    db.parent.mkdir()
+    with writing(db) as con:
+        con.execute("INSERT INTO authorities (id, name, email) VALUES ('x', 'X', 'x@x.example')")
+    copy = tmp_path / "copy"
+    shutil.copytree(db.parent, copy)      # links followed: real files and folders in the copy
+    assert not (copy / ".readers" / "current").is_symlink()
+    with writing(copy / "foi.duckdb") as con:
+        con.execute("INSERT INTO authorities (id, name, email) VALUES ('y', 'Y', 'y@y.example')")
+    assert (copy / ".readers" / "current").is_symlink()
+    assert seen_by_readers(copy / "foi.duckdb") == (2, 2)
+    assert seen_by_readers(db) == (1, 1)

@@ -106,20 +106,38 @@ def writer_lock(database: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS, *,
         finally:
             held[key] -= 1
         return
-    lock = _lock_path(database)
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        _acquire(fd, lock, wait_seconds)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({
-            "pid": os.getpid(), "command": _run_name(),
-            "since": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
-        }).encode(), 0)
+    with _exclusive(_lock_path(database), wait_seconds):
         held[key] = 1
         try:
             yield
         finally:
             del held[key]
+
+
+@contextlib.contextmanager
+def extraction_lock(database: Path, wait_seconds: float = DEFAULT_WAIT_SECONDS
+                    ) -> Iterator[None]:
+    """Hold the workspace's extraction lock: a second `foi extract` waits for the first
+    instead of reading the same documents only to throw its readings away."""
+    with _exclusive(database.with_name(f"{database.name}.extract"), wait_seconds,
+                    doing="reading documents"):
+        yield
+
+
+@contextlib.contextmanager
+def _exclusive(lock: Path, wait_seconds: float, doing: str = "writing") -> Iterator[None]:
+    """An flock on `lock` (waited for), with who holds it written inside for the others."""
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _acquire(fd, lock, wait_seconds, doing)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({
+            "pid": os.getpid(), "command": _run_name(),
+            "since": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+        }).encode(), 0)
+        try:
+            yield
+        finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
@@ -133,7 +151,7 @@ def _run_name() -> str:
     return " ".join(argv)[:120]
 
 
-def _acquire(fd: int, lock: Path, wait_seconds: float) -> None:
+def _acquire(fd: int, lock: Path, wait_seconds: float, doing: str) -> None:
     deadline = time.monotonic() + wait_seconds
     delay, announced = 0.05, False
     while True:
@@ -146,11 +164,11 @@ def _acquire(fd: int, lock: Path, wait_seconds: float) -> None:
         holder = _describe_holder(lock)
         if time.monotonic() >= deadline:
             raise WarehouseBusy(
-                f"{lock.with_suffix('')} is being written by {holder}; waited "
+                f"{lock.with_suffix('')} is busy {doing} for {holder}; waited "
                 f"{wait_seconds:.0f} s. Let it finish and try again, or raise "
                 "[warehouse] wait_seconds in foi.toml")
         if not announced:
-            log.warning("waiting for %s to finish writing (up to %.0f s)", holder, wait_seconds)
+            log.warning("waiting for %s to finish %s (up to %.0f s)", holder, doing, wait_seconds)
             announced = True
         time.sleep(min(delay, max(0.0, deadline - time.monotonic())))
         delay = min(delay * 2, 5.0)

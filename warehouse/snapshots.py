@@ -135,13 +135,18 @@ def _point(link: Path, target: str) -> None:
     """Make `link` a symbolic link to `target`, replacing whatever is there in one rename."""
     if link.is_symlink() and os.readlink(link) == target:
         return
+    aside = None
     if link.is_dir() and not link.is_symlink():
-        # A workspace published by an older foitrack: its Parquet folder is put aside first.
-        os.rename(link, link.parent / READERS / f"old-{link.name}-{time.time_ns()}.tmp")
+        # Published by an older foitrack, or a workspace copied without its links: the real
+        # folder is put aside, and removed once the link stands in its place.
+        aside = link.with_name(f".{link.name}.old-{time.time_ns()}")
+        os.rename(link, aside)
     temporary = link.with_name(f".{link.name}.{os.getpid()}.link")
     temporary.unlink(missing_ok=True)
     os.symlink(target, temporary)
     os.replace(temporary, link)
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 def _tidy(readers: Path, keep: set[str]) -> None:

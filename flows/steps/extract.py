@@ -38,7 +38,8 @@ from flows.steps.session import workspace_db
 from flows.steps.tables import read_table_answers
 from foi.mail.matching import match_message
 from foi.statuses import EventError, status_after
-from foi.workspace import Workspace
+from foi.workspace import Workspace, open_workspace, resolve_home
+from warehouse.access import DEFAULT_WAIT_SECONDS, extraction_lock
 from warehouse.answers import replace_answers
 from warehouse.campaigns import campaign_prefixes, load_campaign
 from warehouse.db import rows, transaction
@@ -166,24 +167,28 @@ def extract_replies(home: Path | str | None, campaign_id: str | None = None, *,
                     ) -> ExtractReport:
     """Read new documents with the warehouse free for other runs, then store them and extract
     the requests with something new in one transaction (every replied request: `everything`).
-    With nothing new it writes nothing, so the readers' snapshot is left as it is."""
-    with workspace_db(home, publish=False) as (workspace, con):
-        ids = campaign_ids(con, campaign_id)
-        plan = plan_extraction(con, workspace, ids, everything=everything)
-    if plan.nothing_to_do and not everything:
-        return ExtractReport(unchanged=plan.unchanged)
-    read = 0
+    With nothing new it writes nothing, so the readers' snapshot is left as it is. A second
+    run waits for the first (the extraction lock), then finds what it read already stored."""
+    workspace = open_workspace(resolve_home(home))
+    wait = float(workspace.setting("warehouse", "wait_seconds", DEFAULT_WAIT_SECONDS))
+    with extraction_lock(workspace.database, wait):
+        with workspace_db(home, publish=False) as (workspace, con):
+            ids = campaign_ids(con, campaign_id)
+            plan = plan_extraction(con, workspace, ids, everything=everything)
+        if plan.nothing_to_do and not everything:
+            return ExtractReport(unchanged=plan.unchanged)
+        read = 0
 
-    def on_done(key: str, _: DocumentText) -> None:
-        nonlocal read
-        read += 1
-        if progress:
-            progress(read, len(plan.pending), f"read {key[:12]}")
+        def on_done(key: str, _: DocumentText) -> None:
+            nonlocal read
+            read += 1
+            if progress:
+                progress(read, len(plan.pending), f"read {key[:12]}")
 
-    readings = read_documents(plan.pending, reading_limits(workspace), on_done)
-    with workspace_db(home) as (workspace, con):
-        return store_and_extract(con, workspace, readings, ids, everything=everything,
-                                 progress=progress)
+        readings = read_documents(plan.pending, reading_limits(workspace), on_done)
+        with workspace_db(home) as (workspace, con):
+            return store_and_extract(con, workspace, readings, ids, everything=everything,
+                                     progress=progress)
 
 
 def save_document_readings(con: duckdb.DuckDBPyConnection,
