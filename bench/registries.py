@@ -43,7 +43,8 @@ def bare_ods(base: str) -> int:
         codes, offset = [], 0
         while True:
             r = client.get(f"{base}/organisations",
-                           params={"Roles": "RO98", "Limit": 1000, "Offset": offset})
+                           params={"PrimaryRoleId": "RO98", "Limit": 1000, "Offset": offset})
+            r.raise_for_status()
             page = [o["OrgId"] for o in json.loads(r.content)["Organisations"]]
             codes += page
             offset += len(page)
