@@ -2,6 +2,7 @@
 ratio of the first run that read every reply, in the same script on the same machine.
 
     python bench/extract_rerun.py [--n 1000] [--seed 2016] [--out bench/results/extract_rerun.json]
+                                  [--tiny]
 
 Builds a workspace as bench/run.py does (the 209 CCGs, then made-up ones up to --n; letters
 sent 40 days ago through the file outbox; the simulator's replies ingested), then times the
@@ -26,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args, tiny_out  # noqa: E402
 from flows.steps.ingest import eml_files, ingest_files  # noqa: E402
 from flows.steps.send import send_campaign  # noqa: E402
 from foi.authorities import Authority, demo_ccgs  # noqa: E402
@@ -110,7 +112,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--out", type=Path,
                         default=ROOT / "bench" / "results" / "extract_rerun.json")
-    args = parser.parse_args()
+    args = parse_args(parser, n=5, out=tiny_out("extract_rerun.json"))
     started = time.perf_counter()
     home = build(args.n, args.seed)
     print(f"workspace with {args.n} requests and their replies ingested in "

@@ -1,6 +1,6 @@
 """Extraction accuracy on the demo simulator's replies, scored against the letters' truth.
 
-    python bench/extraction_accuracy.py [--seed 2016] [--n 209] [--errors 15] [--json OUT]
+    python bench/extraction_accuracy.py [--seed 2016] [--n 209] [--errors 15] [--json OUT] [--tiny]
 
 Reads every simulated reply (body and attachments, in-process), extracts the answers and
 the outcome, and prints accuracy per scenario and per question, then the first errors.
@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args  # noqa: E402
 from extract.answers import PageText, QuestionSpec, extract_answers  # noqa: E402
 from extract.documents import read_document  # noqa: E402
 from extract.outcomes import classify_reply  # noqa: E402
@@ -79,7 +80,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=209)
     parser.add_argument("--errors", type=int, default=15, help="errors to print")
     parser.add_argument("--json", type=Path, help="write the scores here")
-    args = parser.parse_args()
+    args = parse_args(parser, n=10)
     campaign = read_campaign(EXAMPLE)
     questions = [SimQuestion(n, q.key, q.text, q.type, q.choices, q.only_if)
                  for n, q in campaign.numbered()]

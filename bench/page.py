@@ -1,7 +1,7 @@
 """Publishing a 1,000-authority campaign: page render time beside a bare jinja2 table, and
 the page weight.
 
-    python bench/page.py [--n 1000] [--repeat 3]
+    python bench/page.py [--n 1000] [--repeat 3] [--tiny]
 
 Not a test: nothing here asserts. The ratio travels between machines better than seconds.
 """
@@ -21,6 +21,7 @@ import jinja2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args  # noqa: E402
 from flows.steps.report import campaign_headlines, publish_campaign  # noqa: E402
 from foi.authorities import Authority  # noqa: E402
 from foi.campaigns import parse_campaign  # noqa: E402
@@ -79,7 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = parse_args(parser, n=20, repeat=1)
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         ws = build(Path(tmp) / "ws", args.n)

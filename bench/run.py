@@ -1,6 +1,6 @@
 """Speed and memory of the pipeline stages, each beside a bare baseline doing the same I/O.
 
-    python bench/run.py [--n 209] [--seed 2016] [--out bench/results/latest.json]
+    python bench/run.py [--n 209] [--seed 2016] [--out bench/results/latest.json] [--tiny]
 
 Ratios are stage time / baseline time on the same machine in the same run, so they travel
 between machines better than seconds do. Not a test: nothing here asserts.
@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args, tiny_out  # noqa: E402
 from extract.documents import read_document  # noqa: E402
 from extract.isolation import ReadJob, read_documents_isolated  # noqa: E402
 from flows.steps.extract import (  # noqa: E402
@@ -65,7 +66,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=209, help="authorities (CCGs)")
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
-    args = parser.parse_args()
+    args = parse_args(parser, n=8, out=tiny_out("latest.json"))
     tmp = Path(tempfile.mkdtemp(prefix="foitrack-bench-"))
     ws = init_workspace(tmp / "ws")
     con = connect(ws.database)
