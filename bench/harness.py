@@ -1,12 +1,16 @@
-"""What the bench scripts share: a tiny size for a quick run, the `foi` command. Not a bench:
-`make bench` does not run it."""
+"""What the bench scripts share: a tiny size for a quick run, the `foi` command, the memory
+of a process and its children. Not a bench: `make bench` does not run it."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
+import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 TINY_ENV = "FOI_BENCH_TINY"
@@ -31,3 +35,86 @@ def parse_args(parser: argparse.ArgumentParser, **tiny: object) -> argparse.Name
 def tiny_out(name: str) -> Path:
     """Where a tiny run writes its results, so they never replace a real run's."""
     return Path(tempfile.gettempdir()) / "foitrack-bench-tiny" / name
+
+
+@dataclass(frozen=True)
+class TreeMemory:
+    """Wall seconds of a command, and the peaks of its process tree's summed memory."""
+
+    seconds: float
+    peak_rss_mb: float      # resident pages of each process, summed (shared ones counted twice)
+    peak_pss_mb: float      # each shared page split between the processes that map it
+    peak_main_rss_mb: float  # the command's own process
+    most_processes: int
+
+
+def _rollup(pid: int) -> tuple[int, int]:
+    """(Rss, Pss) of one process in kB, from /proc/PID/smaps_rollup; (0, 0) once it is gone."""
+    rss = pss = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+            for line in f:
+                if line.startswith(b"Rss:"):
+                    rss = int(line.split()[1])
+                elif line.startswith(b"Pss:"):
+                    pss = int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError, PermissionError):
+        pass
+    return rss, pss
+
+
+class TreeSampler:
+    """The peaks of a process's and its descendants' summed memory (or of its descendants
+    alone: `children_only`), sampled in a thread every `every_s` seconds while in the block.
+    ru_maxrss cannot tell this: a child started by exec keeps its parent's peak."""
+
+    def __init__(self, pid: int | None = None, *, children_only: bool = False,
+                 every_s: float = 0.02) -> None:
+        import psutil
+
+        self._root = psutil.Process(pid)
+        self._children_only, self._every_s = children_only, every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.rss_kb = self.pss_kb = self.main_rss_kb = 0
+        self.most_processes = 0
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                children = [p.pid for p in self._root.children(recursive=True)]
+            except psutil.Error:  # the process has ended
+                break
+            tree = children if self._children_only else [self._root.pid, *children]
+            sizes = [_rollup(pid) for pid in tree]
+            self.rss_kb = max(self.rss_kb, sum(r for r, _ in sizes))
+            self.pss_kb = max(self.pss_kb, sum(p for _, p in sizes))
+            if not self._children_only:
+                self.main_rss_kb = max(self.main_rss_kb, sizes[0][0])
+            self.most_processes = max(self.most_processes, len(tree))
+            self._stop.wait(self._every_s)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def measure_tree(command: list[str], *, every_s: float = 0.02, **popen: object) -> TreeMemory:
+    """Run a command to its end, sampling its tree's memory every `every_s` seconds (the
+    processes with psutil, their memory from smaps_rollup); a failure raises
+    CalledProcessError."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, **popen)  # type: ignore[call-overload]
+    with TreeSampler(process.pid, every_s=every_s) as sampler:
+        process.wait()
+    seconds = time.perf_counter() - started
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return TreeMemory(seconds, sampler.rss_kb / 1024, sampler.pss_kb / 1024,
+                      sampler.main_rss_kb / 1024, sampler.most_processes)
