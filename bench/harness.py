@@ -118,3 +118,33 @@ def measure_tree(command: list[str], *, every_s: float = 0.02, **popen: object) 
         raise subprocess.CalledProcessError(process.returncode, command)
     return TreeMemory(seconds, sampler.rss_kb / 1024, sampler.pss_kb / 1024,
                       sampler.main_rss_kb / 1024, sampler.most_processes)
+
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "qof-local-schemes.toml"
+
+
+def demo_workspace(home: Path, *, letters: int | None = None, days_ago: int = 40) -> Path:
+    """A workspace as the demo starts one: initialised, the 209 CCGs of builtin:ccgs-2016, the
+    QOF example campaign and its letters (the first `letters`) sent `days_ago` days ago through
+    the file outbox; closed as a `foi` command leaves it, the readers' snapshot published."""
+    from datetime import UTC, date, datetime, timedelta
+    from datetime import time as day_time
+
+    from flows.steps.send import send_campaign
+    from flows.steps.session import workspace_db
+    from foi.authorities import demo_ccgs
+    from foi.campaigns import read_campaign
+    from foi.mail.transports import FileOutbox
+    from foi.workspace import init_workspace
+    from warehouse.authorities import import_authorities
+    from warehouse.campaigns import save_campaign
+
+    init_workspace(home)
+    sent_at = datetime.combine(date.today() - timedelta(days=days_ago), day_time(10), tzinfo=UTC)
+    with workspace_db(home) as (workspace, con):
+        import_authorities(con, demo_ccgs(), "builtin:ccgs-2016")
+        campaign = read_campaign(EXAMPLE)
+        save_campaign(con, campaign, EXAMPLE.read_text(encoding="utf-8"))
+        send_campaign(con, workspace, campaign.id, FileOutbox(workspace.outbox), limit=letters,
+                      now=sent_at)
+    return home
