@@ -4,7 +4,10 @@ of a process and its children. Not a bench: `make bench` does not run it."""
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import os
+import platform
 import subprocess
 import sys
 import tempfile
@@ -63,6 +66,22 @@ def _rollup(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
+_libc = ctypes.CDLL(None, use_errno=True)
+_KCMP = {"x86_64": 312, "aarch64": 272}.get(platform.machine())  # kcmp(2)'s syscall number
+_KCMP_VM = 1
+
+
+def _same_memory(pid: int, parent: int, sizes: dict[int, tuple[int, int]]) -> bool:
+    """Whether a process runs in its parent's memory: a vfork child until it execs (the way
+    subprocess starts one), which smaps shows as a second copy of the parent."""
+    if _KCMP is not None:
+        found = _libc.syscall(_KCMP, pid, parent, _KCMP_VM, 0, 0)
+        if found >= 0:
+            return found == 0
+    # kcmp refused (e.g. by seccomp): the very same figures, read a moment apart
+    return sizes[pid] == sizes.get(parent)
+
+
 class TreeSampler:
     """The peaks of a process's and its descendants' summed memory (or of its descendants
     alone: `children_only`), sampled in a thread every `every_s` seconds while in the block.
@@ -82,18 +101,25 @@ class TreeSampler:
     def _run(self) -> None:
         import psutil
 
+        root = self._root.pid
         while not self._stop.is_set():
             try:
-                children = [p.pid for p in self._root.children(recursive=True)]
+                children = self._root.children(recursive=True)
             except psutil.Error:  # the process has ended
                 break
-            tree = children if self._children_only else [self._root.pid, *children]
-            sizes = [_rollup(pid) for pid in tree]
-            self.rss_kb = max(self.rss_kb, sum(r for r, _ in sizes))
-            self.pss_kb = max(self.pss_kb, sum(p for _, p in sizes))
+            parents = {}
+            for child in children:
+                with contextlib.suppress(psutil.Error):
+                    parents[child.pid] = child.ppid()
+            sizes = {pid: _rollup(pid) for pid in [root, *parents]}
+            counted = [pid for pid, parent in parents.items()
+                       if not _same_memory(pid, parent, sizes)]
             if not self._children_only:
-                self.main_rss_kb = max(self.main_rss_kb, sizes[0][0])
-            self.most_processes = max(self.most_processes, len(tree))
+                counted.append(root)
+                self.main_rss_kb = max(self.main_rss_kb, sizes[root][0])
+            self.rss_kb = max(self.rss_kb, sum(sizes[pid][0] for pid in counted))
+            self.pss_kb = max(self.pss_kb, sum(sizes[pid][1] for pid in counted))
+            self.most_processes = max(self.most_processes, len(counted))
             self._stop.wait(self._every_s)
 
     def __enter__(self) -> TreeSampler:
