@@ -10,9 +10,6 @@ from email import message_from_bytes, policy
 from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
-from bs4 import BeautifulSoup
-from flufl.bounce import all_failures
-
 from foi.mail.kinds import classify_message, might_be_bounce
 from foi.mail.parts import LENIENT, leaf_data, raw_8bit_headers, split_headers, split_leaves
 
@@ -163,6 +160,8 @@ def _failures(tree: Message | None) -> tuple[set[str], set[str]]:
     message, so only mail with a sign of coming from a mail system is scanned."""
     if tree is None or not might_be_bounce(tree):
         return set(), set()
+    from flufl.bounce import all_failures
+
     try:
         temporary, permanent = all_failures(tree)
     except Exception:  # a detector tripping on a hostile message is no bounce
@@ -251,6 +250,9 @@ def _text_of(part: Message, data: bytes, problems: list[str]) -> str:
     charset = (part.get_content_charset() or "utf-8").strip().lower() or "utf-8"
     text = _decode(data, charset, problems)
     if part.get_content_type() == "text/html":
+        # imported here: `foi extract` loads this module for its types and parses no mail
+        from bs4 import BeautifulSoup
+
         text = BeautifulSoup(text, "html.parser").get_text("\n")
     return text.replace("\r\n", "\n")
 
