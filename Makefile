@@ -43,6 +43,8 @@ bench: install
 	$(BIN)/python bench/mail_memory.py
 	$(BIN)/python bench/bookkeeping.py
 	$(BIN)/python bench/registries.py
+	$(BIN)/python bench/cli_start.py
+	$(BIN)/python bench/extract_memory.py
 
 deploy: install  ## deploy prefect.yaml's flows to the server at $$PREFECT_API_URL
 	@test -n "$$PREFECT_API_URL" || { echo "set PREFECT_API_URL, e.g. http://127.0.0.1:4200/api"; exit 1; }

@@ -1,7 +1,7 @@
 """What the warehouse's bookkeeping costs in `foi send` and `foi ingest`, beside bare runs
 doing the same work with no DuckDB.
 
-    python bench/bookkeeping.py [--n 209] [--repeat 3]
+    python bench/bookkeeping.py [--n 209] [--repeat 3] [--tiny]
 
 send: the pipeline (render, record each Message-ID before hand-over, write the outbox file,
 record it sent, keep the raw letter) against rendering and writing the same .eml files.
@@ -24,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args  # noqa: E402
 from flows.steps.ingest import eml_files, ingest_files  # noqa: E402
 from flows.steps.send import plan_letters, send_campaign  # noqa: E402
 from foi.authorities import demo_ccgs  # noqa: E402
@@ -107,7 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=209)
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = parse_args(parser, n=5, repeat=1)
     rounds = [one_round(args.n) for _ in range(args.repeat)]
     best = {k: min(r[k] for r in rounds) for k in rounds[0]}
     print(f"send:   {args.n} letters in {best['send']:.2f} s, bare {best['bare_send']:.2f} s: "

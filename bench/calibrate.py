@@ -1,6 +1,6 @@
 """Calibrate the reader's confidence on labelled replies and set the review threshold.
 
-    python bench/calibrate.py [--write] [--target 0.95]
+    python bench/calibrate.py [--write] [--target 0.95] [--limit N] [--tiny]
 
 Reads every labelled reply (the real corpora, and the generated replies in real styles),
 counts per calibration key (how the passage was located, which rule read it, the status, and
@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args  # noqa: E402
 from extract.answers import extract_answers  # noqa: E402
 from extract.confidence import answer_key, reload_calibration  # noqa: E402
 from tests.corpora import LABELLED_SETS, is_right, reliability  # noqa: E402
@@ -31,12 +32,13 @@ OUT = ROOT / "extract" / "calibration.json"
 GRID = [round(0.3 + 0.05 * i, 2) for i in range(14)]
 
 
-def judged(sets: Sequence[str]) -> list[tuple[str, str, float, bool]]:
-    """(set, key, confidence, right) of every labelled answer of the sets."""
+def judged(sets: Sequence[str], limit: int | None = None) -> list[tuple[str, str, float, bool]]:
+    """(set, key, confidence, right) of every labelled answer of the sets (of the first `limit`
+    replies of each)."""
     found = []
     for name in sets:
         load, questions = LABELLED_SETS[name]
-        for reply in load():
+        for reply in load(limit=limit):
             answers = extract_answers(list(reply.pages), list(questions))
             for spec, answer in zip(questions, answers, strict=True):
                 label = reply.labels.get(spec.number)
@@ -86,14 +88,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="save extract/calibration.json")
     parser.add_argument("--target", type=float, default=0.95)
-    args = parser.parse_args()
+    parser.add_argument("--limit", type=int,
+                        help="only the first N replies of each set (not with --write)")
+    args = parse_args(parser, limit=1)
+    if args.write and args.limit is not None:
+        parser.error("--write calibrates on every reply: leave out --limit and --tiny")
     sets = sorted(LABELLED_SETS)
     real = [s for s in sets if not s.startswith("generated")]
     reload_calibration({})
-    raw = judged(sets)
+    raw = judged(sets, args.limit)
     calibration: dict[str, object] = {"counts": counts(raw)}
     reload_calibration(calibration)
-    fitted = judged(sets)
+    fitted = judged(sets, args.limit)
     calibration["review_threshold"] = threshold([r for r in fitted if r[0] in real],
                                                 args.target)
     calibration["made_from"] = dict(Counter(r[0] for r in raw))
@@ -104,7 +110,7 @@ def main() -> None:
     held_out = []
     for name in sets:
         reload_calibration({"counts": counts([r for r in raw if r[0] != name])})
-        held_out += [r for r in judged([name]) if r[0] in real]
+        held_out += [r for r in judged([name], args.limit) if r[0] in real]
     print_table("calibrated on the other sets only (held out), real replies:", held_out, t)
     generated = [r for r in fitted if r[0] not in real]
     if generated:

@@ -1,7 +1,8 @@
 """The review desk on the real round-robins: time to the first page image, and time to move on
 after each decision, beside the bare costs and the command-line way of correcting.
 
-    python bench/desk.py [--corpus mh-accommodation-2021 cipfa-libraries-2017]
+    python bench/desk.py [--corpus mh-accommodation-2021 cipfa-libraries-2017] [--authorities N]
+                         [--tiny]
 
 For each corpus it builds a workspace from the real replies (sent, mailed back, ingested, read),
 opens the desk in headless Chromium and works through the whole queue by keyboard as a reporter
@@ -28,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import FOI, parse_args  # noqa: E402
 from flows.desk import desk_config  # noqa: E402
 from flows.steps.session import workspace_db  # noqa: E402
 from reports.desk import create_app  # noqa: E402
@@ -37,7 +39,6 @@ from tests.real_workspace import build_real_workspace  # noqa: E402
 from warehouse.db import rows  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FOI = str(Path(sys.executable).with_name("foi"))
 
 
 def serve(home: Path, campaign: str, port: int) -> object:
@@ -152,7 +153,8 @@ def by_command(home: Path, corrections: list[tuple[str, str, str, object]]) -> l
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", nargs="*", default=list(CORPORA))
-    args = parser.parse_args()
+    parser.add_argument("--authorities", type=int, help="only the first N authorities' replies")
+    args = parse_args(parser, corpus=["mh-accommodation-2021"], authorities=1)
     if CHROMIUM is None:
         print("no chromium: run scripts/system-deps.sh")
         return
@@ -160,7 +162,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             home = Path(tmp) / "ws"
             started = time.perf_counter()
-            build_real_workspace(home, corpus)
+            build_real_workspace(home, corpus, authorities=args.authorities)
             built = time.perf_counter() - started
             command_home = Path(tmp) / "ws-command"
             shutil.copytree(home, command_home)

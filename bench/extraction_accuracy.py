@@ -1,16 +1,19 @@
 """Extraction accuracy on the demo simulator's replies, scored against the letters' truth.
 
-    python bench/extraction_accuracy.py [--seed 2016] [--n 209] [--errors 15] [--json OUT]
+    python bench/extraction_accuracy.py [--seed 2016] [--n 209] [--errors 15] [--json OUT] [--tiny]
 
 Reads every simulated reply (body and attachments, in-process), extracts the answers and
 the outcome, and prints accuracy per scenario and per question, then the first errors.
-Document texts are cached under /tmp by seed and n, so re-runs measure only extraction.
+Document texts are cached under /tmp by seed, n and a digest of the reader's and the
+simulator's code, so re-runs measure only extraction.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import os
 import pickle
 import sys
 import time
@@ -22,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args  # noqa: E402
 from extract.answers import PageText, QuestionSpec, extract_answers  # noqa: E402
 from extract.documents import read_document  # noqa: E402
 from extract.outcomes import classify_reply  # noqa: E402
@@ -52,6 +56,15 @@ def same(expected: str | None, got: str | None) -> bool:
         return False
 
 
+def code_stamp() -> str:
+    """A digest of the code the cached texts come from: the reader's and the simulator's."""
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "extract").glob("*.py"), *(ROOT / "simulator").rglob("*")]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def reply_pages(replies, cache: Path) -> dict[str, list[PageText]]:
     """Page texts of each reply's non-automatic messages (cached)."""
     if cache.exists():
@@ -68,7 +81,9 @@ def reply_pages(replies, cache: Path) -> dict[str, list[PageText]]:
                 doc = read_document(a.data, a.filename, a.media_type)
                 for n, text in enumerate(doc.pages, start=1):
                     pages[reply.reference].append(PageText(a.filename, n, text))
-    cache.write_bytes(pickle.dumps(dict(pages)))
+    partial = cache.with_name(f"{cache.name}.{os.getpid()}.partial")  # another run may read it
+    partial.write_bytes(pickle.dumps(dict(pages)))
+    os.replace(partial, cache)
     return dict(pages)
 
 
@@ -79,7 +94,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=209)
     parser.add_argument("--errors", type=int, default=15, help="errors to print")
     parser.add_argument("--json", type=Path, help="write the scores here")
-    args = parser.parse_args()
+    args = parse_args(parser, n=10)
     campaign = read_campaign(EXAMPLE)
     questions = [SimQuestion(n, q.key, q.text, q.type, q.choices, q.only_if)
                  for n, q in campaign.numbered()]
@@ -90,7 +105,8 @@ def main() -> None:
                           datetime(2016, 4, 4, 9, tzinfo=UTC)) for a in demo_ccgs()[:args.n]]
     replies = simulate_replies(letters, questions, seed=args.seed)
     started = time.perf_counter()
-    pages = reply_pages(replies, Path(f"/tmp/foitrack-accuracy-{args.seed}-{args.n}.pickle"))
+    pages = reply_pages(replies, Path(f"/tmp/foitrack-accuracy-{args.seed}-{args.n}-"
+                                      f"{code_stamp()}.pickle"))
     read_s = time.perf_counter() - started
     started = time.perf_counter()
     by_scenario: dict[str, Counter] = defaultdict(Counter)

@@ -1,7 +1,7 @@
 """Taking mail in from IMAP: messages per second through foitrack beside fetching the same
 messages bare with imaplib, from a private Dovecot on loopback (Debian dovecot-imapd).
 
-    python bench/imap.py [--letters 209] [--repeat 3] [--crash]
+    python bench/imap.py [--letters 209] [--repeat 3] [--crash] [--tiny]
 
 The mailbox holds the simulated replies to `--letters` letters (PDF and Word attachments,
 acknowledgements). Three runs over it, each from an unflagged mailbox, timed side by side:
@@ -28,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args  # noqa: E402
 from flows.steps.ingest import eml_files, ingest_files  # noqa: E402
 from flows.steps.mailbox import ingest_mailbox  # noqa: E402
 from foi.authorities import demo_ccgs  # noqa: E402
@@ -96,7 +97,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--crash", action="store_true",
                         help="then run the crash-injection test on this many letters")
-    args = parser.parse_args()
+    args = parse_args(parser, letters=5, repeat=1)
     with tempfile.TemporaryDirectory(prefix="foi-bench-imap-") as tmp:
         root = Path(tmp)
         template, replies = _template(root, args.letters)

@@ -1,6 +1,6 @@
 """Peak memory of ingesting one very large message, beside a bare run that only stores it.
 
-    python bench/mail_memory.py [--mb 70]
+    python bench/mail_memory.py [--mb 70] [--tiny]
 
 Writes a message of about --mb MB (a short body and one base64 attachment), then, each in a
 fresh process, measures the peak RSS of: bare (read the file, store the raw bytes), the
@@ -22,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import parse_args  # noqa: E402
+
 
 def peak_rss_mb() -> int:
     """This process's peak RSS (VmHWM: unlike ru_maxrss it does not inherit the parent's)."""
@@ -84,7 +87,7 @@ def main() -> None:
     parser.add_argument("--mb", type=int, default=70)
     parser.add_argument("--mode", choices=MODES)
     parser.add_argument("--path", type=Path)
-    args = parser.parse_args()
+    args = parse_args(parser, mb=1)
     if args.mode:
         run(args.mode, args.path)
         return

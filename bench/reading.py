@@ -1,23 +1,22 @@
 """The document reader beside a plain single-process pdfplumber loop, on the same PDFs.
 
-    python bench/reading.py [--pages 300] [--long 200] [--out bench/results/reading.json]
+    python bench/reading.py [--pages 300] [--long 200] [--out bench/results/reading.json] [--tiny]
 
 Reports, side by side in one run: pages/s of the plain loop (pdfplumber.open, extract_text,
 close, page after page) and of foitrack's reader (read_documents_isolated: PDFium triage,
 pdfplumber only for ruled pages, one worker per core), the ratio; how far the words agree
 (per page, the word sets of both, as |A & B| / |A | B| over all pages, leaving out the
-'|' that separates the cells of a Q/A table read row by row); and the peak memory of
-all processes reading one long PDF, each side in a fresh interpreter. The letters are the
-demo simulator's replies (several seeds until there are enough pages). Not a test.
+'|' that separates the cells of a Q/A table read row by row); and the peak memory of all
+processes reading one long PDF (RSS summed, and PSS), each side in a fresh interpreter. The
+letters are the demo simulator's replies (several seeds until there are enough pages).
+Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,6 +26,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench.harness import TreeMemory, measure_tree, parse_args, tiny_out  # noqa: E402
 
 EXAMPLE = ROOT / "examples" / "qof-local-schemes.toml"
 
@@ -65,7 +66,10 @@ def letter_pdfs(directory: Path, pages_wanted: int) -> list[Path]:
     pages = 0
     seed = 2016
     while pages < pages_wanted:
-        for reply in simulate_replies(letters, questions, seed=seed):
+        for letter in letters:  # one at a time (each is seeded alone): stop once there are enough
+            if pages >= pages_wanted:
+                break
+            [reply] = simulate_replies([letter], questions, seed=seed)
             for raw in reply.messages:
                 for part in message_from_bytes(raw, policy=policy.default).iter_attachments():
                     if part.get_content_type() != "application/pdf" or pages >= pages_wanted:
@@ -108,27 +112,11 @@ def plain_texts(paths: list[Path]) -> list[list[str]]:
     return texts
 
 
-def peak_tree_mb(script: str, args: list[str]) -> tuple[float, float]:
-    """Wall seconds and the peak of the summed RSS of a fresh interpreter and its children."""
-    import psutil
-
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-c", script, *args], env=env)
-    root = psutil.Process(process.pid)
-    peak = 0
-    while process.poll() is None:
-        try:
-            tree = [root, *root.children(recursive=True)]
-            total = 0
-            for p in tree:
-                with contextlib.suppress(psutil.Error):
-                    total += p.memory_info().rss
-            peak = max(peak, total)
-        except psutil.Error:
-            pass
-        time.sleep(0.005)
-    return time.perf_counter() - started, peak / 1e6
+def peak_tree(script: str, args: list[str]) -> TreeMemory:
+    """Wall seconds and peak memory of a fresh interpreter running `script`, with its
+    children."""
+    return measure_tree([sys.executable, "-c", script, *args],
+                        env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def main() -> None:
@@ -137,7 +125,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=300, help="letter pages to read")
     parser.add_argument("--long", type=int, default=200, help="pages of the long PDF")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "reading.json")
-    args = parser.parse_args()
+    args = parse_args(parser, pages=3, long=3, out=tiny_out("reading.json"))
     from extract.isolation import ReadJob, default_workers, read_documents_isolated
 
     tmp = Path(tempfile.mkdtemp(prefix="foitrack-reading-"))
@@ -163,16 +151,17 @@ def main() -> None:
         union += sum(len(set(a.split())) for a in plain[len(mine):])
 
     big = long_pdf(paths, args.long, tmp / "long.pdf")
-    plain_big_s, plain_mb = peak_tree_mb(PLAIN, [str(big)])
-    ours_big_s, ours_mb = peak_tree_mb(OURS, [str(big)])
+    plain_big, ours_big = peak_tree(PLAIN, [str(big)]), peak_tree(OURS, [str(big)])
 
     results = {
         "files": len(paths), "pages": pages, "workers": default_workers(),
         "plain_pages_per_s": pages / plain_s, "reader_pages_per_s": pages / ours_s,
         "speed_ratio": plain_s / ours_s,
         "word_agreement": common / union if union else 1.0, "pages_same_words": same / pages,
-        "long_pages": args.long, "plain_peak_mb": plain_mb, "reader_peak_mb": ours_mb,
-        "plain_long_s": plain_big_s, "reader_long_s": ours_big_s,
+        "long_pages": args.long, "plain_peak_mb": plain_big.peak_rss_mb,
+        "reader_peak_mb": ours_big.peak_rss_mb, "plain_peak_pss_mb": plain_big.peak_pss_mb,
+        "reader_peak_pss_mb": ours_big.peak_pss_mb, "plain_long_s": plain_big.seconds,
+        "reader_long_s": ours_big.seconds,
     }
     print(f"{pages} letter pages in {len(paths)} PDFs, {results['workers']} reader workers")
     print(f"{'':28} {'plain pdfplumber':>17} {'foitrack reader':>16}")
@@ -180,10 +169,12 @@ def main() -> None:
           f"{results['reader_pages_per_s']:>16.1f}   ratio {results['speed_ratio']:.2f}x")
     print(f"{'word agreement (Jaccard)':28} {'':>17} {results['word_agreement']:>16.4f}   "
           f"pages with the same words {results['pages_same_words']:.1%}")
-    print(f"{f'peak MB, {args.long}-page PDF':28} {plain_mb:>17.0f} {ours_mb:>16.0f}   "
-          "(all processes)")
-    print(f"{f'seconds, {args.long}-page PDF':28} {plain_big_s:>17.2f} {ours_big_s:>16.2f}   "
-          "(fresh interpreter each)")
+    print(f"{f'peak MB, {args.long}-page PDF':28} {plain_big.peak_rss_mb:>17.0f} "
+          f"{ours_big.peak_rss_mb:>16.0f}   (RSS of all processes, summed)")
+    print(f"{f'peak PSS MB, {args.long}-page PDF':28} {plain_big.peak_pss_mb:>17.0f} "
+          f"{ours_big.peak_pss_mb:>16.0f}   (shared pages split between them)")
+    print(f"{f'seconds, {args.long}-page PDF':28} {plain_big.seconds:>17.2f} "
+          f"{ours_big.seconds:>16.2f}   (fresh interpreter each)")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2))
     print(f"saved {args.out}")

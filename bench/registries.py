@@ -3,7 +3,7 @@
 fetching the same pages and records bare with httpx and json.loads; then the same import
 from the workspace's cache; and WhatDoTheyKnow's authorities CSV beside a bare csv read.
 
-    python bench/registries.py [--orgs 1000] [--bodies 5000]
+    python bench/registries.py [--orgs 1000] [--bodies 5000] [--tiny]
 
 The rate limit is off (--per-second 0) so that the figures compare the work, not the
 politeness (at ODS's 4 a second, 1,000 organisations take 4 minutes whatever we do).
@@ -26,6 +26,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args  # noqa: E402
 from flows.steps.registries import import_ods, import_wdtk_authorities  # noqa: E402
 from foi.workspace import init_workspace  # noqa: E402
 from tests.registry_server import (  # noqa: E402
@@ -43,7 +44,8 @@ def bare_ods(base: str) -> int:
         codes, offset = [], 0
         while True:
             r = client.get(f"{base}/organisations",
-                           params={"Roles": "RO98", "Limit": 1000, "Offset": offset})
+                           params={"PrimaryRoleId": "RO98", "Limit": 1000, "Offset": offset})
+            r.raise_for_status()
             page = [o["OrgId"] for o in json.loads(r.content)["Organisations"]]
             codes += page
             offset += len(page)
@@ -70,7 +72,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orgs", type=int, default=1000)
     parser.add_argument("--bodies", type=int, default=5000)
-    args = parser.parse_args()
+    args = parse_args(parser, orgs=5, bodies=20)
     with serve(Site(orgs=ods_organisations(extra_ccgs=args.orgs))) as site, \
             tempfile.TemporaryDirectory() as tmp:
         base = f"{site.base}/ORD/2-0-0"

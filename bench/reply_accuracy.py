@@ -1,6 +1,7 @@
 """Reading real replies: accuracy, located passages, review share and calibration.
 
     python bench/reply_accuracy.py [--corpus NAME ...] [--threshold C] [--errors N] [--json OUT]
+                                   [--limit N] [--tiny]
 
 Scores the reader on the labelled real replies of ../shared/corpus (labels in tests/labels,
 written by reading the documents) and on the generated replies in real styles (labels
@@ -20,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args  # noqa: E402
 from extract.confidence import review_threshold  # noqa: E402
 from tests.corpora import LABELLED_SETS, LabelledReply, reliability, score  # noqa: E402
 
@@ -38,13 +40,14 @@ def main() -> None:
                         help="review threshold (default: the calibrated one)")
     parser.add_argument("--errors", type=int, default=20, help="errors to print per set")
     parser.add_argument("--json", type=Path, help="write the figures here")
-    args = parser.parse_args()
+    parser.add_argument("--limit", type=int, help="score only the first N replies of each set")
+    args = parse_args(parser, limit=1)
     if args.threshold is None:
         args.threshold = review_threshold()
     results = []
     families = []
     for name, load, questions in labelled_sets(args.corpus or sorted(LABELLED_SETS)):
-        replies = load()
+        replies = load(limit=args.limit)
         results.append(score(name, replies, questions, args.threshold))
         for family in sorted({r.corpus for r in replies if r.corpus.startswith("generated:")}):
             families.append(score(f"  {family.split(':')[1]}",

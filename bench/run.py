@@ -1,9 +1,12 @@
 """Speed and memory of the pipeline stages, each beside a bare baseline doing the same I/O.
 
-    python bench/run.py [--n 209] [--seed 2016] [--out bench/results/latest.json]
+    python bench/run.py [--n 209] [--seed 2016] [--out bench/results/latest.json] [--tiny]
 
 Ratios are stage time / baseline time on the same machine in the same run, so they travel
-between machines better than seconds do. Not a test: nothing here asserts.
+between machines better than seconds do. Memory: this process's peak RSS, and the document
+workers' summed RSS and PSS sampled every 20 ms while they read (not ru_maxrss of the
+children: a process started by exec keeps its parent's peak there). Not a test: nothing here
+asserts.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import TreeSampler, parse_args, tiny_out  # noqa: E402
 from extract.documents import read_document  # noqa: E402
 from extract.isolation import ReadJob, read_documents_isolated  # noqa: E402
 from flows.steps.extract import (  # noqa: E402
@@ -54,9 +58,9 @@ def timed(fn: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - started, result
 
 
-def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    """Peak resident memory so far, in MB."""
-    return resource.getrusage(who).ru_maxrss / 1024
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main() -> None:
@@ -65,7 +69,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=209, help="authorities (CCGs)")
     parser.add_argument("--seed", type=int, default=2016)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.json")
-    args = parser.parse_args()
+    args = parse_args(parser, n=8, out=tiny_out("latest.json"))
     tmp = Path(tempfile.mkdtemp(prefix="foitrack-bench-"))
     ws = init_workspace(tmp / "ws")
     con = connect(ws.database)
@@ -152,10 +156,12 @@ def main() -> None:
                     d["media_type"]) for d in docs]
     base_s, texts = timed(lambda: [read_document(j.data, j.filename, j.media_type) for j in jobs])
     pages = sum(len(t.pages) for t in texts)
-    stage_s, readings = timed(lambda: read_documents_isolated(jobs))
+    with TreeSampler(children_only=True) as workers:
+        stage_s, readings = timed(lambda: read_documents_isolated(jobs))
     results["read_documents"] = {"items": len(jobs), "pages": pages, "seconds": stage_s,
                                  "baseline_seconds": base_s, "pages_per_second": pages / stage_s,
-                                 "worker_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)}
+                                 "workers_peak_rss_mb": workers.rss_kb / 1024,
+                                 "workers_peak_pss_mb": workers.pss_kb / 1024}
 
     # Extraction + outcomes over stored pages (the readings above stored first).
     save_document_readings(con, readings, ExtractReport())
@@ -178,8 +184,10 @@ def main() -> None:
                      if k.endswith("per_second")), "")
         print(f"{name:16} {r['items']:>6} {r['seconds']:>8.2f} "
               f"{base if base is not None else float('nan'):>9.2f} {ratio}  {rate}")
-    print(f"peak RSS: main {results['process']['peak_rss_mb']:.0f} MB, document worker "
-          f"{results['read_documents']['worker_peak_rss_mb']:.0f} MB")
+    reading = results["read_documents"]
+    print(f"peak RSS: main {results['process']['peak_rss_mb']:.0f} MB; document workers "
+          f"{reading['workers_peak_rss_mb']:.0f} MB summed (PSS "
+          f"{reading['workers_peak_pss_mb']:.0f} MB), sampled every 20 ms")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"n": args.n, "seed": args.seed, "results": results},
                                    indent=2))

@@ -1,6 +1,6 @@
 """Publishing the readers' snapshot and Parquet views, beside a bare copy of the same file.
 
-    python bench/snapshot.py [--home foi-data] [--requests 100000]
+    python bench/snapshot.py [--home foi-data] [--requests 100000] [--tiny]
 
 For the workspace at --home (the demo's, when `make demo` has run) and for a generated one
 with --requests requests (one answer to each of the campaign's questions, one event each),
@@ -21,10 +21,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from status import EXAMPLE, best_of, generate_requests  # noqa: E402
-
+from bench.harness import parse_args, tiny_out  # noqa: E402
+from bench.status import EXAMPLE, best_of, generate_requests  # noqa: E402
 from foi.campaigns import read_campaign  # noqa: E402
 from foi.workspace import init_workspace  # noqa: E402
 from warehouse.access import export_public_views, publish_snapshot, writing  # noqa: E402
@@ -85,9 +84,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100_000)
     parser.add_argument("--out", type=Path,
                         default=ROOT / "bench" / "results" / "snapshot.json")
-    args = parser.parse_args()
+    args = parse_args(parser, requests=200, home=None, out=tiny_out("snapshot.json"))
     targets = {}
-    if (args.home / "foi.duckdb").exists():
+    if args.home is not None and (args.home / "foi.duckdb").exists():
         demo = Path(tempfile.mkdtemp(prefix="foitrack-demo-copy-")) / "foi.duckdb"
         shutil.copyfile(args.home / "foi.duckdb", demo)   # never touch the real workspace
         targets[f"workspace {args.home}"] = demo

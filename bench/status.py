@@ -1,6 +1,6 @@
 """`foi status` on many requests, against a bare count(*) over the same table.
 
-    python bench/status.py [--requests 100000]
+    python bench/status.py [--requests 100000] [--runs 3] [--tiny]
 
 Generates the requests in SQL (one campaign, authorities a-<n>, sent over the past year),
 then times the status query (v_requests with due dates, working days late and next action,
@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import FOI, parse_args, tiny_out  # noqa: E402
 from foi.campaigns import read_campaign  # noqa: E402
 from foi.workspace import init_workspace  # noqa: E402
 from warehouse.campaigns import save_campaign  # noqa: E402
@@ -67,8 +68,9 @@ def main() -> None:
     """Generate, time, print the ratios."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3, help="CLI runs, the best one counts")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "status.json")
-    args = parser.parse_args()
+    args = parse_args(parser, requests=200, runs=1, out=tiny_out("status.json"))
     n = args.requests
     ws = init_workspace(Path(tempfile.mkdtemp(prefix="foitrack-status-")) / "ws")
     con = connect(ws.database)
@@ -87,12 +89,11 @@ def main() -> None:
     overdue = len(request_rows(con, "qof-local-schemes", overdue_only=True,
                                columns=("reference",)))
     con.close()
-    foi = str(Path(sys.executable).with_name("foi"))
-    cli_s = best_of(3, lambda: subprocess.run(
-        [foi, "status", "qof-local-schemes", "--format", "csv", "--home", str(ws.home)],
+    cli_s = best_of(args.runs, lambda: subprocess.run(
+        [FOI, "status", "qof-local-schemes", "--format", "csv", "--home", str(ws.home)],
         check=True, stdout=subprocess.DEVNULL))
-    cli_count_s = best_of(3, lambda: subprocess.run(
-        [foi, "sql", "SELECT count(*) FROM requests", "--home", str(ws.home)],
+    cli_count_s = best_of(args.runs, lambda: subprocess.run(
+        [FOI, "sql", "SELECT count(*) FROM requests", "--home", str(ws.home)],
         check=True, stdout=subprocess.DEVNULL))
     results = {"requests": n, "overdue": overdue, "generate_seconds": generate_s,
                "refresh_deadlines_seconds": refresh_s, "count_seconds": count_s,

@@ -2,7 +2,7 @@
 cells against the hand-read labels, labels coded automatically, and the time to read the
 corpus beside loading the same files bare (openpyxl, csv, pdfplumber's extract_tables).
 
-    python bench/tables.py [--repeat 3]
+    python bench/tables.py [--repeat 3] [--authorities N] [--tiny]
 
 Not a test: nothing here asserts. The ratio travels between machines better than seconds.
 """
@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.harness import parse_args  # noqa: E402
 from extract.tables.grids import decode_text  # noqa: E402
 from extract.tables.loading import table_kind  # noqa: E402
 from extract.tables.tidy import coverage, read_tables  # noqa: E402
@@ -61,10 +62,11 @@ def bare_load(name: str, data: bytes) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    parser.add_argument("--authorities", type=int, help="only the first N authorities' files")
+    args = parse_args(parser, repeat=1, authorities=2)
     questions, codes = mh_table_setup()
     folder = SHARED / "mh-accommodation-2021" / "responses"
-    authorities = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    authorities = sorted(p.name for p in folder.iterdir() if p.is_dir())[:args.authorities]
     files = {a: mh_table_files(a) for a in authorities}
     ours, bare = [], []
     readings = {}
@@ -86,7 +88,7 @@ def main() -> None:
             complete.append(a)
     verdicts = Counter()
     wrong = []
-    for label in mh_cell_labels():
+    for label in [lb for lb in mh_cell_labels() if lb["authority"] in readings]:
         verdict, why = cell_verdict(readings[label["authority"]], label)
         verdicts[verdict] += 1
         if verdict != "right":

@@ -232,6 +232,8 @@ def read_documents_isolated(
                 except (BrokenPipeError, OSError):
                     finish(worker, DocumentText(worker.kind, "error", (),
                                                 _crash_reason(worker, memory_mb)), keep=False)
+            while exhausted and idle:  # no job left for it: its interpreter's memory goes now
+                idle.pop().close()
             if not busy:
                 break
             now = time.monotonic()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
+import os
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -86,6 +87,14 @@ def _reader_stamp() -> str:
     return hashlib.sha256(source).hexdigest()[:12]
 
 
+def _write_cache(cached: Path, result: object) -> None:
+    """Store a reading whole: a process reading the cache meanwhile never sees half a file."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.partial")
+    partial.write_bytes(pickle.dumps(result))
+    os.replace(partial, cached)
+
+
 def read_file(path: Path) -> tuple[str, tuple[str, ...], tuple[bool, ...]]:
     """(kind, page texts, OCR'd pages) of one corpus file, cached."""
     data = path.read_bytes()
@@ -95,8 +104,7 @@ def read_file(path: Path) -> tuple[str, tuple[str, ...], tuple[bool, ...]]:
         return pickle.loads(cached.read_bytes())
     doc = read_document(data, path.name)
     result = (doc.kind, doc.pages, doc.ocr)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(pickle.dumps(result))
+    _write_cache(cached, result)
     return result
 
 
@@ -139,13 +147,14 @@ def _outcomes(path: Path) -> dict[str, str]:
         return {r["authority"].strip(): r["outcome"].strip() for r in csv.DictReader(handle)}
 
 
-def mh_accommodation() -> list[LabelledReply]:
-    """The 21 replies of the 2021 accommodation-status round-robin, labelled."""
+def mh_accommodation(limit: int | None = None) -> list[LabelledReply]:
+    """The 21 replies of the 2021 accommodation-status round-robin, labelled (the first
+    `limit` of them)."""
     folder = SHARED / "mh-accommodation-2021" / "responses"
     labels = _labels(LABELS / "mh-accommodation-2021" / "answers.csv")
     outcomes = _outcomes(LABELS / "mh-accommodation-2021" / "outcomes.csv")
     replies = []
-    for authority in sorted(p.name for p in folder.iterdir() if p.is_dir()):
+    for authority in sorted(p.name for p in folder.iterdir() if p.is_dir())[:limit]:
         files = sorted(p for p in (folder / authority).iterdir() if p.name != "reply.md")
         body_path = folder / authority / "reply.md"
         body = body_path.read_text(encoding="utf-8") if body_path.exists() else None
@@ -155,8 +164,9 @@ def mh_accommodation() -> list[LabelledReply]:
     return replies
 
 
-def cipfa_libraries() -> list[LabelledReply]:
-    """The library replies of the 2017 CIPFA round-robin that came back, labelled."""
+def cipfa_libraries(limit: int | None = None) -> list[LabelledReply]:
+    """The library replies of the 2017 CIPFA round-robin that came back, labelled (the first
+    `limit` of them)."""
     folder = SHARED / "cipfa-libraries-2017"
     ours = _labels(LABELS / "cipfa-libraries-2017" / "answers.csv")
     outcomes = _outcomes(LABELS / "cipfa-libraries-2017" / "outcomes.csv")
@@ -165,6 +175,8 @@ def cipfa_libraries() -> list[LabelledReply]:
         for row in csv.DictReader(handle):
             if not row["files"]:
                 continue
+            if limit is not None and len(replies) >= limit:
+                break
             files = [folder / "responses" / f for f in row["files"].split(";")]
             labels = ours.get(row["authority"]) or _requester_labels(row)
             replies.append(LabelledReply("cipfa-libraries-2017", row["authority"],
@@ -356,8 +368,7 @@ def _read_bytes(data: bytes, filename: str, media_type: str | None
         return pickle.loads(cached.read_bytes())
     doc = read_document(data, filename, media_type)
     result = (doc.kind, doc.pages, doc.ocr)
-    CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(pickle.dumps(result))
+    _write_cache(cached, result)
     return result
 
 

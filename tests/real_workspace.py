@@ -104,12 +104,14 @@ REAL_CAMPAIGNS = {
 }
 
 
-def build_real_workspace(home: Path, campaign: str, definition: Path | None = None) -> Path:
-    """Send the corpus's request to its authorities in a new workspace at `home`, mail each
-    real reply back, and ingest and read them all. `definition`: a campaign file of the same id
-    to ask with (e.g. examples/mh-accommodation-2021.toml and its table questions)."""
+def build_real_workspace(home: Path, campaign: str, definition: Path | None = None, *,
+                         authorities: int | None = None) -> Path:
+    """Send the corpus's request to its authorities (the first `authorities` of them) in a new
+    workspace at `home`, mail each real reply back, and ingest and read them all. `definition`:
+    a campaign file of the same id to ask with (e.g. examples/mh-accommodation-2021.toml and its
+    table questions)."""
     title, prefix, questions, replies_of = REAL_CAMPAIGNS[campaign]
-    replies = replies_of()
+    replies = dict(list(replies_of().items())[:authorities])
     runner = CliRunner()
 
     def foi(*args: str) -> None:

@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl.utils import get_column_letter
-
 Value = str | int | float | date | datetime | None
 
 
@@ -31,9 +29,9 @@ class Grid:
     def address(self, row: int, col: int) -> str:
         """Where a cell is, as a person would write it (0-based row and column in)."""
         if self.kind in ("xlsx", "xls"):
-            return f"{get_column_letter(col + 1)}{row + 1}"
+            return f"{column_letter(col + 1)}{row + 1}"
         if self.kind == "csv":
-            return f"row {row + 1} col {get_column_letter(col + 1)}"
+            return f"row {row + 1} col {column_letter(col + 1)}"
         return f"page {self.page} table {self.table} row {row + 1 - self.header_rows} col {col + 1}"
 
     def cell(self, row: int, col: int) -> Value:
@@ -41,6 +39,16 @@ class Grid:
         if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
             return self.rows[row][col]
         return None
+
+
+def column_letter(number: int) -> str:
+    """A spreadsheet's name for its column `number` (1-based): A, Z, AA, XFD."""
+    # openpyxl's get_column_letter, without loading openpyxl (and numpy) where no sheet is read
+    letters = ""
+    while number > 0:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 MAX_COLUMNS = 512   # ten years of months across, three times over, is 360
