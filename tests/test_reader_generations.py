@@ -98,3 +98,15 @@ def test_a_workspace_copied_without_its_links_publishes_again(tmp_path: Path) ->
     assert (copy / ".readers" / "current").is_symlink()
     assert seen_by_readers(copy / "foi.duckdb") == (2, 2)
     assert seen_by_readers(db) == (1, 1)
+
+
+def test_the_first_read_after_an_upgrade_brings_the_warehouse_up_to_date(tmp_path: Path) -> None:
+    import gzip
+    import shutil
+
+    db = tmp_path / "foi.duckdb"
+    fixture = ROOT / "tests" / "fixtures" / "workspace_013" / "foi.duckdb.gz"
+    with gzip.open(fixture) as old, db.open("wb") as new:
+        shutil.copyfileobj(old, new)      # as foitrack left it before views were files
+    with reading(db) as con:              # `foi sql` right after upgrading foitrack
+        assert con.execute("SELECT count(*) FROM v_requests").fetchone()[0] == 16

@@ -38,6 +38,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.db import WarehouseError, connect
+from warehouse.migrations import pending
 from warehouse.snapshots import (
     current_generation,
     is_current,
@@ -275,9 +276,14 @@ def reading(database: Path, *, live: bool = False, wait_seconds: float = 30.0
 
 def _refresh_if_idle(database: Path) -> str | None:
     """Publish the snapshot now if no one is writing; otherwise readers keep the last one,
-    and this says who is writing."""
+    and this says who is writing. A warehouse left by an older foitrack is brought up to date
+    first, so the first `foi sql` after an upgrade just works."""
     try:
         with writer_lock(database, wait_seconds=0, reenter=False):
+            with duckdb.connect(str(database), read_only=True) as probe:
+                stale = bool(pending(probe))
+            if stale:
+                connect(database).close()   # a writer's open migrates
             publish_generation(database)
     except WarehouseBusy:
         return _describe_holder(_lock_path(database))
