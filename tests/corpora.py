@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
+import os
 import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -96,7 +97,10 @@ def read_file(path: Path) -> tuple[str, tuple[str, ...], tuple[bool, ...]]:
     doc = read_document(data, path.name)
     result = (doc.kind, doc.pages, doc.ocr)
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(pickle.dumps(result))
+    # written aside, then renamed: a test in another process never reads half a file
+    partial = CACHE / f".{key}.{os.getpid()}.partial"
+    partial.write_bytes(pickle.dumps(result))
+    partial.replace(cached)
     return result
 
 
@@ -357,7 +361,10 @@ def _read_bytes(data: bytes, filename: str, media_type: str | None
     doc = read_document(data, filename, media_type)
     result = (doc.kind, doc.pages, doc.ocr)
     CACHE.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(pickle.dumps(result))
+    # written aside, then renamed: a test in another process never reads half a file
+    partial = CACHE / f".{key}.{os.getpid()}.partial"
+    partial.write_bytes(pickle.dumps(result))
+    partial.replace(cached)
     return result
 
 
