@@ -28,6 +28,23 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker that schedules a test early."""
+    config.addinivalue_line(
+        "markers", "long_running(seconds): a test that takes about this long on a quiet 2-core "
+                   "machine; run first, longest first, so that under xdist the rest overlaps it")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest-running tests first (the rest keep their order): under `--dist loadfile
+    --no-loadscope-reorder` their files go out first, so the rest of the suite overlaps them."""
+    def seconds(item: pytest.Item) -> float:
+        mark = item.get_closest_marker("long_running")
+        return mark.args[0] if mark else 0.0
+
+    items.sort(key=seconds, reverse=True)
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, skipping the test when it is not there."""
     path = SHARED.joinpath(*parts)
