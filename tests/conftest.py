@@ -45,6 +45,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=seconds, reverse=True)
 
 
+def copy_workspace(template: Path, tmp_path: Path) -> Path:
+    """The test's own copy of a workspace built once, where tests build theirs (tmp_path/ws)."""
+    return Path(shutil.copytree(template, tmp_path / "ws"))
+
+
 def shared_path(*parts: str) -> Path:
     """A path under ../shared, skipping the test when it is not there."""
     path = SHARED.joinpath(*parts)
@@ -59,16 +64,23 @@ def workspace(tmp_path: Path) -> Workspace:
     return init_workspace(tmp_path / "ws")
 
 
-@pytest.fixture
-def qof_workspace(workspace: Workspace) -> Workspace:
-    """A workspace with the 209 CCGs and the QOF campaign added."""
+@pytest.fixture(scope="session")
+def qof_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 209 CCGs and the QOF campaign in a workspace built once a session: only copied."""
+    workspace = init_workspace(tmp_path_factory.mktemp("qof-template") / "ws")
     con = connect(workspace.database)
     try:
         import_authorities(con, demo_ccgs(), "builtin:ccgs-2016")
         save_campaign(con, read_campaign(EXAMPLE), EXAMPLE.read_text(encoding="utf-8"))
     finally:
         con.close()
-    return workspace
+    return workspace.home
+
+
+@pytest.fixture
+def qof_workspace(qof_template: Path, tmp_path: Path) -> Workspace:
+    """A workspace with the 209 CCGs and the QOF campaign added: the test's own copy."""
+    return init_workspace(copy_workspace(qof_template, tmp_path))
 
 
 def late_letters_with_replies(ws: Workspace, *, limit: int, seed: int, inbox: Path,
