@@ -26,6 +26,11 @@ EXAMPLE = ROOT / "examples" / "qof-local-schemes.toml"
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # An xdist worker starts with COLUMNS=80 and LINES=24 set; the CLI's console would fix its
+    # width from them at import, ignoring the COLUMNS a test gives it, as it does run serially.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
