@@ -26,6 +26,33 @@ EXAMPLE = ROOT / "examples" / "qof-local-schemes.toml"
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # An xdist worker starts with COLUMNS=80 and LINES=24 set; the CLI's console would fix its
+    # width from them at import, ignoring the COLUMNS a test gives it, as it does run serially.
+    os.environ.pop("COLUMNS", None)
+    os.environ.pop("LINES", None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the marker that schedules a test early."""
+    config.addinivalue_line(
+        "markers", "long_running(seconds): a test that takes about this long on a quiet 2-core "
+                   "machine; run first, longest first, so that under xdist the rest overlaps it")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest-running tests first (the rest keep their order): under `--dist loadfile
+    --no-loadscope-reorder` their files go out first, so the rest of the suite overlaps them."""
+    def seconds(item: pytest.Item) -> float:
+        mark = item.get_closest_marker("long_running")
+        return mark.args[0] if mark else 0.0
+
+    items.sort(key=seconds, reverse=True)
+
+
+def copy_workspace(template: Path, tmp_path: Path) -> Path:
+    """The test's own copy of a workspace built once, where tests build theirs (tmp_path/ws)."""
+    return Path(shutil.copytree(template, tmp_path / "ws"))
 
 
 def shared_path(*parts: str) -> Path:
@@ -42,16 +69,23 @@ def workspace(tmp_path: Path) -> Workspace:
     return init_workspace(tmp_path / "ws")
 
 
-@pytest.fixture
-def qof_workspace(workspace: Workspace) -> Workspace:
-    """A workspace with the 209 CCGs and the QOF campaign added."""
+@pytest.fixture(scope="session")
+def qof_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 209 CCGs and the QOF campaign in a workspace built once a session: only copied."""
+    workspace = init_workspace(tmp_path_factory.mktemp("qof-template") / "ws")
     con = connect(workspace.database)
     try:
         import_authorities(con, demo_ccgs(), "builtin:ccgs-2016")
         save_campaign(con, read_campaign(EXAMPLE), EXAMPLE.read_text(encoding="utf-8"))
     finally:
         con.close()
-    return workspace
+    return workspace.home
+
+
+@pytest.fixture
+def qof_workspace(qof_template: Path, tmp_path: Path) -> Workspace:
+    """A workspace with the 209 CCGs and the QOF campaign added: the test's own copy."""
+    return init_workspace(copy_workspace(qof_template, tmp_path))
 
 
 def late_letters_with_replies(ws: Workspace, *, limit: int, seed: int, inbox: Path,

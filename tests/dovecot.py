@@ -20,6 +20,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -48,6 +49,7 @@ class Dovecot:
     imaps_port: int | None = None
     ca_file: str | None = None
     process: subprocess.Popen | None = field(default=None, repr=False)
+    run_dir: Path | None = None   # sockets and pids: a short path, as unix sockets need
 
     def client(self) -> imaplib.IMAP4:
         """A logged-in imaplib client on the plain port."""
@@ -97,6 +99,8 @@ class Dovecot:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self.run_dir is not None:
+            shutil.rmtree(self.run_dir, ignore_errors=True)
 
 
 def start_dovecot(root: Path, *, tls: tuple[Path, Path, Path] | None = None) -> Dovecot:
@@ -105,8 +109,11 @@ def start_dovecot(root: Path, *, tls: tuple[Path, Path, Path] | None = None) -> 
     if not Path(DOVECOT).exists():
         pytest.skip("dovecot is not installed (scripts/system-deps.sh installs dovecot-imapd)")
     root.mkdir(parents=True, exist_ok=True)
-    for d in ("run", "state"):
-        (root / d).mkdir(exist_ok=True)
+    (root / "state").mkdir(exist_ok=True)
+    # Dovecot's unix sockets live under base_dir, whose path must stay short (a socket's path
+    # is at most 107 bytes): not under a test's tmp_path, long under xdist.
+    run = Path(tempfile.mkdtemp(prefix="foi-dovecot-"))
+    os.chmod(run, 0o755)
     (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
     me = pwd.getpwuid(os.getuid())
     if os.getuid() == 0:
@@ -139,7 +146,7 @@ service anvil {{
         f"ssl = yes\nssl_cert = <{tls[0]}\nssl_key = <{tls[1]}\n")
     imaps = f"port = {imaps_port}\n    address = 127.0.0.1" if tls else "port = 0"
     (root / "dovecot.conf").write_text(f"""# private test instance: no system service
-base_dir = {root}/run
+base_dir = {run}
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 listen = 127.0.0.1
@@ -165,7 +172,7 @@ service imap-login {{
   }}
 }}
 """)
-    server = Dovecot(root, port, imaps_port, str(tls[2]) if tls else None)
+    server = Dovecot(root, port, imaps_port, str(tls[2]) if tls else None, run_dir=run)
     server.process = subprocess.Popen([DOVECOT, "-F", "-c", str(root / "dovecot.conf")],
                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 20

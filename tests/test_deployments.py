@@ -260,6 +260,7 @@ def _iso(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
+@pytest.mark.long_running(100)
 def test_deployments_run_by_hand_and_on_a_schedule(stack: Stack) -> None:
     began = time.monotonic()
     prefect = BIN / "prefect"
@@ -386,6 +387,7 @@ def webhook() -> Iterator[tuple[str, list[str]]]:
         thread.join(timeout=10)
 
 
+@pytest.mark.long_running(40)
 def test_a_failed_run_sends_a_notification(stack: Stack, webhook: tuple[str, list[str]]
                                            ) -> None:
     url, received = webhook

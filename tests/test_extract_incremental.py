@@ -27,7 +27,7 @@ from flows.steps.session import workspace_db
 from warehouse.access import WarehouseBusy, writing
 from warehouse.db import connect, rows
 
-from .conftest import EXAMPLE, ROOT
+from .conftest import EXAMPLE, ROOT, copy_workspace
 
 runner = CliRunner()
 ANSWERS = "SELECT * FROM answers ORDER BY request_reference, question_key"
@@ -64,9 +64,11 @@ def references(home: Path) -> list[str]:
     return [r["reference"] for r in table(home, "SELECT reference FROM requests ORDER BY 1")]
 
 
-@pytest.fixture
-def replied(tmp_path: Path) -> Path:
-    """A workspace where 4 requests are sent and 3 authorities replied by email (not read)."""
+@pytest.fixture(scope="module")
+def replied_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace where 4 requests are sent and 3 authorities replied by email (not read),
+    built once for the module, then copied."""
+    tmp_path = tmp_path_factory.mktemp("replied")
     home = tmp_path / "ws"
     foi("init", home=home)
     foi("authorities", "import", "builtin:ccgs-2016", home=home)
@@ -83,6 +85,12 @@ def replied(tmp_path: Path) -> Path:
         (inbox / f"{reference}.eml").write_bytes(reply(reference, message_id, body))
     foi("ingest", "--eml", str(inbox), home=home)
     return home
+
+
+@pytest.fixture
+def replied(replied_template: Path, tmp_path: Path) -> Path:
+    """The test's own copy of the workspace whose replies are not read yet."""
+    return copy_workspace(replied_template, tmp_path)
 
 
 def test_a_second_run_with_nothing_new_extracts_nothing_and_changes_no_answer(replied) -> None:

@@ -9,6 +9,7 @@ from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
+import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
@@ -26,6 +27,7 @@ TIMEOUT_S = 15
 CRASHED = ("worker crashed", "worker stopped unexpectedly", "worker was killed")
 
 
+@pytest.mark.long_running(25)
 def test_every_hostile_file_is_classified_with_a_reason_in_time() -> None:
     corpus = hostile_corpus()
     assert len(corpus) >= 300
@@ -73,6 +75,7 @@ def _reply(reference: str, in_reply_to: str, files: list[tuple[str, bytes]]) -> 
     return msg.as_bytes()
 
 
+@pytest.mark.long_running(50)
 def test_foi_extract_reads_sound_replies_beside_hostile_ones(qof_workspace,
                                                              tmp_path: Path) -> None:
     ws = qof_workspace

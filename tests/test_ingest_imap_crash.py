@@ -114,6 +114,7 @@ def _stored(home: Path) -> list[dict]:
         con.close()
 
 
+@pytest.mark.long_running(200)
 def test_sigkill_at_random_moments_loses_nothing_and_stores_nothing_twice(
         qof_workspace: Workspace, dovecot: Dovecot, tmp_path: Path) -> None:
     ws = qof_workspace

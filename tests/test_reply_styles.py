@@ -177,6 +177,7 @@ def test_every_reply_parses_and_threads_to_its_letter() -> None:
             assert part.get_filename() and part.get_content()
 
 
+@pytest.mark.long_running(50)   # first in its file: it generates the replies
 def test_every_evidence_phrase_is_on_its_page_of_its_document() -> None:
     """Read each named document directly and find each label's evidence on its page."""
     checked = 0

@@ -22,7 +22,10 @@ def questions():
     return LABELLED_SETS["generated-housing"][1]
 
 
-@pytest.mark.parametrize("family", FAMILIES)
+# scanned replies are read by OCR: a minute or so until the corpus cache holds them
+@pytest.mark.parametrize("family", [
+    pytest.param(f, marks=pytest.mark.long_running(35)) if f == "scanned" else f
+    for f in FAMILIES])
 def test_each_style_is_read_right_and_sure_only_when_right(family: str, questions) -> None:
     replies = generated_replies(seed=SEED, families=[family], limit=PER_FAMILY)
     scores = score(family, replies, questions, review_threshold())

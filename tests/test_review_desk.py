@@ -22,7 +22,7 @@ from reports.desk.app import REASON
 from reports.desk.passage import marked, matched_words, passage_boxes
 from reports.desk.sheets import as_table
 
-from .conftest import EXAMPLE, ROOT
+from .conftest import EXAMPLE, ROOT, copy_workspace
 from .real_workspace import build_real_workspace
 from .test_extract_answers import make_pdf
 from .test_review_sheet import foi
@@ -33,9 +33,11 @@ CAMPAIGN = "qof-local-schemes"
 CAMPAIGN_REAL = "mh-accommodation-2021"
 
 
-@pytest.fixture
-def unsure(tmp_path: Path) -> Path:
-    """Two replies read with low confidence: one in the body quoting hostile markup, one a PDF."""
+@pytest.fixture(scope="module")
+def unsure_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two replies read with low confidence: one in the body quoting hostile markup, one a PDF
+    (built once for the module, then copied)."""
+    tmp_path = tmp_path_factory.mktemp("unsure")
     home = tmp_path / "ws"
     foi("init", home=home)
     foi("authorities", "import", "builtin:ccgs-2016", home=home)
@@ -62,6 +64,12 @@ def unsure(tmp_path: Path) -> Path:
     foi("ingest", "--eml", str(inbox), home=home)
     foi("extract", home=home)
     return home
+
+
+@pytest.fixture
+def unsure(unsure_template: Path, tmp_path: Path) -> Path:
+    """The test's own copy of the two replies read with low confidence."""
+    return copy_workspace(unsure_template, tmp_path)
 
 
 def table(home: Path, sql: str) -> list[dict]:

@@ -18,7 +18,7 @@ from reports.spreadsheet import cell, neutralise, unneutralise
 from warehouse.answers import save_answers
 from warehouse.db import connect, rows
 
-from .conftest import EXAMPLE
+from .conftest import EXAMPLE, copy_workspace
 
 runner = CliRunner()
 HOSTILE = '=HYPERLINK("http://x","y")'
@@ -50,9 +50,11 @@ def write_csv(path: Path, data: list[dict[str, str]]) -> None:
     path.write_text(out.getvalue(), encoding="utf-8-sig")
 
 
-@pytest.fixture
-def unsure(tmp_path: Path) -> Path:
-    """Two replies read with low confidence, one of them quoting a formula."""
+@pytest.fixture(scope="module")
+def unsure_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two replies read with low confidence, one of them quoting a formula (built once for the
+    module, then copied)."""
+    tmp_path = tmp_path_factory.mktemp("unsure")
     home = tmp_path / "ws"
     foi("init", home=home)
     foi("authorities", "import", "builtin:ccgs-2016", home=home)
@@ -74,6 +76,12 @@ def unsure(tmp_path: Path) -> Path:
     foi("ingest", "--eml", str(inbox), home=home)
     foi("extract", home=home)
     return home
+
+
+@pytest.fixture
+def unsure(unsure_template: Path, tmp_path: Path) -> Path:
+    """The test's own copy of the two replies read with low confidence."""
+    return copy_workspace(unsure_template, tmp_path)
 
 
 def test_cells_that_start_like_formulas_get_an_apostrophe() -> None:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from warehouse.db import connect
 from warehouse.snapshots import snapshot_path
@@ -26,6 +27,7 @@ print(json.dumps({"state": state.type.value, "message": state.message}))
 """
 
 
+@pytest.mark.long_running(30)
 def test_two_writing_flows_at_once_and_a_reader_throughout(prefect_harness, qof_workspace,
                                                           tmp_path: Path) -> None:
     from prefect.client.orchestration import get_client
@@ -104,6 +106,7 @@ def test_two_writing_flows_at_once_and_a_reader_throughout(prefect_harness, qof_
           f"the reader ran {reads} queries meanwhile, none failed")
 
 
+@pytest.mark.long_running(30)
 def test_reading_spread_over_a_dask_cluster_without_changing_the_flow(prefect_harness,
                                                                       qof_workspace) -> None:
     from prefect.settings import PREFECT_API_URL

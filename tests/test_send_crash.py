@@ -263,6 +263,7 @@ def _check_workspace(home: Path, handler: CountingHandler, in_window: Counter[st
     return duplicates
 
 
+@pytest.mark.long_running(300)
 def test_sigkill_at_random_moments_never_sends_twice_outside_the_window(
     tmp_path: Path, server: CountingHandler, template: Path
 ) -> None:

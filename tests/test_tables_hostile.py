@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import time
 
+import pytest
+
 from flows.steps.limits import ReadingLimits
 from flows.steps.tables import read_table_answers
 from foi.workspace import Workspace
@@ -21,6 +23,7 @@ BROKEN = ("truncated-50-data.xlsx", "random-3-x.xls", "mislabelled-notes.xlsx", 
 ENDLESS = ("cell-at-XFD1048576.xlsx", "bomb-stream.pdf", "grid-200x200.pdf")
 
 
+@pytest.mark.long_running(16)
 def test_hostile_files_are_problems_and_the_run_goes_on(workspace: Workspace) -> None:
     hostile = {h.name: h.data for h in hostile_corpus() if h.name in BROKEN + ENDLESS}
     assert sorted(hostile) == sorted(BROKEN + ENDLESS)
