@@ -28,10 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from extract.page_image import draw_page  # noqa: E402
 from flows.desk import desk_config  # noqa: E402
 from flows.steps.session import workspace_db  # noqa: E402
 from reports.desk import create_app  # noqa: E402
-from reports.desk.passage import render_page  # noqa: E402
 from tests.corpora import CORPORA, LABELS, _labels, is_right  # noqa: E402
 from tests.real_workspace import build_real_workspace  # noqa: E402
 from warehouse.db import rows  # noqa: E402
@@ -132,7 +132,7 @@ def bare_render(home: Path, campaign: str) -> float:
     if not found:
         return float("nan")
     started = time.perf_counter()
-    render_page(store / found[0]["store_path"], found[0]["page"])
+    draw_page(store / found[0]["store_path"], found[0]["page"])
     return (time.perf_counter() - started) * 1000
 
 

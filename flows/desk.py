@@ -4,6 +4,7 @@ reports.desk, which imports nothing of Prefect)."""
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import os
 import secrets
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 
+from extract.isolation import WarmWorkers, draw_page_isolated
+from flows.steps.limits import reading_limits
 from flows.steps.review import correct_answer
 from flows.steps.session import workspace_db
 from flows.steps.tables import map_table_label
@@ -67,9 +70,11 @@ def desk_config(campaign: str, home: Path | None, *, author: str = "",
                 token: str | None = None, order: Order = "confidence",
                 publisher: Publisher | None = None) -> DeskConfig:
     """The desk of one campaign of the workspace (the campaign must exist); with no author,
-    each browser is asked for a name."""
+    each browser is asked for a name. Its page images are drawn under the workspace's
+    reading caps ([extract] in foi.toml)."""
     publisher = publisher or Publisher(home)
     workspace = open_workspace(resolve_home(home))
+    limits = reading_limits(workspace)
     with workspace_db(home) as (_, con):   # a writer: it brings the schema up to date first
         questions = load_campaign(con, campaign).questions
 
@@ -85,7 +90,9 @@ def desk_config(campaign: str, home: Path | None, *, author: str = "",
     return DeskConfig(campaign=campaign, open_db=open_db, correct=correct_answer,
                       map_label=map_table_label,
                       store=workspace.store, author=author, token=token, order=order,
-                      keywords={q.key: q.keywords for q in questions})
+                      keywords={q.key: q.keywords for q in questions},
+                      draw_page=functools.partial(draw_page_isolated, workers=WarmWorkers(
+                          timeout_s=limits.timeout_s, memory_mb=limits.memory_mb)))
 
 
 def desk_token(host: str) -> tuple[str | None, bool]:

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from extract.page_image import passage_boxes
 from flows.desk import desk_config, desk_token
 from reports.desk import create_app
 from reports.desk.app import REASON
-from reports.desk.passage import marked, matched_words, passage_boxes
+from reports.desk.passage import marked, matched_words
 from reports.desk.sheets import as_table
 
 from .conftest import EXAMPLE, ROOT

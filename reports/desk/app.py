@@ -1,18 +1,19 @@
 """The review desk: one answer of the review queue at a time, with its source page beside it.
 
 It writes nothing but overrides, checks and review marks. Every value from a reply is escaped
-(autoescape on; reply text is never marked safe). Forms carry a per-process CSRF token; off
-127.0.0.1 every request needs the access token too."""
+(autoescape on; reply text is never marked safe). Page images are drawn by the reader's worker
+processes, never here. Forms carry a per-process CSRF token; off 127.0.0.1 every request needs
+the access token too."""
 
 from __future__ import annotations
 
-import functools
 import hmac
 import secrets
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode
@@ -27,14 +28,10 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 import reports.desk.queue as q
+from extract.isolation import draw_page_isolated
 from foi.corrections import ANSWER_STATUSES, CorrectionError
-from reports.desk.passage import (
-    marked,
-    matched_words,
-    passage_boxes,
-    question_head,
-    render_page,
-)
+from reports.desk.pages import Drawer, PageImages
+from reports.desk.passage import marked, matched_words, question_head
 from reports.desk.sheets import as_table
 from warehouse.answers import check_answer, clear_skipped, mark_skipped
 from warehouse.data_returns import set_sheet_question
@@ -58,6 +55,10 @@ _HERE = Path(__file__).parent
 _CSP = ("default-src 'none'; img-src 'self'; script-src 'self'; style-src 'self'; "
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 _PAGES_SHOWN = 40   # pages of one document in "the whole reply" before a link to the rest
+_DRAW_WAIT_S = 3.0   # an answer's page waits this long for its image, then shows it loading
+_PASSAGE_CHARS = 600   # of the passage sent to be outlined on a page image
+_REPLY_PAGE_CHARS = 100_000   # of a page's text, or a message's, in "the whole reply"
+_REPLY_CHARS = 2_000_000      # of all its pages
 
 
 @dataclass
@@ -70,6 +71,7 @@ class DeskConfig:
     store: Path                # the workspace's store of raw documents
     author: str = ""           # empty: each browser is asked for a name once
     token: str | None = None   # required on every request when set (--host off 127.0.0.1)
+    draw_page: Drawer = draw_page_isolated   # with the workspace's [extract] caps
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)   # per question key
     order: q.Order = "confidence"
     map_label: Corrector | None = None   # flows.steps.tables.map_table_label, as `foi tables map`
@@ -111,6 +113,7 @@ def clean_author(name: str) -> str:
 def create_app(config: DeskConfig) -> ASGIApp:
     """The desk as an ASGI app."""
     lock = threading.Lock()   # one warehouse connection at a time
+    pages = PageImages(config.draw_page)
 
     def read(fn: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
         with lock, config.open_db(True) as con:
@@ -131,30 +134,37 @@ def create_app(config: DeskConfig) -> ASGIApp:
                                               tables=tables, **values)
         return _secure(HTMLResponse(html, status))
 
-    def answer_page(request: Request, error: str | None = None, status: int = 200
-                    ) -> HTMLResponse:
-        author = author_of(request)
-        if not author:
-            return render("desk_name.html.j2", error=error, status=status)
+    def stored_pdf(found: dict[str, Any]) -> Path | None:
+        """Where a PDF of this campaign's replies is stored (None: not a PDF, or not there)."""
+        if not q.is_pdf(found) or not found.get("store_path"):
+            return None
+        path = (config.store / found["store_path"]).resolve()
+        return path if path.is_relative_to(config.store.resolve()) else None
+
+    def gather_answer(request: Request) -> dict[str, Any]:
         order = order_of(request)
 
         def gather(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             waiting = q.queue(con, config.campaign, order)
             answer = next((a for a in waiting if not a["skipped"]), None)
-            found: dict[str, Any] = {"answer": answer, "progress": q.progress(con, config.campaign)}
+            found: dict[str, Any] = {"answer": answer, "progress": q.progress(con, config.campaign),
+                                     "order": order}
             if answer is None:
                 return found
             documents = q.reply_documents(con, config.campaign, answer["reference"]).get(
                 answer["reference"], [])
             source_id = request.query_params.get("source") or answer["document_id"]
             source = next((d for d in documents if d["document_id"] == source_id), None)
-            number = _int(request.query_params.get("page"), answer["page"] or 1)
+            number = _page_number(request.query_params.get("page")) or answer["page"] or 1
             if source is not None:
                 number = min(max(number, 1), max(source["pages"] or 1, 1))
-            text = None if source is None or q.is_pdf(source) else (
-                q.page_text(con, source["document_id"], number) or "")
-            found.update(documents=documents, source=source, number=number, source_text=text,
-                         sheet=as_table(text) if text else None,
+            pdf = stored_pdf(source) if source is not None else None
+            text = None if source is None else q.page_text(con, source["document_id"], number)
+            here = source is not None and source["document_id"] == answer["document_id"] and (
+                number == answer["page"])
+            found.update(documents=documents, source=source, number=number, pdf=pdf,
+                         source_text=text, sheet=as_table(text) if text and not pdf else None,
+                         passage=(answer["passage"] or "")[:_PASSAGE_CHARS] if here else "",
                          sheets=q.page_names(con, source["document_id"]) if source else {},
                          upcoming=[a for a in waiting if not a["skipped"]][1:4])
             after = found["upcoming"][0] if found["upcoming"] else None
@@ -162,7 +172,10 @@ def create_app(config: DeskConfig) -> ASGIApp:
                 q.is_pdf(after)) else None
             return found
 
-        found = read(gather)
+        return read(gather)
+
+    def answer_html(request: Request, found: dict[str, Any], error: str | None = None,
+                    status: int = 200) -> HTMLResponse:
         answer = found["answer"]
         runs: list[tuple[str, bool]] = []
         if answer:
@@ -170,12 +183,27 @@ def create_app(config: DeskConfig) -> ASGIApp:
             words = matched_words(answer["head"], config.keywords.get(answer["question_key"], ()),
                                   answer["value"])
             runs = marked(answer["passage"] or "", words)
-        return render("desk.html.j2", status=status, error=error, order=order, orders=q.ORDERS,
-                      statuses=[s for s in ANSWER_STATUSES if s != "answered"], author=author,
-                      fixed_author=bool(config.author), runs=runs, **found)
+        drawn = pages.known(found["pdf"], found["number"], found["passage"]) if found.get(
+            "pdf") else None
+        found["refused"] = drawn.error if drawn and drawn.jpeg is None else None
+        return render("desk.html.j2", status=status, error=error, orders=q.ORDERS,
+                      statuses=[s for s in ANSWER_STATUSES if s != "answered"],
+                      author=author_of(request), fixed_author=bool(config.author), runs=runs,
+                      **found)
+
+    def answer_page(request: Request, error: str | None = None, status: int = 200
+                    ) -> HTMLResponse:
+        if not author_of(request):
+            return render("desk_name.html.j2", error=error, status=status)
+        return answer_html(request, gather_answer(request), error, status)
 
     async def index(request: Request) -> Response:
-        return await run_in_threadpool(answer_page, request)
+        if not author_of(request):
+            return render("desk_name.html.j2")
+        found = await run_in_threadpool(gather_answer, request)
+        if found.get("pdf"):   # a page that cannot be drawn shows its text instead
+            await pages.get(found["pdf"], found["number"], found["passage"], wait=_DRAW_WAIT_S)
+        return await run_in_threadpool(answer_html, request, found)
 
     async def summary(request: Request) -> Response:
         def gather(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -192,13 +220,26 @@ def create_app(config: DeskConfig) -> ASGIApp:
         reference = request.path_params["reference"]
 
         def gather(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-            messages = q.reply_messages(con, config.campaign, reference)
+            messages = q.reply_messages(con, config.campaign, reference, _REPLY_PAGE_CHARS)
             documents = q.reply_documents(con, config.campaign, reference).get(reference, [])
+            left = _REPLY_CHARS   # a reply of fifty 2 M-character attachments is not one page
             for d in documents:
-                d["pdf"] = q.is_pdf(d)
-                shown = range(1, min(d["pages"] or 0, _PAGES_SHOWN) + 1)
-                d["shown"] = [{"number": n, "text": None if d["pdf"] else
-                               q.page_text(con, d["document_id"], n)} for n in shown]
+                d["pdf"] = stored_pdf(d)
+                d["shown"] = []
+                for n in range(1, min(d["pages"] or 0, _PAGES_SHOWN) + 1):
+                    drawn = pages.known(d["pdf"], n) if d["pdf"] else None
+                    refused = drawn.error if drawn and drawn.jpeg is None else None
+                    text, note = None, None
+                    if (refused or not d["pdf"]) and left <= 0:
+                        note = "Not shown here, this reply's text is long: see the page alone."
+                    elif refused or not d["pdf"]:
+                        wanted = min(left, _REPLY_PAGE_CHARS)
+                        text = q.page_text(con, d["document_id"], n, wanted)
+                        left -= len(text or "")
+                        if text and len(text) == wanted:
+                            note = "Cut here: see the page alone for the rest."
+                    d["shown"].append({"number": n, "text": text, "refused": refused,
+                                       "note": note})
             return {"messages": messages, "documents": documents,
                     "progress": q.progress(con, config.campaign)}
 
@@ -209,19 +250,20 @@ def create_app(config: DeskConfig) -> ASGIApp:
                       back=request.query_params.get("back") == "1", **found)
 
     async def page_image(request: Request) -> Response:
-        document_id, number = request.path_params["document_id"], request.path_params["n"]
+        document_id = request.path_params["document_id"]
+        number = _page_number(request.path_params["n"])
         found = await run_in_threadpool(read, lambda con: q.document(con, config.campaign,
                                                                     document_id))
-        if found is None or not q.is_pdf(found):
-            return PlainTextResponse("no such PDF in this campaign", 404)
-        path = (config.store / found["store_path"]).resolve()
-        if not path.is_relative_to(config.store.resolve()):
-            return PlainTextResponse("no such PDF in this campaign", 404)
-        passage = request.query_params.get("passage", "")[:2000]
-        image = await run_in_threadpool(_outlined_page, path, number, passage)
-        if image is None:
-            return PlainTextResponse("no such page", 404)
-        return _secure(Response(image, media_type="image/jpeg",
+        path = stored_pdf(found) if found is not None else None
+        if path is None or number is None:
+            return PlainTextResponse("no such page of a PDF in this campaign", 404)
+        passage = request.query_params.get("passage", "")[:_PASSAGE_CHARS]
+        drawn = await pages.get(path, number, passage)
+        if drawn is None or drawn.jpeg is None:
+            why = drawn.error if drawn else "the page is still being drawn"
+            return _secure(Response(_refusal_image(why or "the page could not be drawn"), 422,
+                                    media_type="image/svg+xml"))
+        return _secure(Response(drawn.jpeg, media_type="image/jpeg",
                                 headers={"Cache-Control": "private, max-age=3600"}))
 
     async def form(request: Request, *, answer: bool = True) -> dict[str, str] | Response:
@@ -358,7 +400,7 @@ def create_app(config: DeskConfig) -> ASGIApp:
         Route("/tables", table_review),
         Route("/tables/map", map_label, methods=["POST"]),
         Route("/tables/sheet", sheet_answers, methods=["POST"]),
-        Route("/page/{document_id}/{n:int}.jpg", page_image),
+        Route("/page/{document_id}/{n}.jpg", page_image),
         Route("/accept", accept, methods=["POST"]),
         Route("/correct", correct, methods=["POST"]),
         Route("/skip", skip, methods=["POST"]),
@@ -374,23 +416,28 @@ def create_app(config: DeskConfig) -> ASGIApp:
 def page_url(document_id: str, number: int, passage: str | None = None) -> str:
     """The address of a PDF page's image, the passage outlined on it when given."""
     url = f"/page/{quote(document_id, safe='')}/{number}.jpg"
-    return f"{url}?{urlencode({'passage': passage[:600]})}" if passage else url
+    return f"{url}?{urlencode({'passage': passage[:_PASSAGE_CHARS]})}" if passage else url
 
 
 _ENV.globals["page_url"] = page_url
 
 
-@functools.lru_cache(maxsize=64)   # the next answer's page is fetched ahead, then shown
-def _outlined_page(path: Path, number: int, passage: str) -> bytes | None:
-    boxes = passage_boxes(path, number, passage) if passage.strip() else []
-    return render_page(path, number, boxes)
+def _page_number(given: str | None) -> int | None:
+    """A page number as a URL gives it (None: none, or not a page number)."""
+    if given and given.isascii() and given.isdigit() and len(given) <= 6:
+        return int(given) or None
+    return None
 
 
-def _int(given: str | None, default: int) -> int:
-    try:
-        return int(given) if given else default
-    except ValueError:
-        return default
+def _refusal_image(why: str) -> bytes:
+    """Why a page is not shown, as an image in the page's place."""
+    lines = [why[i:i + 90] for i in range(0, min(len(why), 450), 90)]
+    text = "".join(f'<text x="16" y="{60 + 22 * n}">{escape(line)}</text>'
+                   for n, line in enumerate(lines))
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="900" height="200" '
+            'font-family="sans-serif" font-size="16"><rect width="900" height="200" '
+            'fill="#f6f6f3" stroke="#ccc"/><text x="16" y="32" font-weight="bold">'
+            f'This page is not shown:</text>{text}</svg>').encode()
 
 
 def _secure(response: Response) -> Response:
