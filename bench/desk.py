@@ -44,8 +44,8 @@ def serve(home: Path, campaign: str, port: int) -> object:
     import uvicorn
 
     server = uvicorn.Server(uvicorn.Config(
-        create_app(desk_config(campaign, home, author="bench")), host="127.0.0.1", port=port,
-        log_level="warning"))
+        create_app(desk_config(campaign, home, author="bench", port=port)), host="127.0.0.1",
+        port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.02)

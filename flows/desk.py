@@ -22,6 +22,7 @@ from flows.steps.session import workspace_db
 from flows.steps.tables import map_table_label
 from foi.workspace import open_workspace, resolve_home
 from reports.desk import DeskConfig, create_app
+from reports.desk.guard import check_token, desk_address, is_loopback
 from reports.desk.queue import Order
 from warehouse.campaigns import load_campaign
 
@@ -68,10 +69,11 @@ class Publisher:
 
 def desk_config(campaign: str, home: Path | None, *, author: str = "",
                 token: str | None = None, order: Order = "confidence",
-                publisher: Publisher | None = None) -> DeskConfig:
-    """The desk of one campaign of the workspace (the campaign must exist); with no author,
-    each browser is asked for a name. Its page images are drawn under the workspace's
-    reading caps ([extract] in foi.toml)."""
+                publisher: Publisher | None = None, host: str = LOCAL,
+                port: int = 8765) -> DeskConfig:
+    """The desk of one campaign of the workspace (the campaign must exist) on host:port; with
+    no author, each browser is asked for a name. Its page images are drawn under the
+    workspace's reading caps ([extract] in foi.toml)."""
     publisher = publisher or Publisher(home)
     workspace = open_workspace(resolve_home(home))
     limits = reading_limits(workspace)
@@ -91,17 +93,18 @@ def desk_config(campaign: str, home: Path | None, *, author: str = "",
                       map_label=map_table_label,
                       store=workspace.store, author=author, token=token, order=order,
                       keywords={q.key: q.keywords for q in questions},
+                      address=desk_address(host, port),
                       draw_page=functools.partial(draw_page_isolated, workers=WarmWorkers(
                           timeout_s=limits.timeout_s, memory_mb=limits.memory_mb)))
 
 
 def desk_token(host: str) -> tuple[str | None, bool]:
-    """The token a desk off 127.0.0.1 requires ($FOI_DESK_TOKEN, else a new one), and whether
-    it was made here (so it must be printed once)."""
-    if host == LOCAL:
+    """The token a desk off loopback requires ($FOI_DESK_TOKEN, at least 32 characters, else
+    a new one), and whether it was made here (so it must be printed once)."""
+    if is_loopback(host):
         return None, False
     given = os.environ.get("FOI_DESK_TOKEN", "").strip()
-    return (given, False) if given else (secrets.token_urlsafe(24), True)
+    return (check_token(given), False) if given else (secrets.token_urlsafe(32), True)
 
 
 def serve(campaign: str, home: Path | None, *, host: str, port: int, author: str,
@@ -112,7 +115,7 @@ def serve(campaign: str, home: Path | None, *, host: str, port: int, author: str
     token, made = desk_token(host)
     publisher = Publisher(home)
     app = create_app(desk_config(campaign, home, author=author, token=token, order=order,
-                                 publisher=publisher))
+                                 publisher=publisher, host=host, port=port))
     address = f"http://{host}:{port}/"
     say(f"review desk for {campaign}: {address}" + (f"?token={token}" if made else ""))
     if token and not made:

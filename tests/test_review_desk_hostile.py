@@ -1,6 +1,8 @@
-"""The review desk cannot be taken down (issue 17, part 1), each finding of an attack on it a
-test: page images drawn through the reader's sandbox, so no file of the hostile corpus takes the
-desk's memory, and it answers while a bomb is refused."""
+"""The review desk trusts nothing and cannot be taken down (issue 17, parts 1 and 2), each finding
+of an attack on it a test: page images drawn through the reader's sandbox, so no file of the
+hostile corpus takes the desk's memory and it answers while a bomb is refused; a foreign Host or
+Origin refused (DNS rebinding); only its own campaign's answers written, with values checked as
+`foi override` checks them; bodies refused by size before they are read."""
 
 from __future__ import annotations
 
@@ -17,22 +19,29 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from email.message import EmailMessage
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from extract.page_image import MAX_ASPECT, MIN_SIDE_PT, refusal
+from flows.cli import app
+from flows.desk import desk_config
 from tests.hostile import Hostile, hostile_corpus, page_bombs
 
 from .conftest import EXAMPLE, ROOT
 from .test_extract_answers import make_pdf
-from .test_review_desk import CAMPAIGN, table
+from .test_review_desk import CAMPAIGN, DESK, desk_client, serve, table, unsure
 from .test_review_sheet import foi
+
+__all__ = ["unsure"]   # the fixture, shared with test_review_desk
 
 FOI = [sys.executable, "-c", "import sys; from flows.cli import main; sys.exit(main())"]
 PEAK_MB = 300       # the desk's own process, whatever it is asked to show
 KILL_MB = 1200      # the desk before this change went past 9 GB: stop it long before that
+OTHER = "qof-again"
+runner = CliRunner()
 
 
 def reply_with(home: Path, tmp: Path, files: list[Hostile], letter: list[str]) -> str:
@@ -283,3 +292,144 @@ def test_desk_memory_over_the_hostile_corpus(tmp_path: Path) -> None:
     assert again.status_code == 200 and "This page is not shown as an image" in again.text
     assert set(codes) <= {200, 404, 422}, {p: c for p, c in statuses.items() if c >= 500}
     assert peak < PEAK_MB
+
+
+@pytest.fixture
+def other_campaign(unsure: Path, tmp_path: Path) -> str:
+    """A second campaign in the same workspace, with a text question, sent to one CCG."""
+    source = EXAMPLE.read_text(encoding="utf-8").replace(
+        'id = "qof-local-schemes"', f'id = "{OTHER}"').replace(
+        'reference_prefix = "QOF16"', 'reference_prefix = "QOF17"')
+    source += '\n[[questions]]\nkey = "notes"\ntext = "Describe the scheme."\ntype = "text"\n'
+    path = tmp_path / f"{OTHER}.toml"
+    path.write_text(source, encoding="utf-8")
+    foi("campaign", "add", str(path), home=unsure)
+    foi("send", OTHER, "--limit", "1", home=unsure)
+    return table(unsure, f"SELECT reference FROM requests WHERE campaign_id = '{OTHER}'"
+                 )[0]["reference"]
+
+
+def test_foreign_host_and_origin_refused(unsure: Path) -> None:
+    """A page elsewhere that points its name at 127.0.0.1 gets neither the desk's page (and its
+    CSRF token) nor a write, even with the token in hand."""
+    config = desk_config(CAMPAIGN, unsure, author="desk-test")
+    client = desk_client(config)
+    assert client.get("/").status_code == 200
+    for host in ("evil.example", "evil.example:8765", "127.0.0.1:9999", "localhost.evil:8765"):
+        refused = client.get("/", headers={"Host": host})
+        assert refused.status_code == 403 and config.csrf not in refused.text, host
+        assert client.get("/summary", headers={"Host": host}).status_code == 403
+    for host in ("localhost:8765", "[::1]:8765", "127.0.0.1:8765"):
+        assert client.get("/summary", headers={"Host": host}).status_code == 200, host
+    first = table(unsure, "SELECT request_reference, question_key FROM v_answers WHERE"
+                          " needs_review ORDER BY 1, 2 LIMIT 1")[0]
+    form = {"csrf": config.csrf, "reference": first["request_reference"],
+            "question_key": first["question_key"], "status": "not_held"}
+    for origin in ({"Origin": "http://evil.example"}, {"Origin": "null"},
+                   {"Origin": "http://127.0.0.1:9999"},
+                   {"Origin": "", "Referer": "http://evil.example/desk"}, {"Origin": ""}):
+        refused = client.post("/correct", data=form, headers=origin)
+        assert refused.status_code == 403, origin
+    assert table(unsure, "SELECT count(*) AS n FROM overrides") == [{"n": 0}]
+    referred = client.post("/correct", data=form, follow_redirects=False,
+                           headers={"Origin": "", "Referer": f"{DESK}/?order=question"})
+    assert referred.status_code == 303
+    assert table(unsure, "SELECT count(*) AS n FROM overrides") == [{"n": 1}]
+
+
+def test_only_the_desks_campaign_is_written(unsure: Path, other_campaign: str) -> None:
+    """A desk opened for one campaign wrote corrections into another campaign's requests."""
+    config = desk_config(CAMPAIGN, unsure, author="desk-test")
+    client = desk_client(config)
+    for action, extra in (("/correct", {"status": "answered", "value": "1"}),
+                          ("/skip", {}), ("/accept", {"status": "unanswered"})):
+        refused = client.post(action, data={"csrf": config.csrf, "reference": other_campaign,
+                                            "question_key": "budget", **extra})
+        assert refused.status_code == 404, (action, refused.text)
+        assert f"{other_campaign!r} of {CAMPAIGN}" in refused.text
+    mine = table(unsure, f"SELECT reference FROM requests WHERE campaign_id = '{CAMPAIGN}'"
+                         " LIMIT 1")[0]["reference"]
+    refused = client.post("/correct", data={"csrf": config.csrf, "reference": mine,
+                                            "question_key": "notes", "value": "x"})
+    assert refused.status_code == 404   # a question of the other campaign only
+    assert table(unsure, "SELECT count(*) AS n FROM overrides") == [{"n": 0}]
+    assert table(unsure, "SELECT count(*) AS n FROM review_marks") == [{"n": 0}]
+
+
+BAD_VALUES = [("budget", "NaN", "not a number"), ("budget", "inf", "not a number"),
+              ("budget", "-Infinity", "not a number"), ("budget", "sNaN", "not a number"),
+              ("budget", "1e999999", "digits before the point"),
+              ("notes", "a\x00b", "control character U+0000"),
+              ("notes", "\x1b[31mred", "control character U+001B"),
+              ("notes", "x" * 5000, "at most 4,000")]
+
+
+def test_values_checked_in_the_desk(unsure: Path, other_campaign: str) -> None:
+    """NaN and inf were taken as money (the published page said "£nan in total"), a NUL went
+    raw into answers.csv, a 200,000-character value was stored: the desk says why not."""
+    config = desk_config(OTHER, unsure, author="desk-test")
+    client = desk_client(config)
+    for key, value, why in BAD_VALUES:
+        refused = client.post("/correct", data={"csrf": config.csrf, "reference": other_campaign,
+                                                "question_key": key, "value": value})
+        assert refused.status_code == 400, (value[:20], refused.status_code)
+        assert why in html.unescape(refused.text), (value[:20], refused.text)
+    huge = client.post("/correct", data={"csrf": config.csrf, "reference": other_campaign,
+                                         "question_key": "notes", "value": "x" * 200_000})
+    assert huge.status_code == 413
+    assert table(unsure, "SELECT count(*) AS n FROM overrides") == [{"n": 0}]
+    saved = client.post("/correct", data={"csrf": config.csrf, "reference": other_campaign,
+                                          "question_key": "budget", "value": "£1,250.50"},
+                        follow_redirects=False)
+    assert saved.status_code == 303
+    assert table(unsure, "SELECT value FROM overrides") == [{"value": "1250.5"}]
+
+
+def test_values_checked_by_foi_override(unsure: Path, other_campaign: str) -> None:
+    """`foi override` refuses what the desk refuses, with the same reason."""
+    for key, value, why in [*BAD_VALUES, ("notes", "x" * 200_000, "at most 4,000")]:
+        said = runner.invoke(app, ["override", "--reason", "test", "--home", str(unsure),
+                                   other_campaign, key, "--", value])
+        assert said.exit_code == 1 and why in " ".join(said.output.split()), (
+            value[:20], said.output[:300])
+    assert table(unsure, "SELECT count(*) AS n FROM overrides") == [{"n": 0}]
+
+
+def raw(url: str, head: str, body: bytes = b"", wait: float = 5.0) -> bytes:
+    """What the desk answers to a request written by hand, read within `wait` seconds."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=wait) as s:
+        s.sendall(head.replace("\n", "\r\n").encode() + b"\r\n" + body)
+        answer = b""
+        try:
+            while b"\r\n\r\n" not in answer:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        except TimeoutError:
+            pass
+        return answer
+
+
+def test_big_bodies_refused_before_they_are_read(unsure: Path) -> None:
+    """A 300 MB POST with a wrong CSRF token was read whole before it was refused (the desk
+    reached 1.3 GB): it is refused on its Content-Length, and a body sent in chunks once it
+    passes 64 KB, neither read whole."""
+    for url in serve(unsure, CAMPAIGN):
+        host = urlsplit(url).netloc
+        head = (f"POST /correct HTTP/1.1\nHost: {host}\nOrigin: http://{host}\n"
+                "Content-Type: application/x-www-form-urlencoded\n")
+        started = time.perf_counter()
+        said = raw(url, head + f"Content-Length: {300 << 20}\n")   # and no byte of it sent
+        assert said.startswith(b"HTTP/1.1 413"), said[:200]
+        assert time.perf_counter() - started < 2
+        chunk = b"csrf=wrong&value=" + b"x" * 16000
+        chunks = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(5))
+        said = raw(url, head + "Transfer-Encoding: chunked\n", chunks)   # never ends
+        assert said.startswith(b"HTTP/1.1 413"), said[:200]
+        said = raw(url, head + "Content-Length: 12\n", b"csrf=wrong&x")
+        assert said.startswith(b"HTTP/1.1 403"), said[:200]   # a small one is read, refused
+    client = desk_client(desk_config(CAMPAIGN, unsure, author="desk-test"))
+    assert client.post("/correct", content=b"csrf=x&" + b"v" * 70_000, headers={
+        "Content-Type": "application/x-www-form-urlencoded"}).status_code == 413

@@ -1,9 +1,10 @@
 """The review desk: one answer of the review queue at a time, with its source page beside it.
 
-It writes nothing but overrides, checks and review marks. Every value from a reply is escaped
-(autoescape on; reply text is never marked safe). Page images are drawn by the reader's worker
-processes, never here. Forms carry a per-process CSRF token; off 127.0.0.1 every request needs
-the access token too."""
+It writes nothing but overrides, checks and review marks, each of an answer of its own campaign,
+each value checked as `foi override` checks it. Every value from a reply is escaped (autoescape
+on; reply text is never marked safe). Page images are drawn by the reader's worker processes,
+never here. Every request is checked first (reports.desk.guard): its Host, the Origin of a
+write, the token off loopback, the size of a body; forms carry a per-process CSRF token."""
 
 from __future__ import annotations
 
@@ -25,11 +26,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 import reports.desk.queue as q
 from extract.isolation import draw_page_isolated
 from foi.corrections import ANSWER_STATUSES, CorrectionError
+from reports.desk.guard import DeskAddress, DeskGuard, desk_address
 from reports.desk.pages import Drawer, PageImages
 from reports.desk.passage import marked, matched_words, question_head
 from reports.desk.sheets import as_table
@@ -38,7 +40,6 @@ from warehouse.data_returns import set_sheet_question
 from warehouse.db import WarehouseError
 
 REASON = "corrected in the review desk"
-TOKEN_COOKIE = "foi_desk_token"
 AUTHOR_COOKIE = "foi_desk_author"
 Opener = Callable[[bool], AbstractContextManager[duckdb.DuckDBPyConnection]]
 Corrector = Callable[..., Any]   # flows.steps.review.correct_answer, as `foi override` uses
@@ -57,6 +58,7 @@ _CSP = ("default-src 'none'; img-src 'self'; script-src 'self'; style-src 'self'
 _PAGES_SHOWN = 40   # pages of one document in "the whole reply" before a link to the rest
 _DRAW_WAIT_S = 3.0   # an answer's page waits this long for its image, then shows it loading
 _PASSAGE_CHARS = 600   # of the passage sent to be outlined on a page image
+_MAX_FIELDS = 20
 _REPLY_PAGE_CHARS = 100_000   # of a page's text, or a message's, in "the whole reply"
 _REPLY_CHARS = 2_000_000      # of all its pages
 
@@ -70,39 +72,13 @@ class DeskConfig:
     correct: Corrector
     store: Path                # the workspace's store of raw documents
     author: str = ""           # empty: each browser is asked for a name once
-    token: str | None = None   # required on every request when set (--host off 127.0.0.1)
+    token: str | None = None   # required on every request when set (--host off loopback)
+    address: DeskAddress = field(default_factory=lambda: desk_address("127.0.0.1", 8765))
     draw_page: Drawer = draw_page_isolated   # with the workspace's [extract] caps
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)   # per question key
     order: q.Order = "confidence"
     map_label: Corrector | None = None   # flows.steps.tables.map_table_label, as `foi tables map`
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-
-
-class _TokenGate:
-    """Off 127.0.0.1: every request carries the token (?token=, X-Desk-Token or the cookie set
-    by the first), else 403."""
-
-    def __init__(self, app: ASGIApp, token: str) -> None:
-        self.app, self.token = app, token
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
-        given = (request.query_params.get("token") or request.headers.get("x-desk-token")
-                 or request.cookies.get(TOKEN_COOKIE) or "")
-        if not hmac.compare_digest(given.encode(), self.token.encode()):
-            await PlainTextResponse("403: this desk needs its token", 403)(scope, receive, send)
-            return
-
-        async def send_with_cookie(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                cookie = (f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict")
-                message.setdefault("headers", []).append((b"set-cookie", cookie.encode()))
-            await send(message)
-
-        await self.app(scope, receive, send_with_cookie)
 
 
 def clean_author(name: str) -> str:
@@ -271,7 +247,11 @@ def create_app(config: DeskConfig) -> ASGIApp:
                 "application/x-www-form-urlencoded"):
             return PlainTextResponse("a form, please", 415)
         body = (await request.body()).decode("utf-8", errors="replace")
-        fields = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+        try:
+            fields = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True,
+                                                    max_num_fields=_MAX_FIELDS).items()}
+        except ValueError:
+            return PlainTextResponse("too many fields", 400)
         if not hmac.compare_digest(fields.get("csrf", "").encode(), config.csrf.encode()):
             return PlainTextResponse("403: this form is stale or not from the desk", 403)
         if answer and (not fields.get("reference") or not fields.get("question_key")):
@@ -285,9 +265,14 @@ def create_app(config: DeskConfig) -> ASGIApp:
         return RedirectResponse("/" if order == config.order else f"/?order={order}", 303)
 
     def write(action: Callable[[duckdb.DuckDBPyConnection], object], request: Request,
-              fields: dict[str, str]) -> Response:
+              fields: dict[str, str], *, answer: bool = True) -> Response:
         try:
             with lock, config.open_db(False) as con:
+                if answer and not q.is_answer_of(con, config.campaign, fields["reference"],
+                                                 fields["question_key"]):
+                    return PlainTextResponse(
+                        f"no question {fields['question_key']!r} in request "
+                        f"{fields['reference']!r} of {config.campaign}", 404)
                 action(con)
         except (CorrectionError, WarehouseError) as exc:
             return answer_page(request, error=str(exc), status=400)
@@ -326,7 +311,7 @@ def create_app(config: DeskConfig) -> ASGIApp:
         if isinstance(fields, Response):
             return fields
         return await run_in_threadpool(
-            write, lambda con: clear_skipped(con, config.campaign), request, fields)
+            write, lambda con: clear_skipped(con, config.campaign), request, fields, answer=False)
 
     async def name(request: Request) -> Response:
         fields = await form(request, answer=False)
@@ -367,6 +352,10 @@ def create_app(config: DeskConfig) -> ASGIApp:
             return PlainTextResponse("say who you are first", 400)
         if not fields.get("label") or not fields.get("question_key") or not fields.get("code"):
             return PlainTextResponse("which label, question and code?", 400)
+        if not await run_in_threadpool(read, lambda con: q.is_label_of(
+                con, config.campaign, fields["label"])):
+            return PlainTextResponse(f"no table of {config.campaign} has the label "
+                                     f"{fields['label']!r}", 404)
         code = None if fields["code"] == "-" else fields["code"]
         question = None if fields.get("every_question") == "1" else fields["question_key"]
         mapper = config.map_label
@@ -381,6 +370,10 @@ def create_app(config: DeskConfig) -> ASGIApp:
             return PlainTextResponse("say who you are first", 400)
         if not fields.get("grid") or not fields.get("question_key"):
             return PlainTextResponse("which file and question?", 400)
+        if not await run_in_threadpool(read, lambda con: q.is_grid_of(
+                con, config.campaign, fields["grid"])):
+            return PlainTextResponse(f"no file or sheet {fields['grid']!r} of {config.campaign}"
+                                     " waits for its question", 404)
         return await run_in_threadpool(table_write, lambda con: set_sheet_question(
             con, config.campaign, fields["grid"], fields["question_key"], author_of(request)),
             request)
@@ -408,9 +401,7 @@ def create_app(config: DeskConfig) -> ASGIApp:
         Route("/name", name, methods=["POST"]),
         Route("/static/{name}", static),
     ])
-    if config.token:
-        app = _TokenGate(app, config.token)
-    return app
+    return DeskGuard(app, config.address, config.token)
 
 
 def page_url(document_id: str, number: int, passage: str | None = None) -> str:
@@ -443,5 +434,5 @@ def _refusal_image(why: str) -> bytes:
 def _secure(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = _CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"   # a POST then says its Origin
     return response

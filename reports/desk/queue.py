@@ -169,6 +169,30 @@ def page_names(con: duckdb.DuckDBPyConnection, document_id: str) -> dict[int, st
     return {page: name for page, name in found if name}
 
 
+def is_answer_of(con: duckdb.DuckDBPyConnection, campaign: str, reference: str,
+                 question_key: str) -> bool:
+    """Whether a request of this campaign has this question (so an answer to correct)."""
+    return con.execute(
+        "SELECT 1 FROM requests r JOIN questions q ON q.campaign_id = r.campaign_id"
+        " WHERE r.campaign_id = ? AND r.reference = ? AND q.key = ?",
+        [campaign, reference, question_key]).fetchone() is not None
+
+
+def is_label_of(con: duckdb.DuckDBPyConnection, campaign: str, label: str) -> bool:
+    """Whether a data return of this campaign wrote this label."""
+    return con.execute("SELECT 1 FROM v_table_answers WHERE campaign_id = ? AND"
+                       " category_as_sent = ? LIMIT 1", [campaign, label]).fetchone() is not None
+
+
+def is_grid_of(con: duckdb.DuckDBPyConnection, campaign: str, grid: str) -> bool:
+    """Whether a file or sheet ('file#sheet') of this campaign's data returns was not read."""
+    return con.execute(
+        "SELECT 1 FROM table_problems p JOIN requests r ON r.reference = p.request_reference"
+        " WHERE r.campaign_id = ? AND p.filename || CASE WHEN coalesce(p.sheet, '') = ''"
+        " THEN '' ELSE '#' || p.sheet END = ? LIMIT 1",
+        [campaign, grid]).fetchone() is not None
+
+
 def is_pdf(found: dict[str, Any]) -> bool:
     """Whether a document can be shown as page images."""
     return found.get("media_type") == "application/pdf" or found.get("kind") == "pdf" or str(
