@@ -374,6 +374,9 @@ def test_values_checked_in_the_desk(unsure: Path, other_campaign: str) -> None:
                                                 "question_key": key, "value": value})
         assert refused.status_code == 400, (value[:20], refused.status_code)
         assert why in html.unescape(refused.text), (value[:20], refused.text)
+    torn = client.post("/accept", data={"csrf": config.csrf, "reference": other_campaign,
+                                        "question_key": "budget", "has_value": "1"})
+    assert torn.status_code == 400   # a form without its value: said, never a traceback
     huge = client.post("/correct", data={"csrf": config.csrf, "reference": other_campaign,
                                          "question_key": "notes", "value": "x" * 200_000})
     assert huge.status_code == 413

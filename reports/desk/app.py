@@ -282,7 +282,7 @@ def create_app(config: DeskConfig) -> ASGIApp:
         fields = await form(request)
         if isinstance(fields, Response):
             return fields
-        value = fields["value"] if fields.get("has_value") == "1" else None
+        value = fields.get("value", "") if fields.get("has_value") == "1" else None
         return await run_in_threadpool(write, lambda con: check_answer(
             con, reference=fields["reference"], question_key=fields["question_key"],
             status=fields.get("status", ""), value=value, note=None,
