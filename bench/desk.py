@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import FOI, parse_args  # noqa: E402
+from extract.page_image import draw_page  # noqa: E402
 from flows.desk import desk_config  # noqa: E402
 from flows.steps.session import workspace_db  # noqa: E402
 from reports.desk import create_app  # noqa: E402
-from reports.desk.passage import render_page  # noqa: E402
 from tests.corpora import CORPORA, LABELS, _labels, is_right  # noqa: E402
 from tests.real_workspace import build_real_workspace  # noqa: E402
 from warehouse.db import rows  # noqa: E402
@@ -45,8 +45,8 @@ def serve(home: Path, campaign: str, port: int) -> object:
     import uvicorn
 
     server = uvicorn.Server(uvicorn.Config(
-        create_app(desk_config(campaign, home, author="bench")), host="127.0.0.1", port=port,
-        log_level="warning"))
+        create_app(desk_config(campaign, home, author="bench", port=port)), host="127.0.0.1",
+        port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:
         time.sleep(0.02)
@@ -133,7 +133,7 @@ def bare_render(home: Path, campaign: str) -> float:
     if not found:
         return float("nan")
     started = time.perf_counter()
-    render_page(store / found[0]["store_path"], found[0]["page"])
+    draw_page(store / found[0]["store_path"], found[0]["page"])
     return (time.perf_counter() - started) * 1000
 
 

@@ -11,15 +11,19 @@ document only, and comes back as DocumentText(status='error', error=<why>).
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import select
 import selectors
 import signal
 import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +31,7 @@ from typing import IO
 
 from extract.document_text import OUT_OF_MEMORY, DocumentText
 from extract.kinds import detect_kind
+from extract.page_image import PageImage
 
 _STARTUP_TIMEOUT_S = 120.0
 _LENGTH = struct.Struct(">Q")
@@ -43,7 +48,8 @@ class ReadJob:
     the bytes), or `data` when the bytes are already in memory. `mode` "tables" reads the
     file's data tables instead of its text, for the questions of `tables`
     (extract.tables.tidy.reading_setup_to_json): the reading's one page is the TableReading
-    as JSON (reading_from_json).
+    as JSON (reading_from_json). `mode` "page" draws page `page` {"number", "passage"} of the
+    PDF at `path` instead (draw_page_isolated).
     """
 
     key: str
@@ -53,6 +59,7 @@ class ReadJob:
     path: Path | None = None
     mode: str = "text"
     tables: dict | None = None
+    page: dict | None = None
 
 
 @dataclass
@@ -88,6 +95,8 @@ class _Worker:
                                      "mode": job.mode}
         if job.tables is not None:
             header["tables"] = job.tables
+        if job.page is not None:
+            header["page"] = job.page
         frames = []
         if job.path is not None:
             header["path"] = str(Path(job.path).resolve())  # the worker has a cwd of its own
@@ -273,3 +282,90 @@ def read_documents_isolated(
             worker.close()
         selector.close()
     return results
+
+
+class WarmWorkers:
+    """Worker processes kept between jobs, for a caller that asks for one thing at a time and
+    soon again (the review desk's page images): the same process, caps and answers as
+    read_documents_isolated, without starting Python for each job. Thread-safe; a worker that
+    ran out of memory, timed out or crashed is never kept."""
+
+    def __init__(self, *, timeout_s: float = 60, memory_mb: int = 1024, max_pages: int = 500,
+                 keep: int = 2) -> None:
+        self.timeout_s, self.memory_mb, self.max_pages, self.keep = (
+            timeout_s, memory_mb, max_pages, keep)
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        weakref.finalize(self, _stop_all, self._idle)   # at exit, or once nobody holds them
+
+    def read(self, job: ReadJob) -> DocumentText:
+        """One job's reading (a time-out or crash costs the job, and its worker)."""
+        with self._lock:
+            worker = self._idle.pop() if self._idle else None
+        if worker is None or worker.process.poll() is not None:
+            if worker is not None:
+                worker.stop()
+            worker = _Worker.start(self.memory_mb, self.max_pages)
+        try:
+            worker.send(job, self.timeout_s)
+        except OSError:
+            worker.stop()
+            return DocumentText(worker.kind, "error", (), _crash_reason(worker, self.memory_mb))
+        while True:
+            limit = (worker.started + self.timeout_s if worker.started is not None
+                     else worker.spawned + _STARTUP_TIMEOUT_S)
+            readable, _, _ = select.select([worker.process.stdout], [], [],
+                                           max(0.0, limit - time.monotonic()))
+            frames = worker.frames() if readable else []
+            if not readable or frames is None:
+                started = worker.ready
+                worker.stop()
+                if not started:
+                    raise RuntimeError("document reader worker did not start: "
+                                       f"{worker.last_words() or 'no reason given'}")
+                return DocumentText(worker.kind, "error", (), _crash_reason(
+                    worker, self.memory_mb) if frames is None else
+                    f"timed out after {self.timeout_s:g} s")
+            for frame in frames:
+                if frame.get("ready"):
+                    worker.ready, worker.started = True, time.monotonic()
+                elif "status" in frame:
+                    self._done(worker, keep=frame.get("error") != OUT_OF_MEMORY)
+                    return _reading(frame, self.memory_mb)
+                elif "kind" in frame:
+                    worker.kind = frame["kind"]
+
+    def close(self) -> None:
+        """End the idle workers."""
+        with self._lock:
+            idle = self._idle[:]
+            self._idle.clear()
+        _stop_all(idle)
+
+    def _done(self, worker: _Worker, *, keep: bool) -> None:
+        worker.job, worker.started = None, None
+        with self._lock:
+            kept = keep and worker.process.poll() is None and len(self._idle) < self.keep
+            if kept:
+                self._idle.append(worker)
+        if not kept:
+            worker.stop()
+
+
+def _stop_all(workers: list[_Worker]) -> None:
+    for worker in workers:
+        worker.stop()
+
+
+def draw_page_isolated(path: Path, number: int, passage: str = "", *, timeout_s: float = 60,
+                       memory_mb: int = 1024, workers: WarmWorkers | None = None) -> PageImage:
+    """Page `number` of a stored PDF as a JPEG, the passage outlined, drawn by a worker under a
+    reading's caps (by one of `workers` when given); a page refused, a time-out or a crash is
+    PageImage(None, why)."""
+    job = ReadJob("page", path=path, filename=path.name, mode="page",
+                  page={"number": number, "passage": passage})
+    drawn = workers.read(job) if workers is not None else read_documents_isolated(
+        [job], timeout_s=timeout_s, memory_mb=memory_mb, workers=1)["page"]
+    if drawn.status != "ok" or not drawn.pages:
+        return PageImage(None, drawn.error or "the page could not be drawn")
+    return PageImage(base64.b64decode(drawn.pages[0]))

@@ -10,6 +10,8 @@ document's bytes in the next frame. The worker answers {"kind"} as soon as it kn
 reading {"kind", "status", "pages", "error", "ocr"}. It sends {"ready": true} once, at start.
 With "mode": "tables" and "tables" (extract.tables.tidy.reading_setup_to_json) the reading is
 the file's data tables read for those questions: one page, the TableReading as JSON.
+With "mode": "page" and "page" {"number", "passage"} the worker draws that page of the PDF at
+"path" (extract.page_image): one page, the JPEG in base64, or status "error" and why not.
 
 The worker keeps its own limits, whatever becomes of its parent: it dies with the process
 that started it (Linux's parent-death signal, even when that one is killed outright), and
@@ -86,6 +88,9 @@ def _read_job(header: dict[str, Any], source: BinaryIO, out: BinaryIO,
     filename, media_type = header.get("filename") or "", header.get("media_type")
     kind = detect_kind(filename, media_type, b"")
     try:
+        if header.get("mode") == "page":
+            write_frame(out, b'{"kind": "pdf"}')
+            return _draw_page(Path(header["path"]), header["page"])
         inline = "size" in header
         data = (read_frame(source) or b"") if inline else Path(header["path"]).read_bytes()
         kind = detect_kind(filename, media_type, data)
@@ -110,6 +115,27 @@ def _read_tables(data: bytes, filename: str, kind: str, setup: dict[str, Any]
     questions, codes, told = reading_setup_from_json(setup)
     reading = read_file_tables(filename, data, questions, codes, sheet_questions=told)
     return {"kind": kind, "status": "ok", "pages": [reading_to_json(reading)], "error": None}
+
+
+def _draw_page(path: Path, page: dict[str, Any]) -> dict[str, Any]:
+    import base64
+
+    from extract.page_image import PageRefused, draw_page
+
+    # a person waits on the process that asked (the review desk), not on this one: on a small
+    # machine a page bomb must not take the desk's core while it is being refused
+    os.nice(max(0, 10 - os.nice(0)))
+    try:
+        jpeg = draw_page(path, int(page["number"]), str(page.get("passage") or ""))
+    except PageRefused as exc:
+        return {"kind": "pdf", "status": "error", "pages": [], "error": str(exc)}
+    except MemoryError:
+        raise
+    except Exception as exc:  # PDFium or Pillow on a broken page: this page only
+        return {"kind": "pdf", "status": "error", "pages": [],
+                "error": f"the page could not be drawn ({type(exc).__name__}: {exc})"}
+    return {"kind": "pdf", "status": "ok", "pages": [base64.b64encode(jpeg).decode()],
+            "error": None}
 
 
 def main() -> None:

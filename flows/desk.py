@@ -4,6 +4,7 @@ reports.desk, which imports nothing of Prefect)."""
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import os
 import secrets
@@ -14,11 +15,14 @@ from pathlib import Path
 
 import duckdb
 
+from extract.isolation import WarmWorkers, draw_page_isolated
+from flows.steps.limits import reading_limits
 from flows.steps.review import correct_answer
 from flows.steps.session import workspace_db
 from flows.steps.tables import map_table_label
 from foi.workspace import open_workspace, resolve_home
 from reports.desk import DeskConfig, create_app
+from reports.desk.guard import check_token, desk_address, is_loopback
 from reports.desk.queue import Order
 from warehouse.campaigns import load_campaign
 
@@ -65,11 +69,14 @@ class Publisher:
 
 def desk_config(campaign: str, home: Path | None, *, author: str = "",
                 token: str | None = None, order: Order = "confidence",
-                publisher: Publisher | None = None) -> DeskConfig:
-    """The desk of one campaign of the workspace (the campaign must exist); with no author,
-    each browser is asked for a name."""
+                publisher: Publisher | None = None, host: str = LOCAL,
+                port: int = 8765) -> DeskConfig:
+    """The desk of one campaign of the workspace (the campaign must exist) on host:port; with
+    no author, each browser is asked for a name. Its page images are drawn under the
+    workspace's reading caps ([extract] in foi.toml)."""
     publisher = publisher or Publisher(home)
     workspace = open_workspace(resolve_home(home))
+    limits = reading_limits(workspace)
     with workspace_db(home) as (_, con):   # a writer: it brings the schema up to date first
         questions = load_campaign(con, campaign).questions
 
@@ -85,16 +92,19 @@ def desk_config(campaign: str, home: Path | None, *, author: str = "",
     return DeskConfig(campaign=campaign, open_db=open_db, correct=correct_answer,
                       map_label=map_table_label,
                       store=workspace.store, author=author, token=token, order=order,
-                      keywords={q.key: q.keywords for q in questions})
+                      keywords={q.key: q.keywords for q in questions},
+                      address=desk_address(host, port),
+                      draw_page=functools.partial(draw_page_isolated, workers=WarmWorkers(
+                          timeout_s=limits.timeout_s, memory_mb=limits.memory_mb)))
 
 
 def desk_token(host: str) -> tuple[str | None, bool]:
-    """The token a desk off 127.0.0.1 requires ($FOI_DESK_TOKEN, else a new one), and whether
-    it was made here (so it must be printed once)."""
-    if host == LOCAL:
+    """The token a desk off loopback requires ($FOI_DESK_TOKEN, at least 32 characters, else
+    a new one), and whether it was made here (so it must be printed once)."""
+    if is_loopback(host):
         return None, False
     given = os.environ.get("FOI_DESK_TOKEN", "").strip()
-    return (given, False) if given else (secrets.token_urlsafe(24), True)
+    return (check_token(given), False) if given else (secrets.token_urlsafe(32), True)
 
 
 def serve(campaign: str, home: Path | None, *, host: str, port: int, author: str,
@@ -105,7 +115,7 @@ def serve(campaign: str, home: Path | None, *, host: str, port: int, author: str
     token, made = desk_token(host)
     publisher = Publisher(home)
     app = create_app(desk_config(campaign, home, author=author, token=token, order=order,
-                                 publisher=publisher))
+                                 publisher=publisher, host=host, port=port))
     address = f"http://{host}:{port}/"
     say(f"review desk for {campaign}: {address}" + (f"?token={token}" if made else ""))
     if token and not made:

@@ -104,17 +104,19 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def _stream_pdf(content: bytes, pages: int = 1, compress: bool = True) -> bytes:
-    """A hand-written PDF whose pages all share one content stream."""
-    stream = zlib.compress(content, 1) if compress else content
+def _stream_pdf(content: bytes, pages: int = 1, compress: bool = True,
+                box: bytes = b"0 0 612 792", xobjects: bytes = b"", extra: tuple[bytes, ...] = ()
+                ) -> bytes:
+    """A hand-written PDF whose pages all share one content stream (and its `xobjects`, the
+    `extra` objects numbered after the pages)."""
     kids = " ".join(f"{4 + i} 0 R" for i in range(pages))
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
                f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
-               b"<< /Length %d %s>>\nstream\n" % (len(stream), b"/Filter /FlateDecode "
-                                                   if compress else b"") + stream + b"\nendstream"]
-    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
+               _stream(content, compress)]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [%s] /Contents 3 0 R "
                 b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica"
-                b" >> >> >> >>"] * pages
+                b" >> >> %s>> >>" % (box, xobjects)] * pages
+    objects += extra
     pdf, offsets = b"%PDF-1.4\n", []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(pdf))
@@ -125,6 +127,25 @@ def _stream_pdf(content: bytes, pages: int = 1, compress: bool = True) -> bytes:
     pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
         len(objects) + 1, xref)
     return pdf
+
+
+def _stream(content: bytes, compress: bool = True, head: bytes = b"") -> bytes:
+    stream = zlib.compress(content, 1) if compress else content
+    return (b"<< %s/Length %d %s>>\nstream\n" % (head, len(stream), b"/Filter /FlateDecode "
+                                                  if compress else b"") + stream + b"\nendstream")
+
+
+def _laughs(levels: int = 9, fan: int = 10) -> bytes:
+    """One page drawing a form that draws the form below it `fan` times, `levels` deep: a
+    billion rectangles from a few hundred bytes."""
+    first = 5   # after the catalog, the pages, the content stream and the page
+    forms = [_stream(b"0 0 1 1 re f", head=b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] ")]
+    for level in range(1, levels + 1):
+        forms.append(_stream(b"/X Do " * fan, head=b"/Type /XObject /Subtype /Form /BBox "
+                             b"[0 0 612 792] /Resources << /XObject << /X %d 0 R >> >> "
+                             % (first + level - 1)))
+    return _stream_pdf(b"/X Do", xobjects=b"/XObject << /X %d 0 R >> " % (first + levels),
+                       extra=tuple(forms))
 
 
 def _grid(cells: int) -> bytes:
@@ -257,6 +278,16 @@ def _generate(rng: random.Random) -> Iterator[Hostile]:
         name = ["x.pdf", "x.docx", "x.xlsx", "x.xls", "x.doc", "x.csv", "x.html", "x.png",
                 "x.zip", "x.msg", "winmail.dat", "x.bin"][n % 12]
         yield Hostile(f"random-{n}-{name}", rng.randbytes(5000), "random")
+
+
+def page_bombs() -> list[Hostile]:
+    """PDFs the reader gets through (there is little text to read) and drawing a page of them
+    does not: a page image of each takes gigabytes, or fails on its shape."""
+    text = b"BT /F1 9 Tf 0 700 Td (1. Yes.) Tj ET"
+    return [Hostile("narrow-page.pdf", _stream_pdf(text, box=b"0 0 0.5 792"), "page bomb"),
+            Hostile("strip-1x14400.pdf", _stream_pdf(text, box=b"0 0 1 14400"), "page bomb"),
+            Hostile("laughs.pdf", _laughs(), "page bomb"),
+            Hostile("operators-400mb.pdf", _stream_pdf(b"0 0 m\n" * (70 << 20)), "page bomb")]
 
 
 def zip_version(data: bytes, version: int) -> bytes:

@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from extract.page_image import passage_boxes
 from flows.desk import desk_config, desk_token
-from reports.desk import create_app
+from reports.desk import DeskConfig, create_app
 from reports.desk.app import REASON
-from reports.desk.passage import marked, matched_words, passage_boxes
+from reports.desk.passage import marked, matched_words
 from reports.desk.sheets import as_table
 
 from .conftest import EXAMPLE, ROOT, copy_workspace
@@ -31,6 +32,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "desk"
 HOSTILE = '<img src=x onerror="alert(1)">=HYPERLINK("http://x","y")'
 CAMPAIGN = "qof-local-schemes"
 CAMPAIGN_REAL = "mh-accommodation-2021"
+DESK = "http://127.0.0.1:8765"   # desk_config's address unless told
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +83,12 @@ def table(home: Path, sql: str) -> list[dict]:
         return rows(con, sql)
 
 
+def desk_client(config: DeskConfig) -> TestClient:
+    """The desk as its own page in a browser sees it: at its address (127.0.0.1:8765), and
+    every form sent from there."""
+    return TestClient(create_app(config), base_url=DESK, headers={"Origin": DESK})
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -92,7 +100,8 @@ def serve(home: Path, campaign: str) -> Iterator[str]:
     import uvicorn
 
     port = free_port()
-    config = uvicorn.Config(create_app(desk_config(campaign, home, author="desk-test")),
+    config = uvicorn.Config(create_app(desk_config(campaign, home, author="desk-test",
+                                                   port=port)),
                             host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -339,7 +348,7 @@ def test_highlighted_words() -> None:
 
 def test_queue_order_skips_and_progress_survive_a_restart(unsure: Path) -> None:
     def client() -> TestClient:
-        return TestClient(create_app(desk_config(CAMPAIGN, unsure, author="desk-test")))
+        return desk_client(desk_config(CAMPAIGN, unsure, author="desk-test"))
 
     queue = waiting(unsure)
     first = client()
@@ -371,7 +380,7 @@ def reference_and_key(html: str) -> tuple[str, str]:
 
 
 def test_name_asked_once_per_browser(unsure: Path) -> None:
-    client = TestClient(create_app(desk_config(CAMPAIGN, unsure)))
+    client = desk_client(desk_config(CAMPAIGN, unsure))
     html = client.get("/").text
     assert 'id="name-form"' in html and 'id="accept"' not in html
     csrf = html.split('name="csrf" value="')[1].split('"')[0]
@@ -389,7 +398,7 @@ def test_name_asked_once_per_browser(unsure: Path) -> None:
 
 
 def test_escaping_accept_and_csrf(unsure: Path) -> None:
-    client = TestClient(create_app(desk_config(CAMPAIGN, unsure, author="desk-test")))
+    client = desk_client(desk_config(CAMPAIGN, unsure, author="desk-test"))
     html = client.get("/").text
     assert 'onerror="alert(1)"' not in html
     queue = waiting(unsure)
@@ -413,19 +422,28 @@ def test_escaping_accept_and_csrf(unsure: Path) -> None:
 
 
 def test_token_off_localhost(unsure: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FOI_DESK_TOKEN", "s3cret-token")
+    """Off loopback every request needs the token; one given in $FOI_DESK_TOKEN short enough
+    to guess (the attacker found "x" in 26 tries) is refused, a made one is long."""
+    for short in ("x", "s3cret-token", "k" * 31):
+        monkeypatch.setenv("FOI_DESK_TOKEN", short)
+        with pytest.raises(ValueError, match="at least 32 characters"):
+            desk_token("0.0.0.0")
+    given = "s3cret-token-" + "k" * 19
+    monkeypatch.setenv("FOI_DESK_TOKEN", given)
     token, made = desk_token("0.0.0.0")
-    assert (token, made) == ("s3cret-token", False)
-    client = TestClient(create_app(desk_config(CAMPAIGN, unsure, token=token)))
+    assert (token, made) == (given, False)
+    client = desk_client(desk_config(CAMPAIGN, unsure, token=token))
     assert client.get("/").status_code == 403
     assert client.get("/static/desk.js").status_code == 403
     assert client.get("/?token=wrong").status_code == 403
+    assert client.get(f"/?token={token[:-1]}").status_code == 403
     assert client.get("/", headers={"X-Desk-Token": token}).status_code == 200
     assert client.get(f"/?token={token}").status_code == 200
     assert client.get("/").status_code == 200   # the cookie the first request set
     monkeypatch.delenv("FOI_DESK_TOKEN")
     made_token, made = desk_token("0.0.0.0")
-    assert made and len(made_token) > 20 and desk_token("127.0.0.1") == (None, False)
+    assert made and len(made_token) >= 32
+    assert desk_token("127.0.0.1") == desk_token("localhost") == desk_token("::1") == (None, False)
 
 
 def test_parquet_views_follow_once_the_clicks_pause(unsure: Path) -> None:
@@ -435,8 +453,8 @@ def test_parquet_views_follow_once_the_clicks_pause(unsure: Path) -> None:
 
     from flows.desk import Publisher
 
-    client = TestClient(create_app(desk_config(CAMPAIGN, unsure, author="desk-test",
-                                               publisher=Publisher(unsure, delay=0.3))))
+    client = desk_client(desk_config(CAMPAIGN, unsure, author="desk-test",
+                                     publisher=Publisher(unsure, delay=0.3)))
     csrf = client.get("/").text.split('name="csrf" value="')[1].split('"')[0]
     target = waiting(unsure)[0]
     parquet = unsure / "parquet" / "v_answers.parquet"

@@ -4,8 +4,6 @@ the question), tables not read, totals that disagree; a mapping made there is th
 
 from __future__ import annotations
 
-from starlette.testclient import TestClient
-
 from flows.desk import desk_config
 from flows.steps.extract import extract_replies
 from foi.workspace import Workspace
@@ -13,7 +11,7 @@ from reports.desk import create_app
 from tests.table_workspace import HOSTILE_CSV, HOSTILE_LABEL, add_campaign, add_reply, corpus_files
 from warehouse.db import connect, rows
 
-from .test_review_desk import ARTIFACTS
+from .test_review_desk import ARTIFACTS, desk_client
 
 DEVON = "Devon Partnership NHS Trust"
 CAMPAIGN = "mh-accommodation-2021"
@@ -41,7 +39,7 @@ def _table(ws: Workspace, sql: str) -> list[dict]:
 
 def test_labels_mapped_in_the_desk(workspace: Workspace, browser) -> None:
     ws = _workspace(workspace)
-    client = TestClient(create_app(desk_config(CAMPAIGN, ws.home, author="desk-test")))
+    client = desk_client(desk_config(CAMPAIGN, ws.home, author="desk-test"))
     page = client.get("/tables").text
     assert 'id="nav-tables"' in client.get("/summary").text
     waiting = _table(ws, "SELECT DISTINCT category_as_sent AS label, question_key FROM"
@@ -88,8 +86,8 @@ def test_labels_mapped_in_the_desk(workspace: Workspace, browser) -> None:
 
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(
-        create_app(desk_config(CAMPAIGN, ws.home, author="desk-test")), host="127.0.0.1",
-        port=port, log_level="warning"))
+        create_app(desk_config(CAMPAIGN, ws.home, author="desk-test", port=port)),
+        host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     deadline = time.monotonic() + 20
     while not server.started:

@@ -35,8 +35,10 @@ def review(
                         "beside its source page; keys a accept, c correct, s skip, o the whole "
                         "reply; /summary counts answers per question and replies per "
                         "authority.")] = False,
-    host: Annotated[str, typer.Option(help="With --serve: address to listen on; other than "
-                                           "127.0.0.1 needs a token ($FOI_DESK_TOKEN, or one "
+    host: Annotated[str, typer.Option(help="With --serve: address to listen on (the desk "
+                                           "answers to this name and the loopback names only);"
+                                           " off loopback every request needs a token "
+                                           "($FOI_DESK_TOKEN of 32 characters or more, or one "
                                            "printed once).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="With --serve: port.")] = 8765,
     order: Annotated[str, typer.Option(help="With --serve: the queue's order, confidence "

@@ -1,18 +1,20 @@
 """The review desk: one answer of the review queue at a time, with its source page beside it.
 
-It writes nothing but overrides, checks and review marks. Every value from a reply is escaped
-(autoescape on; reply text is never marked safe). Forms carry a per-process CSRF token; off
-127.0.0.1 every request needs the access token too."""
+It writes nothing but overrides, checks and review marks, each of an answer of its own campaign,
+each value checked as `foi override` checks it. Every value from a reply is escaped (autoescape
+on; reply text is never marked safe). Page images are drawn by the reader's worker processes,
+never here. Every request is checked first (reports.desk.guard): its Host, the Origin of a
+write, the token off loopback, the size of a body; forms carry a per-process CSRF token."""
 
 from __future__ import annotations
 
-import functools
 import hmac
 import secrets
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode
@@ -24,24 +26,20 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 import reports.desk.queue as q
+from extract.isolation import draw_page_isolated
 from foi.corrections import ANSWER_STATUSES, CorrectionError
-from reports.desk.passage import (
-    marked,
-    matched_words,
-    passage_boxes,
-    question_head,
-    render_page,
-)
+from reports.desk.guard import DeskAddress, DeskGuard, desk_address
+from reports.desk.pages import Drawer, PageImages
+from reports.desk.passage import marked, matched_words, question_head
 from reports.desk.sheets import as_table
 from warehouse.answers import check_answer, clear_skipped, mark_skipped
 from warehouse.data_returns import set_sheet_question
 from warehouse.db import WarehouseError
 
 REASON = "corrected in the review desk"
-TOKEN_COOKIE = "foi_desk_token"
 AUTHOR_COOKIE = "foi_desk_author"
 Opener = Callable[[bool], AbstractContextManager[duckdb.DuckDBPyConnection]]
 Corrector = Callable[..., Any]   # flows.steps.review.correct_answer, as `foi override` uses
@@ -58,6 +56,11 @@ _HERE = Path(__file__).parent
 _CSP = ("default-src 'none'; img-src 'self'; script-src 'self'; style-src 'self'; "
         "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 _PAGES_SHOWN = 40   # pages of one document in "the whole reply" before a link to the rest
+_DRAW_WAIT_S = 3.0   # an answer's page waits this long for its image, then shows it loading
+_PASSAGE_CHARS = 600   # of the passage sent to be outlined on a page image
+_MAX_FIELDS = 20
+_REPLY_PAGE_CHARS = 100_000   # of a page's text, or a message's, in "the whole reply"
+_REPLY_CHARS = 2_000_000      # of all its pages
 
 
 @dataclass
@@ -69,38 +72,13 @@ class DeskConfig:
     correct: Corrector
     store: Path                # the workspace's store of raw documents
     author: str = ""           # empty: each browser is asked for a name once
-    token: str | None = None   # required on every request when set (--host off 127.0.0.1)
+    token: str | None = None   # required on every request when set (--host off loopback)
+    address: DeskAddress = field(default_factory=lambda: desk_address("127.0.0.1", 8765))
+    draw_page: Drawer = draw_page_isolated   # with the workspace's [extract] caps
     keywords: dict[str, tuple[str, ...]] = field(default_factory=dict)   # per question key
     order: q.Order = "confidence"
     map_label: Corrector | None = None   # flows.steps.tables.map_table_label, as `foi tables map`
     csrf: str = field(default_factory=lambda: secrets.token_urlsafe(32))
-
-
-class _TokenGate:
-    """Off 127.0.0.1: every request carries the token (?token=, X-Desk-Token or the cookie set
-    by the first), else 403."""
-
-    def __init__(self, app: ASGIApp, token: str) -> None:
-        self.app, self.token = app, token
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
-        given = (request.query_params.get("token") or request.headers.get("x-desk-token")
-                 or request.cookies.get(TOKEN_COOKIE) or "")
-        if not hmac.compare_digest(given.encode(), self.token.encode()):
-            await PlainTextResponse("403: this desk needs its token", 403)(scope, receive, send)
-            return
-
-        async def send_with_cookie(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                cookie = (f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict")
-                message.setdefault("headers", []).append((b"set-cookie", cookie.encode()))
-            await send(message)
-
-        await self.app(scope, receive, send_with_cookie)
 
 
 def clean_author(name: str) -> str:
@@ -111,6 +89,7 @@ def clean_author(name: str) -> str:
 def create_app(config: DeskConfig) -> ASGIApp:
     """The desk as an ASGI app."""
     lock = threading.Lock()   # one warehouse connection at a time
+    pages = PageImages(config.draw_page)
 
     def read(fn: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
         with lock, config.open_db(True) as con:
@@ -131,30 +110,37 @@ def create_app(config: DeskConfig) -> ASGIApp:
                                               tables=tables, **values)
         return _secure(HTMLResponse(html, status))
 
-    def answer_page(request: Request, error: str | None = None, status: int = 200
-                    ) -> HTMLResponse:
-        author = author_of(request)
-        if not author:
-            return render("desk_name.html.j2", error=error, status=status)
+    def stored_pdf(found: dict[str, Any]) -> Path | None:
+        """Where a PDF of this campaign's replies is stored (None: not a PDF, or not there)."""
+        if not q.is_pdf(found) or not found.get("store_path"):
+            return None
+        path = (config.store / found["store_path"]).resolve()
+        return path if path.is_relative_to(config.store.resolve()) else None
+
+    def gather_answer(request: Request) -> dict[str, Any]:
         order = order_of(request)
 
         def gather(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             waiting = q.queue(con, config.campaign, order)
             answer = next((a for a in waiting if not a["skipped"]), None)
-            found: dict[str, Any] = {"answer": answer, "progress": q.progress(con, config.campaign)}
+            found: dict[str, Any] = {"answer": answer, "progress": q.progress(con, config.campaign),
+                                     "order": order}
             if answer is None:
                 return found
             documents = q.reply_documents(con, config.campaign, answer["reference"]).get(
                 answer["reference"], [])
             source_id = request.query_params.get("source") or answer["document_id"]
             source = next((d for d in documents if d["document_id"] == source_id), None)
-            number = _int(request.query_params.get("page"), answer["page"] or 1)
+            number = _page_number(request.query_params.get("page")) or answer["page"] or 1
             if source is not None:
                 number = min(max(number, 1), max(source["pages"] or 1, 1))
-            text = None if source is None or q.is_pdf(source) else (
-                q.page_text(con, source["document_id"], number) or "")
-            found.update(documents=documents, source=source, number=number, source_text=text,
-                         sheet=as_table(text) if text else None,
+            pdf = stored_pdf(source) if source is not None else None
+            text = None if source is None else q.page_text(con, source["document_id"], number)
+            here = source is not None and source["document_id"] == answer["document_id"] and (
+                number == answer["page"])
+            found.update(documents=documents, source=source, number=number, pdf=pdf,
+                         source_text=text, sheet=as_table(text) if text and not pdf else None,
+                         passage=(answer["passage"] or "")[:_PASSAGE_CHARS] if here else "",
                          sheets=q.page_names(con, source["document_id"]) if source else {},
                          upcoming=[a for a in waiting if not a["skipped"]][1:4])
             after = found["upcoming"][0] if found["upcoming"] else None
@@ -162,7 +148,10 @@ def create_app(config: DeskConfig) -> ASGIApp:
                 q.is_pdf(after)) else None
             return found
 
-        found = read(gather)
+        return read(gather)
+
+    def answer_html(request: Request, found: dict[str, Any], error: str | None = None,
+                    status: int = 200) -> HTMLResponse:
         answer = found["answer"]
         runs: list[tuple[str, bool]] = []
         if answer:
@@ -170,12 +159,27 @@ def create_app(config: DeskConfig) -> ASGIApp:
             words = matched_words(answer["head"], config.keywords.get(answer["question_key"], ()),
                                   answer["value"])
             runs = marked(answer["passage"] or "", words)
-        return render("desk.html.j2", status=status, error=error, order=order, orders=q.ORDERS,
-                      statuses=[s for s in ANSWER_STATUSES if s != "answered"], author=author,
-                      fixed_author=bool(config.author), runs=runs, **found)
+        drawn = pages.known(found["pdf"], found["number"], found["passage"]) if found.get(
+            "pdf") else None
+        found["refused"] = drawn.error if drawn and drawn.jpeg is None else None
+        return render("desk.html.j2", status=status, error=error, orders=q.ORDERS,
+                      statuses=[s for s in ANSWER_STATUSES if s != "answered"],
+                      author=author_of(request), fixed_author=bool(config.author), runs=runs,
+                      **found)
+
+    def answer_page(request: Request, error: str | None = None, status: int = 200
+                    ) -> HTMLResponse:
+        if not author_of(request):
+            return render("desk_name.html.j2", error=error, status=status)
+        return answer_html(request, gather_answer(request), error, status)
 
     async def index(request: Request) -> Response:
-        return await run_in_threadpool(answer_page, request)
+        if not author_of(request):
+            return render("desk_name.html.j2")
+        found = await run_in_threadpool(gather_answer, request)
+        if found.get("pdf"):   # a page that cannot be drawn shows its text instead
+            await pages.get(found["pdf"], found["number"], found["passage"], wait=_DRAW_WAIT_S)
+        return await run_in_threadpool(answer_html, request, found)
 
     async def summary(request: Request) -> Response:
         def gather(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -192,13 +196,26 @@ def create_app(config: DeskConfig) -> ASGIApp:
         reference = request.path_params["reference"]
 
         def gather(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-            messages = q.reply_messages(con, config.campaign, reference)
+            messages = q.reply_messages(con, config.campaign, reference, _REPLY_PAGE_CHARS)
             documents = q.reply_documents(con, config.campaign, reference).get(reference, [])
+            left = _REPLY_CHARS   # a reply of fifty 2 M-character attachments is not one page
             for d in documents:
-                d["pdf"] = q.is_pdf(d)
-                shown = range(1, min(d["pages"] or 0, _PAGES_SHOWN) + 1)
-                d["shown"] = [{"number": n, "text": None if d["pdf"] else
-                               q.page_text(con, d["document_id"], n)} for n in shown]
+                d["pdf"] = stored_pdf(d)
+                d["shown"] = []
+                for n in range(1, min(d["pages"] or 0, _PAGES_SHOWN) + 1):
+                    drawn = pages.known(d["pdf"], n) if d["pdf"] else None
+                    refused = drawn.error if drawn and drawn.jpeg is None else None
+                    text, note = None, None
+                    if (refused or not d["pdf"]) and left <= 0:
+                        note = "Not shown here, this reply's text is long: see the page alone."
+                    elif refused or not d["pdf"]:
+                        wanted = min(left, _REPLY_PAGE_CHARS)
+                        text = q.page_text(con, d["document_id"], n, wanted)
+                        left -= len(text or "")
+                        if text and len(text) == wanted:
+                            note = "Cut here: see the page alone for the rest."
+                    d["shown"].append({"number": n, "text": text, "refused": refused,
+                                       "note": note})
             return {"messages": messages, "documents": documents,
                     "progress": q.progress(con, config.campaign)}
 
@@ -209,19 +226,20 @@ def create_app(config: DeskConfig) -> ASGIApp:
                       back=request.query_params.get("back") == "1", **found)
 
     async def page_image(request: Request) -> Response:
-        document_id, number = request.path_params["document_id"], request.path_params["n"]
+        document_id = request.path_params["document_id"]
+        number = _page_number(request.path_params["n"])
         found = await run_in_threadpool(read, lambda con: q.document(con, config.campaign,
                                                                     document_id))
-        if found is None or not q.is_pdf(found):
-            return PlainTextResponse("no such PDF in this campaign", 404)
-        path = (config.store / found["store_path"]).resolve()
-        if not path.is_relative_to(config.store.resolve()):
-            return PlainTextResponse("no such PDF in this campaign", 404)
-        passage = request.query_params.get("passage", "")[:2000]
-        image = await run_in_threadpool(_outlined_page, path, number, passage)
-        if image is None:
-            return PlainTextResponse("no such page", 404)
-        return _secure(Response(image, media_type="image/jpeg",
+        path = stored_pdf(found) if found is not None else None
+        if path is None or number is None:
+            return PlainTextResponse("no such page of a PDF in this campaign", 404)
+        passage = request.query_params.get("passage", "")[:_PASSAGE_CHARS]
+        drawn = await pages.get(path, number, passage)
+        if drawn is None or drawn.jpeg is None:
+            why = drawn.error if drawn else "the page is still being drawn"
+            return _secure(Response(_refusal_image(why or "the page could not be drawn"), 422,
+                                    media_type="image/svg+xml"))
+        return _secure(Response(drawn.jpeg, media_type="image/jpeg",
                                 headers={"Cache-Control": "private, max-age=3600"}))
 
     async def form(request: Request, *, answer: bool = True) -> dict[str, str] | Response:
@@ -229,7 +247,11 @@ def create_app(config: DeskConfig) -> ASGIApp:
                 "application/x-www-form-urlencoded"):
             return PlainTextResponse("a form, please", 415)
         body = (await request.body()).decode("utf-8", errors="replace")
-        fields = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True).items()}
+        try:
+            fields = {k: v[-1] for k, v in parse_qs(body, keep_blank_values=True,
+                                                    max_num_fields=_MAX_FIELDS).items()}
+        except ValueError:
+            return PlainTextResponse("too many fields", 400)
         if not hmac.compare_digest(fields.get("csrf", "").encode(), config.csrf.encode()):
             return PlainTextResponse("403: this form is stale or not from the desk", 403)
         if answer and (not fields.get("reference") or not fields.get("question_key")):
@@ -243,9 +265,14 @@ def create_app(config: DeskConfig) -> ASGIApp:
         return RedirectResponse("/" if order == config.order else f"/?order={order}", 303)
 
     def write(action: Callable[[duckdb.DuckDBPyConnection], object], request: Request,
-              fields: dict[str, str]) -> Response:
+              fields: dict[str, str], *, answer: bool = True) -> Response:
         try:
             with lock, config.open_db(False) as con:
+                if answer and not q.is_answer_of(con, config.campaign, fields["reference"],
+                                                 fields["question_key"]):
+                    return PlainTextResponse(
+                        f"no question {fields['question_key']!r} in request "
+                        f"{fields['reference']!r} of {config.campaign}", 404)
                 action(con)
         except (CorrectionError, WarehouseError) as exc:
             return answer_page(request, error=str(exc), status=400)
@@ -255,7 +282,7 @@ def create_app(config: DeskConfig) -> ASGIApp:
         fields = await form(request)
         if isinstance(fields, Response):
             return fields
-        value = fields["value"] if fields.get("has_value") == "1" else None
+        value = fields.get("value", "") if fields.get("has_value") == "1" else None
         return await run_in_threadpool(write, lambda con: check_answer(
             con, reference=fields["reference"], question_key=fields["question_key"],
             status=fields.get("status", ""), value=value, note=None,
@@ -284,7 +311,7 @@ def create_app(config: DeskConfig) -> ASGIApp:
         if isinstance(fields, Response):
             return fields
         return await run_in_threadpool(
-            write, lambda con: clear_skipped(con, config.campaign), request, fields)
+            write, lambda con: clear_skipped(con, config.campaign), request, fields, answer=False)
 
     async def name(request: Request) -> Response:
         fields = await form(request, answer=False)
@@ -325,6 +352,10 @@ def create_app(config: DeskConfig) -> ASGIApp:
             return PlainTextResponse("say who you are first", 400)
         if not fields.get("label") or not fields.get("question_key") or not fields.get("code"):
             return PlainTextResponse("which label, question and code?", 400)
+        if not await run_in_threadpool(read, lambda con: q.is_label_of(
+                con, config.campaign, fields["label"])):
+            return PlainTextResponse(f"no table of {config.campaign} has the label "
+                                     f"{fields['label']!r}", 404)
         code = None if fields["code"] == "-" else fields["code"]
         question = None if fields.get("every_question") == "1" else fields["question_key"]
         mapper = config.map_label
@@ -339,6 +370,10 @@ def create_app(config: DeskConfig) -> ASGIApp:
             return PlainTextResponse("say who you are first", 400)
         if not fields.get("grid") or not fields.get("question_key"):
             return PlainTextResponse("which file and question?", 400)
+        if not await run_in_threadpool(read, lambda con: q.is_grid_of(
+                con, config.campaign, fields["grid"])):
+            return PlainTextResponse(f"no file or sheet {fields['grid']!r} of {config.campaign}"
+                                     " waits for its question", 404)
         return await run_in_threadpool(table_write, lambda con: set_sheet_question(
             con, config.campaign, fields["grid"], fields["question_key"], author_of(request)),
             request)
@@ -358,7 +393,7 @@ def create_app(config: DeskConfig) -> ASGIApp:
         Route("/tables", table_review),
         Route("/tables/map", map_label, methods=["POST"]),
         Route("/tables/sheet", sheet_answers, methods=["POST"]),
-        Route("/page/{document_id}/{n:int}.jpg", page_image),
+        Route("/page/{document_id}/{n}.jpg", page_image),
         Route("/accept", accept, methods=["POST"]),
         Route("/correct", correct, methods=["POST"]),
         Route("/skip", skip, methods=["POST"]),
@@ -366,35 +401,38 @@ def create_app(config: DeskConfig) -> ASGIApp:
         Route("/name", name, methods=["POST"]),
         Route("/static/{name}", static),
     ])
-    if config.token:
-        app = _TokenGate(app, config.token)
-    return app
+    return DeskGuard(app, config.address, config.token)
 
 
 def page_url(document_id: str, number: int, passage: str | None = None) -> str:
     """The address of a PDF page's image, the passage outlined on it when given."""
     url = f"/page/{quote(document_id, safe='')}/{number}.jpg"
-    return f"{url}?{urlencode({'passage': passage[:600]})}" if passage else url
+    return f"{url}?{urlencode({'passage': passage[:_PASSAGE_CHARS]})}" if passage else url
 
 
 _ENV.globals["page_url"] = page_url
 
 
-@functools.lru_cache(maxsize=64)   # the next answer's page is fetched ahead, then shown
-def _outlined_page(path: Path, number: int, passage: str) -> bytes | None:
-    boxes = passage_boxes(path, number, passage) if passage.strip() else []
-    return render_page(path, number, boxes)
+def _page_number(given: str | None) -> int | None:
+    """A page number as a URL gives it (None: none, or not a page number)."""
+    if given and given.isascii() and given.isdigit() and len(given) <= 6:
+        return int(given) or None
+    return None
 
 
-def _int(given: str | None, default: int) -> int:
-    try:
-        return int(given) if given else default
-    except ValueError:
-        return default
+def _refusal_image(why: str) -> bytes:
+    """Why a page is not shown, as an image in the page's place."""
+    lines = [why[i:i + 90] for i in range(0, min(len(why), 450), 90)]
+    text = "".join(f'<text x="16" y="{60 + 22 * n}">{escape(line)}</text>'
+                   for n, line in enumerate(lines))
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="900" height="200" '
+            'font-family="sans-serif" font-size="16"><rect width="900" height="200" '
+            'fill="#f6f6f3" stroke="#ccc"/><text x="16" y="32" font-weight="bold">'
+            f'This page is not shown:</text>{text}</svg>').encode()
 
 
 def _secure(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = _CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Referrer-Policy"] = "same-origin"   # a POST then says its Origin
     return response

@@ -77,7 +77,7 @@ _DOCUMENTS_SQL = """
     SELECT m.request_reference AS reference, m.id AS message_id, md.part, md.document_id,
            coalesce(md.filename, CASE WHEN md.part = 0 THEN 'message body' END, 'attachment')
                                                                           AS filename,
-           d.kind, d.media_type, d.status, d.error,
+           d.kind, d.media_type, d.status, d.error, d.store_path,
            coalesce(d.page_count, (SELECT count(*) FROM document_pages p
                                    WHERE p.document_id = d.id))           AS pages
     FROM messages m
@@ -89,7 +89,7 @@ _DOCUMENTS_SQL = """
 
 _MESSAGES_SQL = """
     SELECT m.id, m.kind, m.subject, m.from_addr, coalesce(m.dated, m.received_at) AS dated,
-           m.body_text, m.problems
+           substr(m.body_text, 1, ?) AS body_text, length(m.body_text) AS body_chars, m.problems
     FROM messages m JOIN requests r ON r.reference = m.request_reference
     WHERE r.campaign_id = ? AND m.request_reference = ? AND m.direction = 'incoming'
     ORDER BY coalesce(m.dated, m.received_at), m.id"""
@@ -138,10 +138,11 @@ def reply_documents(con: duckdb.DuckDBPyConnection, campaign: str, reference: st
     return found
 
 
-def reply_messages(con: duckdb.DuckDBPyConnection, campaign: str, reference: str
-                   ) -> list[dict[str, Any]]:
-    """The incoming messages of one request, oldest first."""
-    return rows(con, _MESSAGES_SQL, [campaign, reference])
+def reply_messages(con: duckdb.DuckDBPyConnection, campaign: str, reference: str,
+                   chars: int = 200_000) -> list[dict[str, Any]]:
+    """The incoming messages of one request, oldest first, each body's first `chars`
+    characters (body_chars says how many it has)."""
+    return rows(con, _MESSAGES_SQL, [chars, campaign, reference])
 
 
 def document(con: duckdb.DuckDBPyConnection, campaign: str, document_id: str
@@ -151,10 +152,12 @@ def document(con: duckdb.DuckDBPyConnection, campaign: str, document_id: str
     return found[0] if found else None
 
 
-def page_text(con: duckdb.DuckDBPyConnection, document_id: str, number: int) -> str | None:
-    """The stored text of one page of a document."""
-    row = con.execute("SELECT text FROM document_pages WHERE document_id = ? AND page = ?",
-                      [document_id, number]).fetchone()
+def page_text(con: duckdb.DuckDBPyConnection, document_id: str, number: int,
+              chars: int | None = None) -> str | None:
+    """The stored text of one page of a document (its first `chars` characters when given)."""
+    row = con.execute("SELECT substr(text, 1, coalesce(?, length(text))) FROM document_pages"
+                      " WHERE document_id = ? AND page = ?", [chars, document_id, number]
+                      ).fetchone()
     return None if row is None else row[0]
 
 
@@ -164,6 +167,30 @@ def page_names(con: duckdb.DuckDBPyConnection, document_id: str) -> dict[int, st
         "SELECT page, regexp_extract(text, '^\\[Sheet: ([^\\]\\n]*)\\]', 1) FROM document_pages"
         " WHERE document_id = ? ORDER BY page", [document_id]).fetchall()
     return {page: name for page, name in found if name}
+
+
+def is_answer_of(con: duckdb.DuckDBPyConnection, campaign: str, reference: str,
+                 question_key: str) -> bool:
+    """Whether a request of this campaign has this question (so an answer to correct)."""
+    return con.execute(
+        "SELECT 1 FROM requests r JOIN questions q ON q.campaign_id = r.campaign_id"
+        " WHERE r.campaign_id = ? AND r.reference = ? AND q.key = ?",
+        [campaign, reference, question_key]).fetchone() is not None
+
+
+def is_label_of(con: duckdb.DuckDBPyConnection, campaign: str, label: str) -> bool:
+    """Whether a data return of this campaign wrote this label."""
+    return con.execute("SELECT 1 FROM v_table_answers WHERE campaign_id = ? AND"
+                       " category_as_sent = ? LIMIT 1", [campaign, label]).fetchone() is not None
+
+
+def is_grid_of(con: duckdb.DuckDBPyConnection, campaign: str, grid: str) -> bool:
+    """Whether a file or sheet ('file#sheet') of this campaign's data returns was not read."""
+    return con.execute(
+        "SELECT 1 FROM table_problems p JOIN requests r ON r.reference = p.request_reference"
+        " WHERE r.campaign_id = ? AND p.filename || CASE WHEN coalesce(p.sheet, '') = ''"
+        " THEN '' ELSE '#' || p.sheet END = ? LIMIT 1",
+        [campaign, grid]).fetchone() is not None
 
 
 def is_pdf(found: dict[str, Any]) -> bool:
