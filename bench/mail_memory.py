@@ -102,7 +102,9 @@ def main() -> None:
           "above the process before the message (modules loaded, warehouse open)")
     bare = out["bare"][1] - out["bare"][0]
     for mode, (base, peak) in out.items():
-        print(f"  {mode:<14} {peak:>5} MB  +{peak - base:>4} MB  {(peak - base) / bare:.1f}x bare")
+        # a tiny message may not move the bare process's peak by a whole MB
+        ratio = f"{(peak - base) / bare:.1f}x bare" if bare > 0 else "(bare: under 1 MB)"
+        print(f"  {mode:<14} {peak:>5} MB  +{peak - base:>4} MB  {ratio}")
 
 
 if __name__ == "__main__":

@@ -32,10 +32,10 @@ from tests.hostile import Hostile, hostile_corpus, page_bombs
 
 from .conftest import EXAMPLE, ROOT
 from .test_extract_answers import make_pdf
-from .test_review_desk import CAMPAIGN, DESK, desk_client, serve, table, unsure
+from .test_review_desk import CAMPAIGN, DESK, desk_client, serve, table, unsure, unsure_template
 from .test_review_sheet import foi
 
-__all__ = ["unsure"]   # the fixture, shared with test_review_desk
+__all__ = ["unsure", "unsure_template"]   # the fixtures, shared with test_review_desk
 
 FOI = [sys.executable, "-c", "import sys; from flows.cli import main; sys.exit(main())"]
 PEAK_MB = 300       # the desk's own process, whatever it is asked to show
