@@ -190,7 +190,8 @@ def create_app(config: DeskConfig) -> ASGIApp:
         found = await run_in_threadpool(read, gather)
         for row in found["questions"]:
             row["head"] = question_head(row["text"])
-        return render("desk_summary.html.j2", author=author_of(request), **found)
+        return await run_in_threadpool(render, "desk_summary.html.j2",
+                                       author=author_of(request), **found)
 
     async def whole_reply(request: Request) -> Response:
         reference = request.path_params["reference"]
@@ -222,8 +223,10 @@ def create_app(config: DeskConfig) -> ASGIApp:
         found = await run_in_threadpool(read, gather)
         if not found["messages"]:
             return PlainTextResponse("no reply with that reference in this campaign", 404)
-        return render("desk_reply.html.j2", reference=reference, author=author_of(request),
-                      back=request.query_params.get("back") == "1", **found)
+        # megabytes of a reply's text are escaped off the event loop: the desk answers meanwhile
+        return await run_in_threadpool(render, "desk_reply.html.j2", reference=reference,
+                                       author=author_of(request),
+                                       back=request.query_params.get("back") == "1", **found)
 
     async def page_image(request: Request) -> Response:
         document_id = request.path_params["document_id"]
