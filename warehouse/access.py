@@ -40,7 +40,6 @@ import duckdb
 from warehouse.db import WarehouseError, connect
 from warehouse.migrations import pending
 from warehouse.snapshots import (
-    current_generation,
     is_current,
     publish_generation,
     snapshot_path,
@@ -256,9 +255,7 @@ def reading(database: Path, *, live: bool = False, wait_seconds: float = 30.0
     else:
         source = snapshot_path(database)
         waited_for = "another process"
-        found = current_generation(database)
-        fresh = is_current(database) and found is not None and not found.parquet_lags
-        busy = None if fresh else _refresh_if_idle(database)
+        busy = None if is_current(database) else _refresh_if_idle(database)
         if busy and source.exists():
             taken = datetime.fromtimestamp(source.stat().st_mtime).astimezone()
             log.warning("%s is being written by %s: reading the snapshot of %s", database.name,

@@ -80,9 +80,9 @@ def _source(database: Path) -> dict[str, int]:
 
 
 def is_current(database: Path) -> bool:
-    """Whether readers' generation holds the warehouse as it is now."""
+    """Whether readers' generation holds the warehouse as it is now, Parquet views included."""
     found = current_generation(database)
-    return (found is not None and not _wal_path(database).exists()
+    return (found is not None and not found.parquet_lags and not _wal_path(database).exists()
             and found.manifest.get("warehouse") == _source(database)
             and snapshot_path(database).resolve() == found.folder / snapshot_path(database).name)
 
