@@ -29,6 +29,7 @@ from extract.tables.tidy import coverage, read_tables  # noqa: E402
 from tests.corpora import (  # noqa: E402
     SHARED,
     cell_verdict,
+    half,
     mh_cell_labels,
     mh_table_files,
     mh_table_setup,
@@ -80,6 +81,21 @@ def main() -> None:
         readings = {a: read_tables(files[a], questions, codes) for a in authorities}
         ours.append(time.perf_counter() - t)
 
+    for name in ("sealed", "tuning"):
+        mine = {a: r for a, r in readings.items() if half(a) == name}
+        if mine:
+            print(f"\n== {name} half: {len(mine)} bodies " + ("(quote these first)" if
+                                                           name == "sealed" else ""))
+            report(mine, questions)
+    print()
+    o, b = statistics.median(ours), statistics.median(bare)
+    print(f"time to read the corpus ({sum(len(f) for f in files.values())} files): "
+          f"{o:.2f} s; bare openpyxl/csv/pdfplumber load {b:.2f} s; ratio {o / b:.2f}x "
+          f"(median of {args.repeat})")
+
+
+def report(readings: dict, questions: list) -> None:
+    """The figures of one half of the corpus."""
     complete = []
     for a, reading in readings.items():
         cov = [coverage(reading, q.number) for q in questions]
@@ -119,10 +135,6 @@ def main() -> None:
           f"each clears them for every trust): {', '.join(sorted(distinct))}")
     print(f"figures read: {figures:,}; totals checked {len(totals)}, not adding up "
           f"{sum(1 for t in totals if t.adds_up is False)}")
-    o, b = statistics.median(ours), statistics.median(bare)
-    print(f"time to read the corpus ({sum(len(f) for f in files.values())} files): "
-          f"{o:.2f} s; bare openpyxl/csv/pdfplumber load {b:.2f} s; ratio {o / b:.2f}x "
-          f"(median of {args.repeat})")
 
 
 if __name__ == "__main__":

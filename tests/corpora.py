@@ -51,6 +51,28 @@ MH_QUESTIONS = (
 PLAIN_COVER = "Please find attached the response to your Freedom of Information request."
 
 
+def half(body: str) -> str:
+    """'tuning' or 'sealed': which half of its corpus a body's reply is in (EVALUATION.md).
+
+    A rule fixed in code, not a choice: the bodies of a corpus sorted by a stable hash of
+    their names, the first half (rounded up) tuning, the rest sealed. Rules change only from
+    the tuning half; the sealed half is labelled and scored, never studied."""
+    folder = next((SHARED / c / "responses" for c in _SPLIT_CORPORA
+                   if (SHARED / c / "responses" / body).exists()), None)
+    if folder is None:
+        raise KeyError(f"{body!r} is not a body of a split corpus")
+    names = sorted((p.name for p in folder.iterdir()), key=_split_key)
+    return "tuning" if names.index(body) < (len(names) + 1) // 2 else "sealed"
+
+
+_SPLIT_CORPORA = ("mh-accommodation-2021", "police-hospital-crimes-2025",
+                  "counterfeit-goods-2016", "cipfa-libraries-2017")
+
+
+def _split_key(name: str) -> str:
+    return hashlib.sha256(f"foitrack-halves:{name}".encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class Label:
     """What a person read as the answer to one question of one reply."""

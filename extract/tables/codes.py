@@ -147,11 +147,12 @@ def match_label(m: Matcher, label: str, code: str | None, *, coded_block: bool) 
     if key in m.mappings:
         mapped = m.mappings[key]
         return Match(mapped or None, "mapping", 100.0)
-    if coded_block:
-        return Match(None, "own", 0.0)
+    # the list's own label always matches, whatever other rows of the block hold
     for k in dict.fromkeys((key, normalise(_bare(label)))):
         if k in m.by_variant:
             return Match(m.by_variant[k], "label", 100.0)
+    if coded_block:
+        return Match(None, "own", 0.0)
     if len(key.split()) >= 3:  # a label cut short ('Tenant - Local Authority/Arms Length Or')
         longer = {code for v, code in m.by_variant.items() if v.startswith(key)}
         if len(longer) == 1:

@@ -58,53 +58,6 @@ class UnreadableTable(ValueError):
     """A file that is not a table we can read, with why."""
 
 
-def xlsx_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    grids = []
-    for sheet in book.worksheets:
-        # only the cells the file holds: iter_rows would make a cell object for every empty
-        # one up to a stray cell far out (XFD1048576: 100 s and GBs); capped both ways
-        held = sheet._cells  # (row, column) -> cell
-        height = min(max((r for r, _ in held), default=0), max_rows)
-        width = min(max((c for _, c in held), default=0), MAX_COLUMNS)
-        rows: list[list[Value]] = [[None] * width for _ in range(height)]
-        for (r, c), cell in held.items():
-            if r <= height and c <= width:
-                rows[r - 1][c - 1] = cell.value
-        # a merged cell holds its value in the top-left cell only: spread it over the range
-        for merged in sheet.merged_cells.ranges:
-            top = rows[merged.min_row - 1][merged.min_col - 1] \
-                if merged.min_row <= height and merged.min_col <= width else None
-            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
-                for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
-                    rows[r][c] = top
-        grids.append(Grid(filename, "xlsx", rows, sheet=sheet.title))
-    return grids
-
-
-def xls_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
-    import xlrd
-
-    book = xlrd.open_workbook(file_contents=data, formatting_info=False)
-    grids = []
-    for sheet in book.sheets():
-        rows: list[list[Value]] = []
-        for r in range(min(sheet.nrows, max_rows)):
-            row: list[Value] = []
-            for cell in sheet.row(r)[:MAX_COLUMNS]:
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                    row.append(None)
-                else:
-                    row.append(cell.value)
-            rows.append(row)
-        grids.append(Grid(filename, "xls", rows, sheet=sheet.name))
-    return grids
-
-
 def decode_text(data: bytes) -> str:
     """CSV bytes as text: a BOM says the encoding, else UTF-8, else the best guess."""
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from extract.tables.grids import Grid, UnreadableTable, csv_rows, xls_grids, xlsx_grids
+from extract.tables.grids import Grid, UnreadableTable, csv_rows
 from extract.tables.pdf_tables import pdf_grids
+from extract.tables.workbooks import xls_grids, xlsx_grids
 
 TABLE_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "csv", ".txt": "csv",
                ".tsv": "csv", ".pdf": "pdf"}
