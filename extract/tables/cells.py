@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,14 +17,27 @@ MONTHS = {m: n for n, names in enumerate(
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19|20)\d\d"
 
-# periods as authorities write them: Jan-18, Jan 2018, January 2018, 2018-01, 01/01/2018
+# periods as authorities write them: Jan-18, Jan 2018, January 2018, 2018-01, 2018 04, 01/2018,
+# 01/01/2018, 31-Jan-18, 1st January 2018
 _PERIOD_PATTERNS = (
-    (re.compile(rf"^({_MONTH})[\s\-/.']*((?:19|20)?\d\d)$", re.I), "my"),
-    (re.compile(rf"^({_YEAR})[\-/.](\d{{1,2}})(?:[\-/.]\d{{1,2}})?(?:[ T]00:00(?::00)?)?$"),
+    (re.compile(rf"^(?:\d{{1,2}}(?:st|nd|rd|th)?[\s\-/.]*)?({_MONTH})[\s\-/.',]*"
+                rf"((?:19|20)?\d\d)$", re.I), "my"),
+    (re.compile(rf"^({_YEAR})[\-/. ](\d{{1,2}})(?:[\-/.]\d{{1,2}})?(?:[ T]00:00(?::00)?)?$"),
      "ym"),
-    (re.compile(rf"^\d{{1,2}}[\-/.](\d{{1,2}})[\-/.]({_YEAR})(?: 00:00(?::00)?)?$"), "dmy"),
-    (re.compile(rf"^({_YEAR})\s+({_MONTH})$", re.I), "ym_name"),
+    (re.compile(r"^\d{1,2}[\-/.](\d{1,2})[\-/.]((?:19|20)?\d\d)(?: 00:00(?::00)?)?$"),
+     "dmy"),
+    (re.compile(rf"^(\d{{1,2}})[\-/.]({_YEAR})$"), "my_number"),
+    (re.compile(rf"^({_YEAR})[\s\-/.]*({_MONTH})$", re.I), "ym_name"),
 )
+# words around a period that do not change it: 'Month ending 31/01/2018', 'Jan-18 snapshot'
+_PERIOD_WORDS = re.compile(
+    r"^(?:(?:month|period|quarter|year|week)\s+(?:ending|end|to)|as\s+(?:at|of)|snapshot(?:\s+at)?"
+    r"|end\s+of|position\s+(?:at|as\s+at)|w/?e|m/?e|at)\s*:?\s+|"
+    r"\s+(?:snapshot|position|total|data|figures?)$", re.I)
+# financial years: 2018/19, 2018-19, 2018/2019, FY 18/19, Financial Year 2018-19
+_FISCAL = re.compile(r"^(?:f\.?y\.?|fin(?:ancial)?\.?\s*y(?:ea)?r\.?)?\s*((?:19|20)?\d\d)\s*"
+                     r"[/\-–]\s*((?:19|20)?\d\d)$", re.I)
+_QUARTER = re.compile(r"^(?:q([1-4])\s*[\-/ ,]?\s*(.+)|(.+?)\s*[\-/ ,]?\s*q([1-4]))$", re.I)
 _SUPPRESSED = re.compile(
     r"^(?:\*+|[<≤]\s*=?\s*\d{1,2}|fewer than \d{1,2}|less than \d{1,2}|under \d{1,2}|"
     r"1\s*-\s*[45]|suppressed|redacted|s\.?\s*40(?:\s*\(2\))?|~|x|c)$", re.I)
@@ -34,13 +48,28 @@ _YEAR_ONLY = re.compile(rf"^({_YEAR})$")
 
 @dataclass(frozen=True)
 class Period:
-    """A month (YYYY-MM) or a whole year (YYYY) a figure is for."""
+    """What a figure is for: a month (2018-01), a year (2018), a financial year starting in
+    April (2018/19), or a quarter of either (2018-Q1, 2018/19-Q1)."""
 
     year: int
     month: int | None = None
+    quarter: int | None = None
+    fiscal: bool = False
 
     def __str__(self) -> str:
-        return f"{self.year}" if self.month is None else f"{self.year}-{self.month:02d}"
+        if self.month is not None:
+            return f"{self.year}-{self.month:02d}"
+        base = f"{self.year}/{(self.year + 1) % 100:02d}" if self.fiscal else f"{self.year}"
+        return base if self.quarter is None else f"{base}-Q{self.quarter}"
+
+    @property
+    def span(self) -> str:
+        """month, quarter, year or financial_year: what one figure covers."""
+        if self.month is not None:
+            return "month"
+        if self.quarter is not None:
+            return "quarter"
+        return "financial_year" if self.fiscal else "year"
 
 
 def _full_year(text: str) -> int:
@@ -48,13 +77,7 @@ def _full_year(text: str) -> int:
     return year + 2000 if year < 100 else year
 
 
-def parse_period(value: Value) -> Period | None:
-    """A month from a date or a text like 'Jan-18', '2018-01', '01/01/2018'; else None."""
-    if isinstance(value, datetime | date):
-        return Period(value.year, value.month)
-    text = as_text(value)
-    if not text or len(text) > 24:
-        return None
+def _month_period(text: str) -> Period | None:
     for pattern, shape in _PERIOD_PATTERNS:
         m = pattern.match(text)
         if not m:
@@ -63,11 +86,83 @@ def parse_period(value: Value) -> Period | None:
             return Period(_full_year(m.group(2)), MONTHS[m.group(1).lower()])
         if shape == "ym_name":
             return Period(int(m.group(1)), MONTHS[m.group(2).lower()])
-        year, month = (int(m.group(1)), int(m.group(2))) if shape == "ym" else \
-            (int(m.group(2)), int(m.group(1)))
-        if 1 <= month <= 12:
+        if shape == "ym":
+            year, month = int(m.group(1)), int(m.group(2))
+        elif shape == "my_number":
+            year, month = int(m.group(2)), int(m.group(1))
+        else:
+            year, month = _full_year(m.group(2)), int(m.group(1))
+        if 1 <= month <= 12 and 1990 <= year <= 2039:
             return Period(year, month)
     return None
+
+
+def parse_period(value: Value) -> Period | None:
+    """A month from a date or a text like 'Jan-18', '2018-01', '2018 04', '01/2018',
+    '31/01/2018', 'Month ending 31 Jan 2018'; else None."""
+    if isinstance(value, datetime | date):
+        return Period(value.year, value.month)
+    text = as_text(value)
+    if not text or len(text) > 40:
+        return None
+    found = _month_period(text)
+    if found is None and (bare := _PERIOD_WORDS.sub("", text)) != text:
+        found = _month_period(bare.strip())
+    return found
+
+
+def parse_fiscal_year(value: Value) -> int | None:
+    """The first year of a financial year written '2018/19', '2018-19', 'FY 18/19'; else
+    None (the two years must follow each other)."""
+    if not isinstance(value, str):
+        return None
+    m = _FISCAL.match(as_text(value))
+    if not m:
+        return None
+    first, second = _full_year(m.group(1)), _full_year(m.group(2))
+    if len(m.group(2)) == 2:
+        second = first - first % 100 + second % 100
+    return first if second == first + 1 and 1990 <= first <= 2039 else None
+
+
+def parse_span(value: Value) -> Period | None:
+    """A period of any span: a month, a financial year, a quarter ('Q1 2018/19', '2018 Q2'),
+    a calendar year; else None."""
+    if (p := parse_period(value)) is not None:
+        return p
+    if (fy := parse_fiscal_year(value)) is not None:
+        return Period(fy, fiscal=True)
+    text = as_text(value)
+    m = _QUARTER.match(text) if isinstance(value, str) and len(text) <= 24 else None
+    if m:
+        quarter = int(m.group(1) or m.group(4))
+        rest = (m.group(2) or m.group(3)).strip()
+        if (fy := parse_fiscal_year(rest)) is not None:
+            return Period(fy, quarter=quarter, fiscal=True)
+        if (y := parse_year(rest)) is not None or (
+                re.fullmatch(r"\d\d", rest) and (y := _full_year(rest))):
+            return Period(y, quarter=quarter)
+    if (y := parse_year(value)) is not None:
+        return Period(y)
+    return None
+
+
+def fiscal_month(start_year: int, month: int) -> Period:
+    """A month of the financial year starting in April of start_year."""
+    return Period(start_year + (month < 4), month)
+
+
+SERIAL_DAYS = range(32874, 51136)   # Excel's day numbers of 1990-01-01 to 2039-12-31
+
+
+def serial_date(value: Value) -> date | None:
+    """The date an Excel day number stands for (a date cell saved without its format)."""
+    number = parse_number(value)
+    if number is None or not number.is_integer() or int(number) not in SERIAL_DAYS:
+        return None
+    value = number
+    from datetime import timedelta
+    return date(1899, 12, 30) + timedelta(days=int(value))
 
 
 def parse_month(value: Value) -> int | None:
@@ -108,9 +203,57 @@ def is_suppressed(value: Value) -> bool:
     return isinstance(value, str) and bool(_SUPPRESSED.match(as_text(value)))
 
 
+_NIL = frozenset({"-", "–", "—"})
+
+
+def is_nil(value: Value) -> bool:
+    """A dash where a figure goes: a zero in some tables, 'not yet known' in others (months
+    after the extract), so it shapes a table but is never stored as a figure."""
+    return isinstance(value, str) and value.strip() in _NIL
+
+
 def is_figure(value: Value) -> bool:
-    """A cell that holds a figure or a suppressed one."""
-    return parse_number(value) is not None or is_suppressed(value)
+    """A cell that holds a figure, a dash for nil, or a suppressed figure."""
+    return parse_number(value) is not None or is_suppressed(value) or is_nil(value)
+
+
+def period_cells(row: list[Value]) -> dict[int, Period | int]:
+    """Columns of a row naming a period (a Period: a month, or a coarser span when the row
+    names no month) or a month alone (its number)."""
+    found: dict[int, Period | int] = dict(serial_months(row))
+    for c, v in enumerate(row):
+        if c in found or (isinstance(v, int | float) and not isinstance(v, bool)):
+            continue
+        p = parse_span(v)
+        if p is not None:
+            found[c] = p
+            continue
+        m = parse_month(v)
+        if m is not None:
+            found[c] = m
+    months = {c: p for c, p in found.items() if isinstance(p, int) or p.month is not None}
+    if months:
+        return months   # a year or financial-year column beside months is their total
+    spans = {p.span for p in found.values() if isinstance(p, Period)}
+    if spans == {"year"}:   # years across: two at least, one after another ('1999' is a count)
+        years = [found[c].year for c in sorted(found)]  # type: ignore[union-attr]
+        if len(years) < 2 or any(b != a + 1 for a, b in itertools.pairwise(years)):
+            return {}
+    return found if len(spans) == 1 else {}
+
+
+def serial_months(values: list[Value]) -> dict[int, Period]:
+    """Excel day numbers saved without their date format, a month apart (43101, 43132, ...):
+    the months they stand for; nothing unless at least two follow each other so."""
+    days = {c: d for c, v in enumerate(values) if (d := serial_date(v)) is not None}
+    if len(days) < 2:
+        return {}
+    ordered = sorted(days.items())
+    steps = [(b - a).days for (_, a), (_, b) in itertools.pairwise(ordered)]
+    if not all(28 <= s <= 31 for s in steps) or \
+            len({(d.year, d.month) for d in days.values()}) != len(days):
+        return {}
+    return {c: Period(d.year, d.month) for c, d in days.items()}
 
 
 _TOTAL = re.compile(r"\btotals?\b|^all$|^sum$", re.I)

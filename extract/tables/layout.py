@@ -16,13 +16,17 @@ from dataclasses import dataclass, field
 from extract.tables.cells import (
     Period,
     code_of,
+    fiscal_month,
     is_figure,
+    is_nil,
     is_suppressed,
     is_total,
+    parse_fiscal_year,
     parse_month,
     parse_number,
     parse_period,
     parse_year,
+    period_cells,
 )
 from extract.tables.grids import Grid, Value, as_text
 
@@ -66,25 +70,30 @@ def _row_text(row: list[Value]) -> str:
     return " ".join(t for t in (as_text(v) for v in row) if t)
 
 
-def _period_cells(row: list[Value]) -> dict[int, Period | int]:
-    """Columns of a row naming a month (a Period) or a month alone (its number)."""
-    found: dict[int, Period | int] = {}
-    for c, v in enumerate(row):
-        if isinstance(v, int | float) and not isinstance(v, bool):
-            continue
-        p = parse_period(v)
-        if p is not None:
-            found[c] = p
-            continue
-        m = parse_month(v)
-        if m is not None:
-            found[c] = m
-    return found
+_FISCAL_IN = re.compile(r"(?<!\d)((?:19|20)\d\d\s*[/\-–]\s*(?:(?:19|20)?\d\d))(?!\d)")
 
 
 def _year_in(text: str) -> int | None:
     years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d\d)(?!\d)", text)}
     return years.pop() if len(years) == 1 else None
+
+
+def _year_of(texts: list[str]) -> tuple[int, bool] | None:
+    """The one year (or financial year: fiscal True) the first text naming one names."""
+    for text in texts:
+        fiscal = {fy for m in _FISCAL_IN.findall(text) if (fy := parse_fiscal_year(m))}
+        if len(fiscal) == 1:
+            return fiscal.pop(), True
+        if fiscal:
+            return None
+        if (y := _year_in(text)) is not None:
+            return y, False
+    return None
+
+
+def month_of(year: int, fiscal: bool, month: int) -> Period:
+    """A month named alone, in a year or in a financial year starting that year."""
+    return fiscal_month(year, month) if fiscal else Period(year, month)
 
 
 def find_blocks(grid: Grid) -> GridLayout:
@@ -102,7 +111,7 @@ def find_blocks(grid: Grid) -> GridLayout:
 
 def _is_header(grid: Grid, r: int) -> dict[int, Period | int]:
     row = grid.rows[r]
-    periods = _period_cells(row)
+    periods = period_cells(row)
     figures = sum(1 for c, v in enumerate(row) if c not in periods and parse_number(v) is not None
                   and parse_year(v) is None)
     if len(periods) == 1 and not figures:
@@ -111,7 +120,7 @@ def _is_header(grid: Grid, r: int) -> dict[int, Period | int]:
         below = [grid.cell(r + i, c) for i in (1, 2)]
         labelled = any(as_text(v) for v in row[:c])
         if labelled and all(is_figure(v) for v in below) and \
-                not any(_period_cells(grid.rows[r + 1]) if r + 1 < len(grid.rows) else []):
+                not any(period_cells(grid.rows[r + 1]) if r + 1 < len(grid.rows) else []):
             return periods
         return {}
     if len(periods) < 2:
@@ -126,8 +135,8 @@ def _wide_blocks(grid: Grid) -> list[Block]:
     for i, (h, periods) in enumerate(headers):
         end = headers[i + 1][0] if i + 1 < len(headers) else len(grid.rows)
         block, last = _wide_block(grid, h, periods, end, previous_end)
-        previous_end = last
-        if block.cells:
+        if block.cells:   # (a header with no figures is the upper row of the next one's)
+            previous_end = last
             blocks.append(block)
     return blocks
 
@@ -147,11 +156,17 @@ def _titles_above(grid: Grid, h: int, stop: int, label_cols: range) -> list[str]
     return titles
 
 
-def _year_of_columns(grid: Grid, h: int, columns: list[int]) -> dict[int, int]:
-    """Years for month-only header columns from a row of years just above (spread right)."""
+def _year_of_columns(grid: Grid, h: int, columns: list[int]) -> dict[int, tuple[int, bool]]:
+    """Years (or financial years) for month-only header columns from a row of years just
+    above (each spread right, to the next)."""
     for r in range(h - 1, max(-1, h - 4), -1):
         row = grid.rows[r]
-        years = {c: y for c, v in enumerate(row) if (y := parse_year(v)) is not None}
+        years: dict[int, tuple[int, bool]] = {}
+        for c, v in enumerate(row):
+            if (fy := parse_fiscal_year(v)) is not None:
+                years[c] = (fy, True)
+            elif (y := parse_year(v)) is not None:
+                years[c] = (y, False)
         if not years:
             continue
         out = {}
@@ -164,6 +179,24 @@ def _year_of_columns(grid: Grid, h: int, columns: list[int]) -> dict[int, int]:
     return {}
 
 
+def _running_years(periods: dict[int, Period | int], start: tuple[int, bool]
+                   ) -> dict[int, tuple[int, bool]]:
+    """Years for month-only columns from one year named elsewhere: months in column order,
+    a new year each time they start again (Dec, then Jan; Mar, then Apr in financial years)."""
+    year, fiscal = start
+    out, previous = {}, None
+    for c in sorted(periods):
+        m = periods[c]
+        if not isinstance(m, int):
+            continue
+        position = (m - 4) % 12 if fiscal else m
+        if previous is not None and position <= previous:
+            year += 1
+        previous = position
+        out[c] = (year, fiscal)
+    return out
+
+
 def _wide_block(grid: Grid, h: int, periods: dict[int, Period | int], end: int,
                 previous_end: int) -> tuple[Block, int]:
     first = min(periods)
@@ -171,13 +204,15 @@ def _wide_block(grid: Grid, h: int, periods: dict[int, Period | int], end: int,
     month_only = [c for c, p in periods.items() if isinstance(p, int)]
     column_years = _year_of_columns(grid, h, month_only) if month_only else {}
     titles = _titles_above(grid, h, previous_end, label_cols)
-    fallback_year = next((y for t in [*titles, grid.sheet] if (y := _year_in(t))), None)
+    named = _year_of([*titles, grid.sheet, grid.filename])
+    if month_only and not column_years and named:
+        column_years = _running_years(periods, named)
     # a label column holding years (a block per year down the rows): which one, if any
     data_rows = range(h + 1, end)
     year_col = None
     for c in label_cols:
         values = [grid.cell(r, c) for r in data_rows if grid.cell(r, c) is not None]
-        if values and sum(parse_year(v) is not None for v in values) >= 0.8 * len(values):
+        if values and sum(_row_year(v) is not None for v in values) >= 0.8 * len(values):
             year_col = c
             break
     block = Block(grid, "wide", h, titles)
@@ -205,24 +240,33 @@ def _wide_block(grid: Grid, h: int, periods: dict[int, Period | int], end: int,
         if not has_figures:
             continue
         last = r
-        row_year = parse_year(grid.cell(r, year_col)) if year_col is not None else None
-        total_row = is_total(category) or parse_year(category) is not None
+        row_year = _row_year(grid.cell(r, year_col)) if year_col is not None else None
+        total_row = is_total(category) or _row_year(category) is not None
         if code and code in labels:
             block.coded = True
         for c, p in periods.items():
             value = grid.cell(r, c)
-            if not is_figure(value):
+            if not is_figure(value) or is_nil(value):  # a dash: nil, or not yet known
                 continue
             if isinstance(p, int):
-                year = row_year or column_years.get(c) or fallback_year
-                if year is None:
+                if row_year is not None:
+                    period = month_of(*row_year, p)
+                elif c in column_years:
+                    period = month_of(*column_years[c], p)
+                else:
                     continue
-                period = Period(year, p)
             else:
                 period = p
             block.cells.append(_raw(period, category, code, value, grid.address(r, c),
                                     total_row))
     return block, last
+
+
+def _row_year(value: Value) -> tuple[int, bool] | None:
+    """A label cell naming a year or a financial year: (first year, fiscal)."""
+    if (fy := parse_fiscal_year(value)) is not None:
+        return fy, True
+    return (y, False) if (y := parse_year(value)) is not None else None
 
 
 def _category(labels: list[str]) -> tuple[str, str | None]:
@@ -325,7 +369,7 @@ def _down_block(grid: Grid, pc: int, found: list[tuple[int, Period | int]]) -> G
             p = Period(y, p)
         for c, (category, code) in columns.items():
             value = grid.cell(r, c)
-            if is_figure(value):
+            if is_figure(value) and not is_nil(value):
                 block.cells.append(_raw(p, category, code, value, grid.address(r, c),
                                         is_total(category)))
     return GridLayout([block] if block.cells else [],
@@ -433,7 +477,7 @@ def _long_blocks(grid: Grid, header: int) -> GridLayout:
             if period is None and labels and is_total(labels[-1]):
                 period = last_period  # a total row under its period's rows, with no period
             last_period = period or last_period
-            if period is None or not labels or not is_figure(value):
+            if period is None or not labels or not is_figure(value) or is_nil(value):
                 continue
             category, code = _category(labels)
             block.coded = block.coded or (code is not None and code in labels)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import re
 
-from extract.tables.cells import is_figure, parse_period
+from extract.tables.cells import is_figure, parse_span, period_cells
 from extract.tables.grids import Grid, Value
 
 
@@ -54,9 +54,9 @@ def _ruled(page, filename: str, number: int, last: Grid | None) -> list[Grid]:
 
 def _with_header(grid: Grid, last: Grid | None) -> Grid:
     """A table with no header of its own, after one with as many columns, continues it."""
-    if last is None or sum(1 for v in grid.rows[0] if parse_period(v)) or not last.rows:
+    if last is None or period_cells(grid.rows[0]) or not last.rows:
         return grid
-    header = next((r for r in last.rows if sum(1 for v in r if parse_period(v)) >= 1), None)
+    header = next((r for r in last.rows if period_cells(r)), None)
     if header is None or len(header) != len(grid.rows[0]):
         return grid
     grid.rows.insert(0, list(header))
@@ -66,7 +66,7 @@ def _with_header(grid: Grid, last: Grid | None) -> Grid:
     return grid
 
 
-_FIGURE_WORD = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?$|^[<*]")
+_FIGURE_WORD = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?$|^[<*]|^[-–—]$")
 
 
 def _lines(page) -> list[list[dict]]:
@@ -80,14 +80,31 @@ def _lines(page) -> list[list[dict]]:
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
+def _period_words(line: list[dict]) -> list[dict]:
+    """A line's words with the parts of one period joined ('2018' '04', 'Jan' '2018', 'Q1'
+    '2018/19' each one word), so a header is seen whatever spaces a PDF prints in it."""
+    out: list[dict] = []
+    for w in line:
+        if out and not parse_span(out[-1]["text"]) and w["x0"] - out[-1]["x1"] < 2.5 * (
+                (w["x1"] - w["x0"]) / max(len(w["text"]), 1)) and \
+                parse_span(f"{out[-1]['text']} {w['text']}"):
+            out[-1] = {**out[-1], "text": f"{out[-1]['text']} {w['text']}", "x1": w["x1"]}
+        else:
+            out.append(w)
+    return out
+
+
 def _header_columns(line: list[dict]) -> list[tuple[str, float, float]] | None:
-    """(text, x0, x1) of a header line's columns after its label, if it names 2+ months."""
-    months = [i for i, w in enumerate(line) if parse_period(w["text"])]
-    if len(months) < 2:
-        return None
+    """(text, x0, x1) of a header line's columns after its label, if it names 2+ periods
+    (months, or coarser spans one after another)."""
+    line = _period_words(line)
+    found = period_cells([w["text"] for w in line])
+    months = sorted(i for i, p in found.items() if not isinstance(p, int))
+    if len(months) < 2 or len(months) != months[-1] - months[0] + 1:
+        return None   # periods side by side, not a sentence ('1st January 2018 to ...')
     columns = [("", line[0]["x0"], line[months[0] - 1]["x1"] if months[0] else line[0]["x1"])]
-    for w in line[months[0]:]:
-        if parse_period(w["text"]) or not columns[1:] or parse_period(columns[-1][0]):
+    for i, w in enumerate(line[months[0]:], start=months[0]):
+        if i in found or not columns[1:] or (len(columns) - 1 and parse_span(columns[-1][0])):
             columns.append((w["text"], w["x0"], w["x1"]))
         else:  # 'Grand' 'Total': one column
             text, x0, _ = columns[-1]
