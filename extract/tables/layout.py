@@ -134,23 +134,48 @@ def _wide_blocks(grid: Grid) -> list[Block]:
     previous_end = -1
     for i, (h, periods) in enumerate(headers):
         end = headers[i + 1][0] if i + 1 < len(headers) else len(grid.rows)
-        block, last = _wide_block(grid, h, periods, end, previous_end)
-        if block.cells:   # (a header with no figures is the upper row of the next one's)
-            previous_end = last
-            blocks.append(block)
+        runs = _side_by_side(grid.rows[h], periods)
+        lasts = []
+        for start, run in runs:
+            block, last = _wide_block(grid, h, run, end, previous_end, start,
+                                      alone=len(runs) == 1)
+            if block.cells:   # (a header with no figures is the upper row of the next one's)
+                lasts.append(last)
+                blocks.append(block)
+        if lasts:
+            previous_end = max(lasts)
     return blocks
 
 
-def _titles_above(grid: Grid, h: int, stop: int, label_cols: range) -> list[str]:
-    """Text above a header, nearest first, up to the end of the block before."""
+def _side_by_side(header: list[Value], periods: dict[int, Period | int]
+                  ) -> list[tuple[int, dict[int, Period | int]]]:
+    """Tables side by side under one header row: each run of period columns with the label
+    columns before it ('Status', Jan … Mar, 'Status', Jan … Mar), as (first label column,
+    periods)."""
+    runs: list[tuple[int, dict[int, Period | int]]] = [(0, {})]
+    previous = None
+    for c in sorted(periods):
+        between = [as_text(v) for v in header[(previous + 1 if previous is not None else c):c]]
+        if previous is not None and any(t and not is_total(t) for t in between):
+            runs.append((previous + 1, {}))
+        runs[-1][1][c] = periods[c]
+        previous = c
+    return runs
+
+
+def _titles_above(grid: Grid, h: int, stop: int, label_cols: range,
+                  columns: range | None = None) -> list[str]:
+    """Text above a header, nearest first, up to the end of the block before (only in the
+    block's own `columns` when tables stand side by side)."""
     titles = []
     header_label = _row_text([grid.cell(h, c) for c in label_cols])
     if header_label:
         titles.append(header_label)
     for r in range(h - 1, max(stop, h - 12), -1):
-        text = _row_text(grid.rows[r])
+        row = grid.rows[r] if columns is None else grid.rows[r][columns.start:columns.stop]
+        text = _row_text(row)
         if text and not any(parse_number(v) is not None and parse_year(v) is None
-                            for v in grid.rows[r]):
+                            for v in row):
             titles.append(text)
     titles += reversed(grid.title.splitlines())
     return titles
@@ -198,12 +223,13 @@ def _running_years(periods: dict[int, Period | int], start: tuple[int, bool]
 
 
 def _wide_block(grid: Grid, h: int, periods: dict[int, Period | int], end: int,
-                previous_end: int) -> tuple[Block, int]:
+                previous_end: int, start: int = 0, *, alone: bool = True) -> tuple[Block, int]:
     first = min(periods)
-    label_cols = range(first)
+    label_cols = range(start, first)
     month_only = [c for c, p in periods.items() if isinstance(p, int)]
     column_years = _year_of_columns(grid, h, month_only) if month_only else {}
-    titles = _titles_above(grid, h, previous_end, label_cols)
+    titles = _titles_above(grid, h, previous_end, label_cols,
+                           None if alone else range(start, max(periods) + 1))
     named = _year_of([*titles, grid.sheet, grid.filename])
     if month_only and not column_years and named:
         column_years = _running_years(periods, named)

@@ -85,12 +85,13 @@ def _period_words(line: list[dict]) -> list[dict]:
     '2018/19' each one word), so a header is seen whatever spaces a PDF prints in it."""
     out: list[dict] = []
     for w in line:
-        if out and not parse_span(out[-1]["text"]) and w["x0"] - out[-1]["x1"] < 2.5 * (
-                (w["x1"] - w["x0"]) / max(len(w["text"]), 1)) and \
-                parse_span(f"{out[-1]['text']} {w['text']}"):
-            out[-1] = {**out[-1], "text": f"{out[-1]['text']} {w['text']}", "x1": w["x1"]}
-        else:
-            out.append(w)
+        if out and w["x0"] - out[-1]["x1"] < 2.5 * (w["x1"] - w["x0"]) / max(len(w["text"]), 1):
+            alone, joined = parse_span(out[-1]["text"]), \
+                parse_span(f"{out[-1]['text']} {w['text']}")
+            if joined and (alone is None or (alone.span == "year" and joined.span != "year")):
+                out[-1] = {**out[-1], "text": f"{out[-1]['text']} {w['text']}", "x1": w["x1"]}
+                continue
+        out.append(w)
     return out
 
 

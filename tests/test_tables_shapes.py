@@ -1,0 +1,165 @@
+"""Generated data returns in shapes the real tuning corpus lacks but trusts and forces send
+(issue 18): a financial year over its months, Excel day numbers in a CSV header, months
+running on under one named year, '2018 04' printed in a PDF, quarters of a financial year,
+'Month ending …' headers, two tables side by side, a file named for no question."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+
+from extract.tables.assign import TableQuestion
+from extract.tables.cells import Period, parse_span
+from extract.tables.codes import Code, matcher
+from extract.tables.tidy import read_tables
+
+CODES = matcher((Code("MA01", "Owner occupier"), Code("MA06", "Tenant - private landlord"),
+                 Code("HM01", "Rough sleeper"), Code("OC99", "Not Known (Not Recorded)")))
+QUESTIONS = [TableQuestion(1, "all", ("in contact",)), TableQuestion(2, "cpa", ("CPA",))]
+
+
+def _got(reading) -> dict[tuple[str, str | None], tuple[float | None, str]]:
+    return {(c.period, c.code): (c.value, c.cell) for c in reading.cells}
+
+
+def _xlsx(fill) -> bytes:
+    book = openpyxl.Workbook()
+    fill(book.active)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("Jan-18", "2018-01"), ("2018 04", "2018-04"), ("01/2018", "2018-01"),
+    ("31-Jan-18", "2018-01"), ("Month ending 31/01/2018", "2018-01"), ("As at Mar 2019", "2019-03"),
+    ("2018/19", "2018/19"), ("FY 18/19", "2018/19"), ("2018-2019", "2018/19"),
+    ("Q1 2018/19", "2018/19-Q1"), ("2018 Q2", "2018-Q2"), ("2019", "2019"),
+    ("2018-2020", None), ("16-25", None), ("Total", None), ("MA01", None), ("13/2018", None)])
+def test_periods_as_bodies_write_them(text: str, period: str | None) -> None:
+    found = parse_span(text)
+    assert (str(found) if found else None) == period
+
+
+def test_a_financial_year_over_its_months() -> None:
+    """'2019/20' merged over Apr … Mar: January to March are 2020."""
+    def fill(sheet):
+        sheet["A1"] = "People in contact with services"
+        sheet["B2"] = "2019/20"
+        sheet.merge_cells("B2:M2")
+        sheet.append(["Accommodation status", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                      "Nov", "Dec", "Jan", "Feb", "Mar"])
+        sheet.append(["Owner occupier", *range(1, 13)])
+        sheet.append(["Rough sleeper", *range(21, 33)])
+    got = _got(read_tables([("return.xlsx", _xlsx(fill))], QUESTIONS, CODES))
+    assert got[("2019-04", "MA01")] == (1, "B4")
+    assert got[("2019-12", "MA01")] == (9, "J4")
+    assert got[("2020-01", "HM01")] == (30, "K5")
+    assert got[("2020-03", "HM01")] == (32, "M5")
+    assert len(got) == 24
+
+
+def test_excel_day_numbers_in_a_csv_header() -> None:
+    """A pivot saved as CSV loses its date format: 43101 is 1 January 2018."""
+    text = ("In contact by accommodation status,,,\n"
+            "Status,43101,43132,43160\n"
+            "Owner occupier,5,6,7\nRough sleeper,1,2,3\n")
+    got = _got(read_tables([("pivot.csv", text.encode())], QUESTIONS, CODES))
+    assert got[("2018-01", "MA01")] == (5, "row 3 col B")
+    assert got[("2018-03", "HM01")] == (3, "row 4 col D")
+    assert len(got) == 6
+
+
+def test_months_running_on_under_one_named_year() -> None:
+    """'from January 2018' in the title, Jan … Dec, Jan, Feb across: the second Jan is 2019."""
+    months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    text = ("CPA caseload by month from 2018\n"
+            "Status," + ",".join([*months, "Jan", "Feb"]) + "\n"
+            "Owner occupier," + ",".join(str(n) for n in range(1, 15)) + "\n")
+    got = _got(read_tables([("cpa.csv", text.encode())], QUESTIONS, CODES))
+    assert got[("2018-12", "MA01")][0] == 12
+    assert got[("2019-01", "MA01")][0] == 13
+    assert got[("2019-02", "MA01")][0] == 14
+
+
+def test_months_written_month_ending() -> None:
+    text = ("People in contact\n"
+            "Accommodation,Month ending 31/01/2018,Month ending 28/02/2018\n"
+            "Tenant - private landlord,40,41\n")
+    got = _got(read_tables([("a.csv", text.encode())], QUESTIONS, CODES))
+    assert got == {("2018-01", "MA06"): (40, "row 3 col B"),
+                   ("2018-02", "MA06"): (41, "row 3 col C")}
+
+
+def test_financial_years_across_and_quarters() -> None:
+    years = ("Offences on CPA wards,2019/20,2020/21,2021/22\n"
+             "Owner occupier,3,4,5\n")
+    got = _got(read_tables([("years.csv", years.encode())], QUESTIONS, CODES))
+    assert got == {("2019/20", "MA01"): (3, "row 2 col B"), ("2020/21", "MA01"): (4, "row 2 col C"),
+                   ("2021/22", "MA01"): (5, "row 2 col D")}
+    quarters = ("CPA,Q1 2019/20,Q2 2019/20\nRough sleeper,7,8\n")
+    got = _got(read_tables([("q.csv", quarters.encode())], QUESTIONS, CODES))
+    assert got == {("2019/20-Q1", "HM01"): (7, "row 2 col B"),
+                   ("2019/20-Q2", "HM01"): (8, "row 2 col C")}
+
+
+def test_a_year_alone_in_a_column_of_figures_is_a_count() -> None:
+    """'1999' among figures below a one-month header is 1,999 people, not a year."""
+    text = ("In contact\nCode,Status,Jan-21\nMA01,Owner occupier,1999\nHM01,Rough sleeper,12\n")
+    got = _got(read_tables([("t.csv", text.encode())], QUESTIONS, CODES))
+    assert got[("2021-01", "MA01")] == (1999, "row 3 col C")
+
+
+def test_a_dash_is_never_stored_as_a_figure() -> None:
+    """'-' is a zero in one body's table and 'not yet known' in another's: neither is stored."""
+    text = "In contact,Jan-21,Feb-21,Mar-21\nOwner occupier,5,-,-\nRough sleeper,–,2,-\n"
+    got = _got(read_tables([("t.csv", text.encode())], QUESTIONS, CODES))
+    assert got == {("2021-01", "MA01"): (5, "row 2 col B"), ("2021-02", "HM01"): (2, "row 3 col C")}
+
+
+def test_a_pdf_printing_2018_04_as_two_words() -> None:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas
+
+    data = io.BytesIO()
+    pdf = canvas.Canvas(data, pagesize=landscape(A4))
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(40, 520, "Question 2: people on CPA by accommodation status")
+    columns = [200, 260, 320]
+    for x, month in zip(columns, ("2018 04", "2018 05", "2018 06"), strict=True):
+        pdf.drawString(x, 500, month)
+    for y, (label, figures) in zip((485, 470), (("Owner occupier", ("11", "12", "13")),
+                                                ("Rough sleeper", ("1", "<5", "3"))), strict=True):
+        pdf.drawString(40, y, label)
+        for x, f in zip(columns, figures, strict=True):
+            pdf.drawString(x + 10, y, f)
+    pdf.save()
+    reading = read_tables([("cpa.pdf", data.getvalue())], QUESTIONS, CODES)
+    got = _got(reading)
+    assert {c.question for c in reading.cells} == {2}
+    assert got[("2018-04", "MA01")][0] == 11 and got[("2018-06", "HM01")][0] == 3
+    assert got[("2018-05", "HM01")][0] is None
+    assert all(c.category in ("Owner occupier", "Rough sleeper") for c in reading.cells)
+
+
+def test_period_objects_name_their_span() -> None:
+    assert [Period(2018, 4).span, Period(2018).span, Period(2018, fiscal=True).span,
+            Period(2018, quarter=2, fiscal=True).span] == ["month", "year", "financial_year",
+                                                           "quarter"]
+
+
+def test_two_tables_side_by_side() -> None:
+    """Question 1 in columns A-C, question 2 in E-G, under one header row."""
+    text = ("Q1 In contact,,,,Q2 On CPA,,\n"
+            "Status,Jan-19,Feb-19,,Status,Jan-19,Feb-19\n"
+            "Owner occupier,10,11,,Owner occupier,4,5\n"
+            "Rough sleeper,2,3,,Tenant - private landlord,6,7\n")
+    reading = read_tables([("both.csv", text.encode())], QUESTIONS, CODES)
+    got = {(c.question, c.period, c.code): (c.value, c.cell) for c in reading.cells}
+    assert got == {
+        (1, "2019-01", "MA01"): (10, "row 3 col B"), (1, "2019-02", "MA01"): (11, "row 3 col C"),
+        (1, "2019-01", "HM01"): (2, "row 4 col B"), (1, "2019-02", "HM01"): (3, "row 4 col C"),
+        (2, "2019-01", "MA01"): (4, "row 3 col F"), (2, "2019-02", "MA01"): (5, "row 3 col G"),
+        (2, "2019-01", "MA06"): (6, "row 4 col F"), (2, "2019-02", "MA06"): (7, "row 4 col G")}
