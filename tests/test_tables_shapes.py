@@ -163,3 +163,30 @@ def test_two_tables_side_by_side() -> None:
         (1, "2019-01", "HM01"): (2, "row 4 col B"), (1, "2019-02", "HM01"): (3, "row 4 col C"),
         (2, "2019-01", "MA01"): (4, "row 3 col F"), (2, "2019-02", "MA01"): (5, "row 3 col G"),
         (2, "2019-01", "MA06"): (6, "row 4 col F"), (2, "2019-02", "MA06"): (7, "row 4 col G")}
+
+
+def test_the_one_table_left_answers_the_one_question_left() -> None:
+    """'Accomodation split.csv' names nothing; 'CPA.csv' answers question 2: the split is
+    question 1, said as a problem a person can overrule."""
+    split = "Status,Jan-20,Feb-20\nOwner occupier,30,31\n"
+    cpa = "Status,Jan-20,Feb-20\nOwner occupier,3,4\n"
+    reading = read_tables([("Accomodation split.csv", split.encode()),
+                           ("CPA.csv", cpa.encode())], QUESTIONS, CODES)
+    got = {(c.question, c.period, c.filename): c.value for c in reading.cells}
+    assert got == {(1, "2020-01", "Accomodation split.csv"): 30,
+                   (1, "2020-02", "Accomodation split.csv"): 31,
+                   (2, "2020-01", "CPA.csv"): 3, (2, "2020-02", "CPA.csv"): 4}
+    (problem,) = reading.problems
+    assert problem.kind == "by_elimination" and "question 1" in problem.detail
+    # two tables naming nothing, or two questions left: a person says which
+    alone = read_tables([("a.csv", split.encode()), ("b.csv", split.encode()),
+                         ("CPA.csv", cpa.encode())], QUESTIONS, CODES)
+    assert {c.question for c in alone.cells} == {2}
+    assert [p.kind for p in alone.problems] == ["no_question", "no_question"]
+
+
+def test_words_of_a_file_name_between_underscores() -> None:
+    text = "Status,Jan-20,Feb-20\nOwner occupier,30,31\n"
+    questions = [TableQuestion(1, "all", ("all MH",)), TableQuestion(2, "cpa", ("CPA",))]
+    reading = read_tables([("All_MH_accommodation.csv", text.encode())], questions, CODES)
+    assert {c.question for c in reading.cells} == {1} and not reading.problems

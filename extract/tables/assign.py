@@ -69,8 +69,8 @@ def assign_question(titles: Sequence[str], names: Sequence[str],
     found = decide(numbered or worded or {})
     if found is not None:
         return found
-    for text in names:
-        found = decide(score_text(text, questions))
+    for text in names:   # 'All_MH.xlsx', 'cpa-2019.csv': words between the marks
+        found = decide(score_text(re.sub(r"[_\-.]+", " ", text), questions))
         if found is not None:
             return found
     return None

@@ -78,7 +78,7 @@ class TableProblem:
 
     filename: str
     sheet: str
-    kind: str                # unreadable, no_question
+    kind: str                # unreadable, no_question, by_elimination
     detail: str
 
 
@@ -109,7 +109,15 @@ def read_tables(files: Sequence[tuple[str, bytes]], questions: Sequence[TableQue
     answer" ('file#sheet' -> n)."""
     return merge_readings([read_file_tables(name, data, questions, codes,
                                             sheet_questions=sheet_questions)
-                           for name, data in files if holds_table(name, data)])
+                           for name, data in files if holds_table(name, data)],
+                          [q.number for q in questions], same_codes=same_code_lists(codes))
+
+
+def same_code_lists(codes: Codes) -> bool:
+    """Whether every table question reads the same code list with the same mappings."""
+    if isinstance(codes, Matcher):
+        return True
+    return len({(m.codes, tuple(sorted(m.mappings.items()))) for m in codes.values()}) <= 1
 
 
 def read_file_tables(filename: str, data: bytes, questions: Sequence[TableQuestion],
@@ -130,17 +138,45 @@ def read_file_tables(filename: str, data: bytes, questions: Sequence[TableQuesti
     return reading
 
 
-def merge_readings(readings: Sequence[TableReading]) -> TableReading:
-    """One reply's file readings, in file order, as one; a figure already read from another
-    file or sheet marked as a repeat."""
+UNASSIGNED = 0   # the question number of figures whose table names no question yet
+
+
+def merge_readings(readings: Sequence[TableReading], questions: Sequence[int] = (), *,
+                   same_codes: bool = False) -> TableReading:
+    """One reply's file readings, in file order, as one: a figure already read from another
+    file or sheet marked as a repeat; the one file or sheet that names no question given the
+    one question no other table answers (when every question reads the same code list, as
+    `same_codes` says), else left out for a person to say."""
     merged = TableReading()
     for r in readings:
         merged.cells += r.cells
         merged.totals += r.totals
         merged.problems += r.problems
         merged.grids += r.grids
+    _by_elimination(merged, questions, same_codes)
+    merged.cells = [c for c in merged.cells if c.question != UNASSIGNED]
+    merged.totals = [t for t in merged.totals if t.question != UNASSIGNED]
     _mark_repeats(merged)
     return merged
+
+
+def _by_elimination(reading: TableReading, questions: Sequence[int], same_codes: bool) -> None:
+    """The only table naming no question answers the only question nothing else answers."""
+    waiting = {(c.filename, c.sheet) for c in reading.cells if c.question == UNASSIGNED}
+    left = [q for q in questions if q not in {c.question for c in reading.cells}]
+    if len(waiting) != 1 or len(left) != 1 or not same_codes:
+        return
+    (filename, sheet), number = waiting.pop(), left[0]
+    reading.cells = [_replace(c, question=number) if c.question == UNASSIGNED else c
+                     for c in reading.cells]
+    reading.totals = [_replace(t, question=number) if t.question == UNASSIGNED else t
+                      for t in reading.totals]
+    reading.problems = [TableProblem(p.filename, p.sheet, "by_elimination",
+                                     f"{p.detail.split(': say')[0]}; read as question {number}, "
+                                     "the only one no other table answers: say otherwise with "
+                                     "`foi tables answers`")
+                        if (p.filename, p.sheet, p.kind) == (filename, sheet, "no_question")
+                        else p for p in reading.problems]
 
 
 def reading_to_json(reading: TableReading) -> str:
@@ -212,6 +248,9 @@ def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
                 grid.filename, grid.sheet, "no_question",
                 f"a {block.layout} table at {grid.address(block.header_row, 0)} names no "
                 "question: say which with `foi tables answers`"))
+            # kept aside as question 0: merge_readings may find its question by elimination
+            if questions:
+                _tidy_block(block, UNASSIGNED, _codes_of(codes, questions[0].number), reading)
             continue
         grid._question = number  # type: ignore[attr-defined]  # read by a continued PDF table
         previous = last[0] = number

@@ -28,6 +28,7 @@ from extract.tables.tidy import (
     merge_readings,
     reading_from_json,
     reading_setup_to_json,
+    same_code_lists,
 )
 from flows.steps.limits import ReadingLimits
 from foi.campaigns import Campaign
@@ -76,7 +77,8 @@ def read_table_answers(con: duckdb.DuckDBPyConnection, campaign: Campaign,
     stored = 0
     for reference in references:
         mine = documents.get(reference, [])
-        reading = merge_readings([read[d["document_id"]] for d in mine])
+        reading = merge_readings([read[d["document_id"]] for d in mine], list(keys),
+                                 same_codes=same_code_lists(codes))
         stored += _store(con, reference, reading, keys,
                          {d["filename"]: d["document_id"] for d in mine})
     return stored
