@@ -30,6 +30,7 @@ from tests.corpora import (  # noqa: E402
     SHARED,
     cell_verdict,
     half,
+    mh_answered,
     mh_cell_labels,
     mh_table_files,
     mh_table_setup,
@@ -96,6 +97,12 @@ def main() -> None:
 
 def report(readings: dict, questions: list) -> None:
     """The figures of one half of the corpus."""
+    answered = mh_answered()
+    with_rows = [a for a, reading in readings.items()
+                 if all(coverage(reading, q).figures for q in answered.get(a, ()))]
+    asked = sum(len(answered.get(a, ())) for a in readings)
+    got = sum(1 for a, reading in readings.items() for q in answered.get(a, ())
+              if coverage(reading, q).figures)
     complete = []
     for a, reading in readings.items():
         cov = [coverage(reading, q.number) for q in questions]
@@ -121,6 +128,8 @@ def report(readings: dict, questions: list) -> None:
     figures = sum(len(r.cells) for r in readings.values())
     totals = [t for r in readings.values() for t in r.totals]
 
+    print(f"bodies with rows for every question they sent data for: {len(with_rows)}/"
+          f"{len(readings)}; questions with data that have rows: {got}/{asked}")
     print(f"trusts (and NHS England) read completely without review: {len(complete)}/"
           f"{len(readings)} ({100 * len(complete) / len(readings):.0f}%)")
     print("  waiting for review: " + ", ".join(

@@ -451,6 +451,16 @@ def mh_table_files(authority: str) -> list[tuple[str, bytes]]:
     return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir()) if p.name != "reply.md"]
 
 
+def mh_answered() -> dict[str, set[int]]:
+    """The questions each authority sent data for (answered or partly, by the labels)."""
+    with (LABELS / "mh-accommodation-2021" / "answers.csv").open(encoding="utf-8") as handle:
+        found: dict[str, set[int]] = {}
+        for row in csv.DictReader(handle):
+            if row["status"] in ("answered", "partly") and row["value"] == "provided":
+                found.setdefault(row["authority"], set()).add(int(row["question"]))
+        return found
+
+
 def mh_cell_labels() -> list[dict[str, str]]:
     """The cells a person read from each trust's data files (tests/labels/.../cells.csv)."""
     with (LABELS / "mh-accommodation-2021" / "cells.csv").open(encoding="utf-8") as handle:
