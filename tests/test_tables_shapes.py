@@ -190,3 +190,34 @@ def test_words_of_a_file_name_between_underscores() -> None:
     questions = [TableQuestion(1, "all", ("all MH",)), TableQuestion(2, "cpa", ("CPA",))]
     reading = read_tables([("All_MH_accommodation.csv", text.encode())], questions, CODES)
     assert {c.question for c in reading.cells} == {1} and not reading.problems
+
+
+def test_group_rows_and_subtotals_are_checked_not_counted() -> None:
+    """'Homeless' over its members with no word 'total', 'Total mainstream' under its own,
+    a grand total of every member: no figure counted twice, every total adding up."""
+    codes = matcher((Code("HM00", "Homeless"), Code("HM01", "Rough sleeper"),
+                     Code("HM02", "Squatting"), Code("MA01", "Owner occupier"),
+                     Code("MA06", "Tenant - private landlord")))
+    text = ("In contact,Jan-20,Feb-20,Mar-20\n"
+            "Homeless,7,9,12\n"
+            "Rough sleeper,3,4,5\n"
+            "Squatting,4,5,7\n"
+            "Owner occupier,10,11,12\n"
+            "Tenant - private landlord,20,21,*\n"
+            "Total mainstream,30,32,40\n"
+            "Grand total,37,41,52\n")
+    reading = read_tables([("t.csv", text.encode())], QUESTIONS, codes)
+    assert {c.code for c in reading.cells} == {"HM01", "HM02", "MA01", "MA06"}
+    checks = {(t.category, t.period): (t.value, t.parts, t.adds_up) for t in reading.totals}
+    assert checks[("Homeless", "2020-03")] == (12, 12, True)
+    assert checks[("Total mainstream", "2020-01")] == (30, 30, True)
+    assert checks[("Total mainstream", "2020-03")] == (40, 12, None)   # a suppressed part
+    assert checks[("Grand total", "2020-02")] == (41, 41, True)
+    assert all(t.adds_up is not False for t in reading.totals)
+
+
+def test_a_row_equal_to_the_next_ones_in_one_month_only_is_not_a_group() -> None:
+    text = ("In contact,Jan-20,Feb-20\n"
+            "Owner occupier,7,8\nRough sleeper,3,4\nTenant - private landlord,4,5\n")
+    reading = read_tables([("t.csv", text.encode())], QUESTIONS, CODES)
+    assert len(reading.cells) == 6 and not reading.totals

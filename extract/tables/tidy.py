@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extract.tables.assign import TableQuestion, assign_question
+from extract.tables.checks import by_period, group_parts, group_rows, total_parts
 from extract.tables.codes import Code, Match, Matcher, match_label, matcher
 from extract.tables.grids import Grid, UnreadableTable
 from extract.tables.layout import Block, find_blocks
@@ -282,7 +283,6 @@ def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading
     parts: Parts = defaultdict(list)
     for period, found in (carried or {}).items():
         parts[period] += found
-    totals = []
     matches = {(raw.category, raw.code): match_label(codes, raw.category, raw.code,
                                                       coded_block=block.coded)
                for raw in block.cells if not raw.total}
@@ -295,22 +295,29 @@ def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading
     for (label, code), m in matches.items():
         if m.method not in _SURE and m.code and len(labels_of[m.code]) > 1:
             matches[(label, code)] = Match(None, "none", m.score)
+    in_periods = by_period(block.cells, lambda raw: str(raw.period))
+    groups = group_rows(in_periods)
     for raw in block.cells:
-        if raw.total:
-            totals.append(raw)
+        if raw.total or (raw.category, raw.code) in groups:
             continue
         m = matches[(raw.category, raw.code)]
         reading.cells.append(TableCell(
             number, str(raw.period), m.code, raw.category, m.method, raw.value, raw.value_text,
             raw.suppressed, grid.filename, grid.sheet, raw.address, block.layout))
         parts[str(raw.period)].append(raw.value)
-    for raw in totals:
-        found = parts.get(str(raw.period), [])
-        reading.totals.append(TotalCheck(
-            number, str(raw.period), raw.category, raw.value,
-            sum(v for v in found if v is not None), sum(1 for v in found if v is None),
-            grid.filename, grid.sheet, raw.address))
-    return None if totals else parts
+    closed = False
+    for period, figures in in_periods.items():
+        sums = total_parts(figures, groups, (carried or {}).get(period, ()))
+        for i, raw in enumerate(figures):
+            key = (raw.category, raw.code)
+            if i not in sums and key not in groups:
+                continue
+            closed = closed or raw.total
+            found = sums[i] if i in sums else group_parts(figures, groups[key])
+            reading.totals.append(TotalCheck(
+                number, period, raw.category, raw.value, found.parts, found.suppressed_parts,
+                grid.filename, grid.sheet, raw.address))
+    return None if closed else parts
 
 
 def _mark_repeats(reading: TableReading) -> None:
