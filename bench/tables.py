@@ -88,6 +88,7 @@ def main() -> None:
             print(f"\n== {name} half: {len(mine)} bodies " + ("(quote these first)" if
                                                            name == "sealed" else ""))
             report(mine, questions)
+    police(args)
     print()
     o, b = statistics.median(ours), statistics.median(bare)
     print(f"time to read the corpus ({sum(len(f) for f in files.values())} files): "
@@ -144,6 +145,52 @@ def report(readings: dict, questions: list) -> None:
           f"each clears them for every trust): {', '.join(sorted(distinct))}")
     print(f"figures read: {figures:,}; totals checked {len(totals)}, not adding up "
           f"{sum(1 for t in totals if t.adds_up is False)}")
+
+
+def police(args: argparse.Namespace) -> None:
+    """The police round-robin: a hierarchy, outcome and hospital breakdowns, years."""
+    from extract.tables.codes import level_of
+    from tests.corpora import (
+        POLICE_CAMPAIGN,
+        campaign_table_setup,
+        police_cell_labels,
+        police_files,
+        police_verdict,
+    )
+    questions, codes = campaign_table_setup(POLICE_CAMPAIGN)
+    folder = SHARED / "police-hospital-crimes-2025" / "responses"
+    forces = sorted(p.name for p in folder.iterdir() if p.is_dir())[:args.authorities]
+    readings = {f: read_tables(police_files(f), questions, codes) for f in forces}
+    for name in ("sealed", "tuning"):
+        mine = [f for f in forces if half(f) == name]
+        if not mine:
+            continue
+        labels = [lb for lb in police_cell_labels() if lb["authority"] in mine]
+        verdicts: Counter = Counter()
+        notes = []
+        for label in labels:
+            verdict, why = police_verdict(readings[label["authority"]], label)
+            verdicts[verdict] += 1
+            if verdict != "right":
+                notes.append(f"  {verdict}: {label['authority'][:20]} {label['period']} "
+                             f"{label['category_as_written'][:40]!r}: {why}")
+        cells = [c for f in mine for c in readings[f].cells if not c.repeat]
+        waiting = {(f, c.category) for f in mine for c in readings[f].cells
+                   if c.code is None and c.match not in ("free", "mapping")}
+        totals = [t for f in mine for t in readings[f].totals]
+        print(f"\n== police, {name} half: {', '.join(mine)}")
+        print(f"hand-read figures: right {verdicts['right']}, wrong {verdicts['wrong']}, "
+              f"missing {verdicts['missing']} of {len(labels)}")
+        if name == "tuning":
+            print("\n".join(notes))
+        levels = Counter(level_of(c.code) for c in cells if c.code)
+        dimensions = ", ".join(f"{d or 'category'} {n}" for d, n in
+                               Counter(c.dimension for c in cells).items())
+        print(f"figures read {len(cells)} ({dimensions}); categories matched by level: "
+              f"{dict(levels)}; labels waiting for a person {len(waiting)}; "
+              f"totals checked {len(totals)}, not adding up "
+              f"{sum(1 for t in totals if t.adds_up is False)}; problems "
+              f"{sum(len(readings[f].problems) for f in mine)}")
 
 
 if __name__ == "__main__":

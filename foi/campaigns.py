@@ -23,9 +23,10 @@ class _Strict(BaseModel):
 
 
 class PeriodDimension(_Strict):
-    """The periods a table question asks for: months from one to another."""
+    """The periods a table question asks for: months, quarters, calendar or financial years
+    (a financial year written by the year it starts in, 2019 for 2019/20)."""
 
-    by: Literal["month", "year"] = "month"
+    by: Literal["month", "quarter", "year", "financial_year"] = "month"
     start: str = Field(alias="from", pattern=r"^\d{4}(-\d{2})?$")
     end: str | None = Field(default=None, alias="to", pattern=r"^\d{4}(-\d{2})?$")
 
@@ -37,18 +38,53 @@ class PeriodDimension(_Strict):
 
 
 class CategoryDimension(_Strict):
-    """The categories a table question asks for: the codes of a code list (CSV code,label)."""
+    """The categories a table question asks for: the codes of a code list (CSV code,label),
+    the names of a hierarchy (CSV, a column a level, broadest first: each body matched at the
+    level it reports), or free (kept as each body wrote them)."""
 
-    code_list: str = Field(min_length=1)
+    code_list: str | None = Field(default=None, min_length=1)
+    hierarchy: str | None = Field(default=None, min_length=1)
+    levels: tuple[str, ...] = ()
+    free: bool = False
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> CategoryDimension:
+        kinds = [k for k, on in (("code_list", self.code_list), ("hierarchy", self.hierarchy),
+                                 ("free", self.free)) if on]
+        if len(kinds) != 1:
+            raise ValueError("categories need exactly one of code_list, hierarchy or free = true"
+                             + (f" (this has {', '.join(kinds)})" if kinds else ""))
+        if self.hierarchy and not self.levels:
+            raise ValueError("a hierarchy needs its levels: the names of its columns, broadest "
+                             "first")
+        if self.levels and not self.hierarchy:
+            raise ValueError("levels belong to a hierarchy")
+        return self
+
+    @property
+    def file(self) -> str | None:
+        """The CSV file beside the campaign file, if the categories come from one."""
+        return self.code_list or self.hierarchy
+
+
+class Breakdown(_Strict):
+    """A further dimension a table may be broken down by instead of the categories (outcome,
+    hospital, ward): its labels are kept as each body wrote them; `keywords` are the words of
+    a table's header or title that say it is this breakdown."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,39}$")
+    keywords: tuple[str, ...] = Field(min_length=1)
 
 
 class TableSpec(_Strict):
-    """What a table question asks for: counts by period and by category."""
+    """What a table question asks for: a measure by period and by category (or by one of
+    its further breakdowns)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     periods: PeriodDimension
     categories: CategoryDimension
+    breakdowns: tuple[Breakdown, ...] = ()
     measure: Literal["count"] = "count"
 
 
@@ -181,19 +217,21 @@ def read_campaign(path: Path) -> Campaign:
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(str(path), [f"cannot read the file: {exc}"]) from exc
     campaign = parse_campaign(text, str(path))
-    missing = [f"question {n} (key {q.key!r}): code list {q.table.categories.code_list!r} is "
-               f"not beside the campaign file" for n, q in campaign.numbered()
-               if q.table and not (path.parent / q.table.categories.code_list).is_file()]
+    missing = [f"question {n} (key {q.key!r}): {q.table.categories.file!r} is not beside the "
+               "campaign file" for n, q in campaign.numbered()
+               if q.table and q.table.categories.file and
+               not (path.parent / q.table.categories.file).is_file()]
     if missing:
         raise CampaignFileError(str(path), missing)
     return campaign
 
 
 def code_list_path(campaign_file: Path, question: Question) -> Path | None:
-    """The code list file of a table question, beside its campaign file."""
-    if question.table is None:
+    """The code list (or hierarchy) file of a table question, beside its campaign file;
+    None for free categories."""
+    if question.table is None or question.table.categories.file is None:
         return None
-    return campaign_file.parent / question.table.categories.code_list
+    return campaign_file.parent / question.table.categories.file
 
 
 _PATTERN_HINTS = {

@@ -503,3 +503,67 @@ def cell_verdict(reading, label: dict[str, str]) -> tuple[str, str]:
         if (found.code or "") != label["code"]:
             problems.append(f"code {found.code} not {label['code'] or 'none'}")
     return ("wrong", "; ".join(problems)) if problems else ("right", "")
+
+
+# ---------------------------------------------------------------------------
+# Data returns: the police round-robin (a hierarchy and further breakdowns, no code list)
+
+POLICE_CAMPAIGN = ROOT / "examples" / "police-hospital-crimes-2025.toml"
+
+
+def campaign_table_setup(path: Path):
+    """(table questions, matcher per question) of an example campaign, as foi extract builds
+    them from the warehouse."""
+    from extract.tables.codes import matcher, read_code_list, read_hierarchy
+    from flows.steps.tables import table_questions
+    from foi.campaigns import code_list_path, read_campaign
+
+    campaign = read_campaign(path)
+    codes = {}
+    for n, q in campaign.numbered():
+        if q.table is None:
+            continue
+        file = code_list_path(path, q)
+        levels = q.table.categories.levels
+        found = () if file is None else (read_hierarchy(file, levels) if levels else
+                                         read_code_list(file))
+        codes[n] = matcher(found)
+    return table_questions(campaign), codes
+
+
+def police_files(authority: str) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of one force's reply."""
+    folder = SHARED / "police-hospital-crimes-2025" / "responses" / authority
+    return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+
+
+def police_cell_labels() -> list[dict[str, str]]:
+    """The figures a person read from the forces' PDFs."""
+    with (LABELS / "police-hospital-crimes-2025" / "cells.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _same_label(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def police_verdict(reading, label: dict[str, str]) -> tuple[str, str]:
+    """('right' | 'wrong' | 'missing', why) for one hand-read police figure."""
+    from extract.tables.cells import parse_number
+    from extract.tables.codes import level_of
+
+    found = [c for c in reading.cells if not c.repeat and c.period == label["period"]
+             and _same_label(c.category, label["category_as_written"])]
+    if not found:
+        return "missing", f"{label['period']} {label['category_as_written']!r} not read"
+    problems = []
+    cell = found[0]
+    if len(found) > 1:
+        problems.append(f"read {len(found)} times")
+    if cell.dimension != label["breakdown"]:
+        problems.append(f"breakdown {cell.dimension!r} not {label['breakdown']!r}")
+    if cell.value != parse_number(label["value_as_written"]):
+        problems.append(f"value {cell.value} not {label['value_as_written']}")
+    if label["level"] and level_of(cell.code) not in (label["level"], None):
+        problems.append(f"level {level_of(cell.code)} not {label['level']}")
+    return ("wrong", "; ".join(problems)) if problems else ("right", "")

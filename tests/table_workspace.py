@@ -37,21 +37,23 @@ def corpus_files(trust: str, pattern: str = "*") -> list[tuple[str, bytes]]:
             if p.name != "reply.md"]
 
 
-def add_campaign(con: duckdb.DuckDBPyConnection) -> Campaign:
-    """The accommodation campaign with its code list."""
-    campaign = read_campaign(CAMPAIGN)
-    save_campaign(con, campaign, CAMPAIGN.read_text(encoding="utf-8"))
-    save_code_lists(con, campaign, CAMPAIGN)
+def add_campaign(con: duckdb.DuckDBPyConnection, path: Path = CAMPAIGN) -> Campaign:
+    """An example campaign (the accommodation one unless told) with its code lists."""
+    campaign = read_campaign(path)
+    save_campaign(con, campaign, path.read_text(encoding="utf-8"))
+    save_code_lists(con, campaign, path)
     return campaign
 
 
 def add_reply(con: duckdb.DuckDBPyConnection, workspace: Workspace, code: str, name: str,
-              files: list[tuple[str, bytes]]) -> str:
+              files: list[tuple[str, bytes]], campaign: Campaign | None = None) -> str:
     """An authority asked, and its reply with these files stored; returns the reference."""
-    reference = f"MHA21-{code}"
+    prefix, campaign_id = (campaign.reference_prefix, campaign.id) if campaign else \
+        ("MHA21", "mh-accommodation-2021")
+    reference = f"{prefix}-{code}"
     import_authorities(con, [Authority(code, name, f"foi@{code.lower()}.example", "england",
                                        "mh_trust")], "test")
-    record_sending(con, reference=reference, campaign_id="mh-accommodation-2021",
+    record_sending(con, reference=reference, campaign_id=campaign_id,
                    authority_id=code, to_addr=f"foi@{code.lower()}.example",
                    message_id=f"<{code}@test>")
     upsert(con, "messages", [{"id": f"m-{reference}", "direction": "incoming", "kind": "reply",

@@ -227,3 +227,38 @@ def test_table_question_validated() -> None:
         parse_campaign(_CAMPAIGN.format(
             table='[questions.table]\nperiods = { from = "2019-01", to = "2018-12" }\n'
                   'categories = { code_list = "c.csv" }'))
+
+
+@pytest.mark.parametrize(("categories", "error"), [
+    ('{ code_list = "c.csv", free = true }', "exactly one of code_list, hierarchy or free"),
+    ("{}", "exactly one of code_list, hierarchy or free"),
+    ('{ hierarchy = "h.csv" }', "a hierarchy needs its levels"),
+    ('{ code_list = "c.csv", levels = ["Class"] }', "levels belong to a hierarchy"),
+])
+def test_categories_of_one_kind(categories: str, error: str) -> None:
+    table = ('[questions.table]\nperiods = { by = "financial_year", from = "2019" }\n'
+             f"categories = {categories}")
+    with pytest.raises(CampaignFileError, match=error):
+        parse_campaign(_CAMPAIGN.format(table=table))
+    free = parse_campaign(_CAMPAIGN.format(table=table.replace(categories, "{ free = true }")))
+    assert free.questions[0].table.categories.file is None
+
+
+def test_a_hierarchy_matched_at_the_level_a_body_reports() -> None:
+    from extract.tables.codes import level_of, parse_hierarchy
+
+    codes = parse_hierarchy("Class,Sub class,Offence category\n"
+                            "Theft,Shoplifting,46 Shoplifting\n"
+                            "Theft,Other theft,49 Other Theft\n"
+                            "Drug Offences,Possession of drugs,92C Possession of Cannabis\n",
+                            ["Class", "Sub class", "Offence category"])
+    m = matcher(codes)
+    found = {label: match_label(m, label, None, coded_block=False) for label in (
+        "Theft Offence", "SHOPLIFTING", "Drug Offence", "Possession of Cannabis",
+        "Theft from the person", "Other")}
+    assert {k: (level_of(v.code), v.method) for k, v in found.items()} == {
+        "Theft Offence": ("Class", "label"), "SHOPLIFTING": ("Sub class", "label"),
+        "Drug Offence": ("Class", "label"), "Possession of Cannabis": ("Offence category", "label"),
+        "Theft from the person": (None, "none"), "Other": (None, "none")}
+    with pytest.raises(Exception, match="no column 'Offence'"):
+        parse_hierarchy("Class,Sub class\nTheft,Shoplifting\n", ["Class", "Offence"])

@@ -221,3 +221,32 @@ def test_a_row_equal_to_the_next_ones_in_one_month_only_is_not_a_group() -> None
             "Owner occupier,7,8\nRough sleeper,3,4\nTenant - private landlord,4,5\n")
     reading = read_tables([("t.csv", text.encode())], QUESTIONS, CODES)
     assert len(reading.cells) == 6 and not reading.totals
+
+
+def test_a_round_robin_with_a_hierarchy_and_breakdowns_in_the_warehouse(workspace) -> None:
+    """The police campaign: a real force's PDF read into v_table_answers with each table's
+    breakdown (crime group at the level of the Home Office list it names, outcome, hospital),
+    by financial year; a label the list does not hold waits, a free one does not."""
+    from flows.steps.tables import read_table_answers
+    from tests.corpora import POLICE_CAMPAIGN, police_files
+    from tests.table_workspace import add_campaign, add_reply
+    from warehouse.db import connect, rows
+
+    con = connect(workspace.database)
+    try:
+        campaign = add_campaign(con, POLICE_CAMPAIGN)
+        ref = add_reply(con, workspace, "DUR", "Durham Constabulary",
+                        police_files("Durham Constabulary"), campaign)
+        assert read_table_answers(con, campaign, [ref], workspace.store) > 100
+        found = {(r["dimension"], r["category_as_sent"], r["period"]): r for r in rows(
+            con, "SELECT * FROM v_table_answers WHERE reference = ?", [ref])}
+        coverage = rows(con, "SELECT * FROM v_table_coverage WHERE reference = ?", [ref])[0]
+    finally:
+        con.close()
+    violence = found[("", "Violence Against the Person", "2023/24")]
+    assert (violence["value"], violence["category_level"], violence["category_label"]) == (
+        272, "Class", "Violence Against The Person")
+    assert found[("hospital", "Darlington Memorial Hospital", "2019/20")]["value"] == 46
+    charged = found[("outcome", "Charged or Summonsed", "2019/20")]
+    assert (charged["value"], charged["match"], charged["category_code"]) == (28, "free", None)
+    assert coverage["labels_unmatched"] == 0 and coverage["figures"] > 100

@@ -16,15 +16,16 @@ def save_code_list(con: duckdb.DuckDBPyConnection, campaign_id: str, question_ke
     con.execute("DELETE FROM code_lists WHERE campaign_id = ? AND question_key = ?",
                 [campaign_id, question_key])
     upsert(con, "code_lists", [{"campaign_id": campaign_id, "question_key": question_key,
-                                "code": c, "label": label} for c, label in codes])
+                                "code": c, "label": label, "position": n}
+                               for n, (c, label) in enumerate(codes)])
 
 
 def code_list(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: str
               ) -> list[tuple[str, str]]:
-    """(code, label) of a table question's code list, in code order."""
+    """(code, label) of a table question's code list, in the order of its file."""
     return [tuple(r) for r in con.execute(
         "SELECT code, label FROM code_lists WHERE campaign_id = ? AND question_key = ?"
-        " ORDER BY code", [campaign_id, question_key]).fetchall()]
+        " ORDER BY position NULLS LAST, code", [campaign_id, question_key]).fetchall()]
 
 
 def replace_table_reading(con: duckdb.DuckDBPyConnection, reference: str,

@@ -26,6 +26,19 @@ class TableQuestion:
     number: int
     key: str
     keywords: tuple[str, ...] = ()
+    # further breakdowns a table may be by instead of the categories: (name, keywords)
+    breakdowns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def breakdown_of(label: str, titles: Sequence[str], question: TableQuestion) -> str:
+    """The further breakdown a table is by, from the header over its labels, else its nearest
+    title ('' for the question's own categories)."""
+    for text in [label, *[t for t in titles if t != label][:1]]:
+        found = [name for name, words in question.breakdowns
+                 if any(_keyword_pattern(w).search(text) for w in words)]
+        if found:
+            return found[0] if len(found) == 1 else ""
+    return ""
 
 
 def _number_pattern(n: int) -> re.Pattern[str]:

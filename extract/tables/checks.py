@@ -6,7 +6,8 @@ over 'Rough sleeper', 'Squatting' …, with no word 'total'): in every period wh
 figure, it equals the sum of the same next rows, in two periods at least. It is checked as a
 total, never stored as a category: a reader summing the table would count its members twice.
 A *subtotal* is a total row with more total rows after it: it adds up the rows since the
-total (or the group) before it. The last total row adds up every row that is neither a group nor a total.
+total (or the group) before it. The last total row adds up every row that is neither a group
+nor a total.
 """
 
 from __future__ import annotations

@@ -58,6 +58,46 @@ def parse_code_list(text: str, source: str = "code list") -> tuple[Code, ...]:
     return tuple(codes)
 
 
+LEVEL_MARK = ": "   # a hierarchy's code: its level, this mark, its name ('Sub class: Rape')
+
+
+def parse_hierarchy(text: str, levels: Sequence[str], source: str = "hierarchy"
+                    ) -> tuple[Code, ...]:
+    """The names of a hierarchy (CSV, one column a level, broadest first) as codes: each
+    distinct name of each level once, its code the level and the name."""
+    reader = csv.DictReader(io.StringIO(text))
+    fields = {f.strip().casefold(): f for f in reader.fieldnames or []}
+    missing = [lv for lv in levels if lv.strip().casefold() not in fields]
+    if missing:
+        raise CodeListError(f"{source}: no column {', '.join(map(repr, missing))} "
+                            f"(it has {', '.join(map(repr, fields.values()))})")
+    columns = [fields[lv.strip().casefold()] for lv in levels]
+    seen: dict[str, Code] = {}
+    for row in reader:
+        for level, column in zip(levels, columns, strict=True):
+            name = " ".join((row.get(column) or "").split())
+            key = f"{level}{LEVEL_MARK}{name}".casefold()
+            if name and key not in seen:
+                seen[key] = Code(f"{level}{LEVEL_MARK}{name}", name)
+    if not seen:
+        raise CodeListError(f"{source}: no names in the columns {', '.join(levels)}")
+    order = {lv: i for i, lv in enumerate(levels)}
+    return tuple(sorted(seen.values(), key=lambda c: order[c.code.split(LEVEL_MARK)[0]]))
+
+
+def level_of(code: str | None) -> str | None:
+    """The level of a hierarchy's code, None for a code of a flat list."""
+    return code.split(LEVEL_MARK, 1)[0] if code and LEVEL_MARK in code else None
+
+
+def read_hierarchy(path: Path, levels: Sequence[str]) -> tuple[Code, ...]:
+    """A hierarchy's names from a CSV file (UTF-8)."""
+    try:
+        return parse_hierarchy(path.read_text(encoding="utf-8-sig"), levels, str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodeListError(f"{path}: cannot read it: {exc}") from exc
+
+
 def read_code_list(path: Path) -> tuple[Code, ...]:
     """Codes from a CSV file (UTF-8)."""
     try:
@@ -89,8 +129,25 @@ def _bare(label: str) -> str:
     return _EG.sub("", _BRACKETS.sub(" ", label))
 
 
+_NUMBERED = re.compile(r"^\s*(?:NFIB\s*)?\d+[A-Z]?(?:/\d+)?\s+(?=[A-Za-z])")   # '105A Assault …'
+
+
 def _variants(label: str) -> set[str]:
-    return {v for v in (normalise(label), normalise(_bare(label))) if v}
+    return {v for v in (normalise(label), normalise(_bare(label)),
+                        normalise(_NUMBERED.sub("", label))) if v}
+
+
+# words a body adds to or drops from a hierarchy's names ('Drug Offence' for 'Drug Offences',
+# 'Fraud' for 'NFIB Fraud', 'Theft Offence' for 'Theft'), and words in any order
+_GENERIC = frozenset({"offence", "offences", "crime", "crimes", "nfib", "the", "of", "and",
+                      "or", "a"})
+
+
+def loose(label: str) -> str:
+    """A hierarchy name compared loosely: no generic words, no plural s, words sorted."""
+    words = {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+             for w in normalise(_NUMBERED.sub("", label)).split() if w not in _GENERIC}
+    return " ".join(sorted(words))
 
 
 @dataclass(frozen=True)
@@ -102,6 +159,13 @@ class Matcher:
     by_variant: Mapping[str, str]
     # code -> the words of each variant of its label (with and without its explanation)
     variant_words: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    # a hierarchy's names compared loosely (loose()) -> code; empty for a code list
+    by_loose: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def free(self) -> bool:
+        """Free categories: no list, every label kept as written."""
+        return not self.codes
 
     @property
     def known(self) -> frozenset[str]:
@@ -110,15 +174,19 @@ class Matcher:
 
 
 def matcher(codes: Sequence[Code], mappings: Mapping[str, str] | None = None) -> Matcher:
-    """A matcher for this code list and these people's mappings (label as written -> code)."""
+    """A matcher for this code list (or hierarchy, broadest level first: a name at two levels
+    is the broader) and these people's mappings (label as written -> code)."""
     by_variant: dict[str, str] = {}
+    by_loose: dict[str, str] = {}
     for c in codes:
         for v in _variants(c.label):
             by_variant.setdefault(v, c.code)
+        if LEVEL_MARK in c.code and (k := loose(_NUMBERED.sub("", c.label))):
+            by_loose.setdefault(k, c.code)
     mapped = {normalise(label): code for label, code in (mappings or {}).items()}
     return Matcher(tuple(codes), mapped, by_variant,
                    {c.code: tuple(tuple(v.split()) for v in sorted(_variants(c.label), key=len))
-                    for c in codes})
+                    for c in codes}, by_loose)
 
 
 @dataclass(frozen=True)
@@ -127,7 +195,7 @@ class Match:
 
     code: str | None
     method: str          # file, mapping, label, prefix, words, fuzzy, own (the file's own
-                         # category), none
+                         # category), free (no list to match), none
     score: float
 
 
@@ -151,8 +219,14 @@ def match_label(m: Matcher, label: str, code: str | None, *, coded_block: bool) 
     for k in dict.fromkeys((key, normalise(_bare(label)))):
         if k in m.by_variant:
             return Match(m.by_variant[k], "label", 100.0)
+    if m.by_loose:   # a hierarchy of many similar names: its own names only, never a guess
+        k = loose(label)
+        return Match(m.by_loose[k], "label", 100.0) if k in m.by_loose else \
+            Match(None, "none", 0.0)
     if coded_block:
         return Match(None, "own", 0.0)
+    if m.free:
+        return Match(None, "free", 100.0)
     if len(key.split()) >= 3:  # a label cut short ('Tenant - Local Authority/Arms Length Or')
         longer = {code for v, code in m.by_variant.items() if v.startswith(key)}
         if len(longer) == 1:

@@ -56,6 +56,7 @@ class Block:
     cells: list[RawCell] = field(default_factory=list)
     measure: str = ""        # a long table's value column header, when it has several
     coded: bool = False      # the file gives codes in a column (or row) of their own
+    label: str = ""          # the header over its labels ('Crime Outcome / Financial Year')
 
 
 @dataclass
@@ -241,7 +242,7 @@ def _wide_block(grid: Grid, h: int, periods: dict[int, Period | int], end: int,
         if values and sum(_row_year(v) is not None for v in values) >= 0.8 * len(values):
             year_col = c
             break
-    block = Block(grid, "wide", h, titles)
+    block = Block(grid, "wide", h, titles, label=_row_text([grid.cell(h, c) for c in label_cols]))
     last = h
     previous_label: tuple[str, str | None] | None = None
     blank_run = 0
@@ -492,7 +493,8 @@ def _long_blocks(grid: Grid, header: int) -> GridLayout:
     blocks = []
     for vc in value_cols:
         block = Block(grid, "long", header, titles,
-                      measure=names[vc] if len(value_cols) > 1 else "")
+                      measure=names[vc] if len(value_cols) > 1 else "",
+                      label=" ".join(names[c] for c in category_cols))
         last_period = None
         for i, row in enumerate(data):
             r = header + 1 + i

@@ -57,13 +57,36 @@ def _with_header(grid: Grid, last: Grid | None) -> Grid:
     if last is None or period_cells(grid.rows[0]) or not last.rows:
         return grid
     header = next((r for r in last.rows if period_cells(r)), None)
-    if header is None or len(header) != len(grid.rows[0]):
+    if header is None:
         return grid
+    if len(header) != len(grid.rows[0]):
+        realigned = _realigned(grid.rows, last, len(header))
+        if realigned is None:
+            return grid
+        grid.rows = realigned
     grid.rows.insert(0, list(header))
     grid.header_rows = 1
     grid.continues = last
     grid.title = last.title
     return grid
+
+
+def _realigned(rows: list[list[Value]], last: Grid, width: int) -> list[list[Value]] | None:
+    """A continued table's rows in the columns of the table it continues, when pdfplumber cut
+    its columns differently: each row's label, then its figures in the figure columns of the
+    earlier table, in order; None unless every row has exactly that many figures."""
+    columns = sorted({c for r in last.rows[1:] for c, v in enumerate(r) if c and is_figure(v)})
+    out: list[list[Value]] = []
+    for row in rows:
+        figures = [v for v in row[1:] if is_figure(v)]
+        label = " ".join(str(v) for v in row if v is not None and not is_figure(v))
+        if len(figures) != len(columns) or not label:
+            return None
+        new: list[Value] = [label] + [None] * (width - 1)
+        for c, v in zip(columns, figures, strict=True):
+            new[c] = v
+        out.append(new)
+    return out
 
 
 _FIGURE_WORD = re.compile(r"^[-+]?[\d,]+(?:\.\d+)?$|^[<*]|^[-–—]$")

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.tables.assign import TableQuestion, assign_question
+from extract.tables.assign import TableQuestion, assign_question, breakdown_of
 from extract.tables.checks import by_period, group_parts, group_rows, total_parts
 from extract.tables.codes import Code, Match, Matcher, match_label, matcher
 from extract.tables.grids import Grid, UnreadableTable
@@ -47,6 +47,7 @@ class TableCell:
     cell: str
     layout: str
     repeat: bool = False
+    dimension: str = ""      # '' for the question's categories, else a further breakdown
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,9 @@ def reading_from_json(text: str) -> TableReading:
 def reading_setup_to_json(questions: Sequence[TableQuestion], codes: Mapping[int, Matcher],
                           sheet_questions: Mapping[str, int]) -> dict[str, Any]:
     """What read_file_tables needs besides the file, as JSON for the worker process."""
-    return {"questions": [[q.number, q.key, list(q.keywords)] for q in questions],
+    return {"questions": [[q.number, q.key, list(q.keywords),
+                           [[name, list(words)] for name, words in q.breakdowns]]
+                          for q in questions],
             "codes": {str(n): {"codes": [[c.code, c.label] for c in m.codes],
                                "mappings": dict(m.mappings)} for n, m in codes.items()},
             "sheet_questions": dict(sheet_questions)}
@@ -209,7 +212,9 @@ def reading_setup_to_json(questions: Sequence[TableQuestion], codes: Mapping[int
 def reading_setup_from_json(setup: Mapping[str, Any]
                             ) -> tuple[list[TableQuestion], dict[int, Matcher], dict[str, int]]:
     """The questions, code lists and a person's sheet answers reading_setup_to_json wrote."""
-    questions = [TableQuestion(n, key, tuple(words)) for n, key, words in setup["questions"]]
+    questions = [TableQuestion(n, key, tuple(words),
+                               tuple((name, tuple(w)) for name, w in breakdowns))
+                 for n, key, words, breakdowns in setup["questions"]]
     codes = {int(n): matcher([Code(c, label) for c, label in m["codes"]], m["mappings"])
              for n, m in setup["codes"].items()}
     return questions, codes, dict(setup["sheet_questions"])
@@ -251,7 +256,8 @@ def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
                 "question: say which with `foi tables answers`"))
             # kept aside as question 0: merge_readings may find its question by elimination
             if questions:
-                _tidy_block(block, UNASSIGNED, _codes_of(codes, questions[0].number), reading)
+                _tidy_block(block, UNASSIGNED, _codes_of(codes, questions[0].number), reading,
+                            dimension=breakdown_of(block.label, block.titles, questions[0]))
             continue
         grid._question = number  # type: ignore[attr-defined]  # read by a continued PDF table
         previous = last[0] = number
@@ -259,7 +265,10 @@ def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
         carried = open_parts.pop(id(grid.continues), None) \
             if grid.kind == "pdf" and grid.continues is not None and grid.header_rows \
             and block is layout.blocks[0] else None
-        left = _tidy_block(block, number, _codes_of(codes, number), reading, carried)
+        question = next((q for q in questions if q.number == number), None)
+        dimension = breakdown_of(block.label, block.titles, question) if question else ""
+        left = _tidy_block(block, number, _codes_of(codes, number), reading, carried,
+                           dimension)
         if left is not None and block is layout.blocks[-1]:
             open_parts[id(grid)] = left
 
@@ -270,20 +279,24 @@ def _has_figures(grid: Grid) -> bool:
 
 
 def _question_of(block: Block, questions: Sequence[TableQuestion]) -> int | None:
+    if len(questions) == 1:   # one table question: every table of the reply is a part of it
+        return questions[0].number
     titles = [block.measure] if block.measure else []
     return assign_question([*titles, *block.titles],
                            [t for t in (block.grid.sheet, block.grid.filename) if t], questions)
 
 
 def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading,
-                carried: Parts | None = None) -> Parts | None:
+                carried: Parts | None = None, dimension: str = "") -> Parts | None:
     """Tidy one block's figures and check its totals; the figures left without a total (a
     table that may run on to the next page), or None when a total closed them."""
     grid = block.grid
     parts: Parts = defaultdict(list)
     for period, found in (carried or {}).items():
         parts[period] += found
-    matches = {(raw.category, raw.code): match_label(codes, raw.category, raw.code,
+    free = matcher(())   # a further breakdown: its labels kept as written
+    matches = {(raw.category, raw.code): match_label(free if dimension else codes,
+                                                      raw.category, raw.code,
                                                       coded_block=block.coded)
                for raw in block.cells if not raw.total}
     # a guess is not given a code another row of this table has too: that label waits
@@ -303,7 +316,8 @@ def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading
         m = matches[(raw.category, raw.code)]
         reading.cells.append(TableCell(
             number, str(raw.period), m.code, raw.category, m.method, raw.value, raw.value_text,
-            raw.suppressed, grid.filename, grid.sheet, raw.address, block.layout))
+            raw.suppressed, grid.filename, grid.sheet, raw.address, block.layout,
+            dimension=dimension))
         parts[str(raw.period)].append(raw.value)
     closed = False
     for period, figures in in_periods.items():

@@ -20,7 +20,7 @@ import duckdb
 
 from extract.isolation import ReadJob, read_documents_isolated
 from extract.tables.assign import TableQuestion
-from extract.tables.codes import Code, matcher, normalise
+from extract.tables.codes import Code, level_of, matcher, normalise
 from extract.tables.tidy import (
     TableProblem,
     TableReading,
@@ -44,8 +44,9 @@ from warehouse.data_returns import (
 
 def table_questions(campaign: Campaign) -> list[TableQuestion]:
     """The campaign's table questions, numbered as in the letter."""
-    return [TableQuestion(n, q.key, tuple(q.keywords)) for n, q in campaign.numbered()
-            if q.type == "table"]
+    return [TableQuestion(n, q.key, tuple(q.keywords),
+                          tuple((b.name, b.keywords) for b in q.table.breakdowns))
+            for n, q in campaign.numbered() if q.type == "table" and q.table]
 
 
 def read_table_answers(con: duckdb.DuckDBPyConnection, campaign: Campaign,
@@ -110,7 +111,8 @@ def _store(con: duckdb.DuckDBPyConnection, reference: str, reading: TableReading
               "match": c.match, "value": c.value,
               "value_as_sent": c.value_text, "suppressed": c.suppressed, "repeat": c.repeat,
               "document_id": ids.get(c.filename, ""), "filename": c.filename,
-              "sheet": c.sheet, "cell": c.cell, "layout": c.layout} for c in reading.cells]
+              "sheet": c.sheet, "cell": c.cell, "layout": c.layout, "dimension": c.dimension,
+              "category_level": level_of(c.code)} for c in reading.cells]
     totals = [{"question_key": keys[t.question], "period": t.period, "label_as_sent": t.category,
                "value": t.value, "parts": t.parts, "suppressed_parts": t.suppressed_parts,
                "adds_up": t.adds_up, "document_id": ids.get(t.filename, ""),
@@ -125,15 +127,16 @@ def _store(con: duckdb.DuckDBPyConnection, reference: str, reading: TableReading
 def save_code_lists(con: duckdb.DuckDBPyConnection, campaign: Campaign, campaign_file: Path
                     ) -> None:
     """Store the code list of each table question, read from beside the campaign file."""
-    from extract.tables.codes import read_code_list
+    from extract.tables.codes import read_code_list, read_hierarchy
     from foi.campaigns import code_list_path
     from warehouse.data_returns import save_code_list
 
     for q in campaign.questions:
         path = code_list_path(campaign_file, q)
-        if path is not None:
-            save_code_list(con, campaign.id, q.key,
-                           [(c.code, c.label) for c in read_code_list(path)])
+        if path is not None and q.table is not None:
+            levels = q.table.categories.levels
+            codes = read_hierarchy(path, levels) if levels else read_code_list(path)
+            save_code_list(con, campaign.id, q.key, [(c.code, c.label) for c in codes])
 
 
 def map_table_label(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: str | None,

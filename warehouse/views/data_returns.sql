@@ -1,10 +1,13 @@
 -- Data returns: the figures of the tables authorities sent for `table` questions.
 
 -- One row per figure an authority sent, repeats included (filter NOT repeat to count once).
+-- dimension is '' for the question's categories, else the further breakdown the table is by
+-- (outcome, hospital); category_level the level of a hierarchy the label matched at.
 CREATE VIEW v_table_answers AS
 SELECT r.reference, r.campaign_id, r.authority_id, a.name AS authority_name,
-       t.question_key, q.number AS question_number, t.period, t.category_code,
-       c.label AS category_label, t.category_as_sent, t.match, t.value, t.value_as_sent,
+       t.question_key, q.number AS question_number, t.period, t.dimension, t.category_code,
+       t.category_level, c.label AS category_label, t.category_as_sent, t.match, t.value,
+       t.value_as_sent,
        t.suppressed, t.repeat, t.filename, t.sheet, t.cell, t.layout, t.document_id
 FROM table_answers t
 JOIN requests r ON r.reference = t.request_reference
@@ -24,7 +27,7 @@ WITH f AS (
            count(DISTINCT period) AS periods, count(*) AS figures,
            count(DISTINCT category_code) AS categories_matched,
            count(DISTINCT category_as_sent) FILTER (WHERE category_code IS NULL
-                                                    AND match <> 'mapping')
+                                                    AND match NOT IN ('mapping', 'free'))
                AS labels_unmatched,
            count(DISTINCT category_as_sent) FILTER (WHERE category_code IS NULL
                                                     AND match = 'mapping')

@@ -1,0 +1,7 @@
+-- Table questions beyond one code list: a figure may be broken down by a further dimension
+-- the campaign names (outcome, hospital), and a category of a hierarchy is matched at the
+-- level the body reported (class, sub class, offence …).
+ALTER TABLE table_answers ADD COLUMN dimension VARCHAR NOT NULL DEFAULT '';
+ALTER TABLE table_answers ADD COLUMN category_level VARCHAR;
+-- a code list keeps the order of its file (a hierarchy's broadest level first)
+ALTER TABLE code_lists ADD COLUMN position INTEGER;
