@@ -155,6 +155,7 @@ def police(args: argparse.Namespace) -> None:
         campaign_table_setup,
         police_cell_labels,
         police_files,
+        police_records,
         police_verdict,
     )
     questions, codes = campaign_table_setup(POLICE_CAMPAIGN)
@@ -181,6 +182,16 @@ def police(args: argparse.Namespace) -> None:
         print(f"\n== police, {name} half: {', '.join(mine)}")
         print(f"hand-read figures: right {verdicts['right']}, wrong {verdicts['wrong']}, "
               f"missing {verdicts['missing']} of {len(labels)}")
+        for row in police_records():
+            if row["authority"] in mine and row["period"] != "all":
+                counted = sum(c.value or 0 for c in readings[row["authority"]].cells
+                              if c.layout == "records" and not c.dimension
+                              and c.period == row["period"])
+                stated = [t.adds_up for t in readings[row["authority"]].totals
+                          if t.of == "reply" and t.period == row["period"]]
+                print(f"  records {row['authority'][:20]} {row['period']}: counted "
+                      f"{counted:.0f}, stated {row['stated_total']} (hand-read); the stated "
+                      f"total read and checked: {stated}")
         if name == "tuning":
             print("\n".join(notes))
         levels = Counter(level_of(c.code) for c in cells if c.code)

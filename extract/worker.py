@@ -96,7 +96,8 @@ def _read_job(header: dict[str, Any], source: BinaryIO, out: BinaryIO,
         kind = detect_kind(filename, media_type, data)
         write_frame(out, json.dumps({"kind": kind}).encode())
         if header.get("mode") == "tables":
-            return _read_tables(data, filename, kind, header["tables"])
+            return _read_tables(data, filename, kind, header["tables"],
+                                started + float(header.get("soft_s") or 1e9))
         text = read_document(data, filename, media_type, max_pages=max_pages,
                              deadline=started + float(header.get("soft_s") or 1e9))
     except MemoryError:
@@ -108,12 +109,13 @@ def _read_job(header: dict[str, Any], source: BinaryIO, out: BinaryIO,
             "error": text.error, "ocr": list(text.ocr)}
 
 
-def _read_tables(data: bytes, filename: str, kind: str, setup: dict[str, Any]
-                 ) -> dict[str, Any]:
+def _read_tables(data: bytes, filename: str, kind: str, setup: dict[str, Any],
+                 deadline: float) -> dict[str, Any]:
     from extract.tables.tidy import read_file_tables, reading_setup_from_json, reading_to_json
 
     questions, codes, told = reading_setup_from_json(setup)
-    reading = read_file_tables(filename, data, questions, codes, sheet_questions=told)
+    reading = read_file_tables(filename, data, questions, codes, sheet_questions=told,
+                               deadline=deadline)
     return {"kind": kind, "status": "ok", "pages": [reading_to_json(reading)], "error": None}
 
 

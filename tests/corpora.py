@@ -543,6 +543,12 @@ def police_cell_labels() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def police_records() -> list[dict[str, str]]:
+    """The totals a force stated for its listing of records, read by a person."""
+    with (LABELS / "police-hospital-crimes-2025" / "records.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
 def _same_label(a: str, b: str) -> bool:
     return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
 

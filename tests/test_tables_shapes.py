@@ -250,3 +250,55 @@ def test_a_round_robin_with_a_hierarchy_and_breakdowns_in_the_warehouse(workspac
     charged = found[("outcome", "Charged or Summonsed", "2019/20")]
     assert (charged["value"], charged["match"], charged["category_code"]) == (28, "free", None)
     assert coverage["labels_unmatched"] == 0 and coverage["figures"] > 100
+
+
+def test_a_long_pdf_stopped_by_its_time_limit_keeps_the_pages_read() -> None:
+    """Hertfordshire's 61 pages of records take about a second a page: at the limit, the
+    summary on page 1 and the pages before are kept and the rest named as not read."""
+    import time
+
+    from extract.tables.tidy import read_file_tables
+    from tests.corpora import POLICE_CAMPAIGN, campaign_table_setup, police_files
+
+    questions, codes = campaign_table_setup(POLICE_CAMPAIGN)
+    (name, data), = police_files("Hertfordshire Constabulary")
+    started = time.monotonic()
+    reading = read_file_tables(name, data, questions, codes, deadline=started + 3)
+    assert time.monotonic() - started < 3 + 5
+    left, uncounted = [p.detail for p in reading.problems if p.kind == "pages_left"]
+    assert "not read: the time limit" in left and " to 61 of " in left
+    # a count of part of a listing would be wrong: the records wait for the whole file
+    assert "records listed in Hertfordshire.pdf are not counted" in uncounted
+    assert not [c for c in reading.cells if c.layout == "records"] and reading.grids >= 1
+
+
+def test_a_listing_of_records_counted_and_checked_against_the_stated_totals() -> None:
+    """A force's summary by year, then one row per crime across two pages (the second with
+    no header of its own): each year's crimes by type and by outcome counted from the
+    records, and the summary checked against the count."""
+    import random
+
+    rng = random.Random(7)
+    kinds = ["VIOLENCE AGAINST THE PERSON", "THEFT", "PUBLIC ORDER OFFENCES"]
+    outcomes = ["Type 1 - Charged/Summonsed", "Type 18 - No Suspect Identified"]
+    records = [(n, rng.choice(["2019/2020", "2020/2021"]), rng.choice(kinds),
+                rng.choice(outcomes)) for n in range(1, 41)]
+    stated = {y: sum(1 for r in records if r[1] == y) for y in ("2019/2020", "2020/2021")}
+    summary = "Financial Year,Total\n" + "".join(f"{y},{n}\n" for y, n in stated.items())
+    listing = "No.,Financial Year,Crime Type,Outcome Description\n" + "".join(
+        f"{n},{y},{k},{o}\n" for n, y, k, o in records)
+    questions = [TableQuestion(1, "crimes", ("crimes",), (("outcome", ("outcome",)),))]
+    reading = read_tables([("a summary.csv", summary.encode()),
+                           ("b listing.csv", listing.encode())], questions, matcher(()))
+    counted = {(c.dimension, c.period, c.category): c.value for c in reading.cells}
+    for year, period in (("2019/2020", "2019/20"), ("2020/2021", "2020/21")):
+        for kind in kinds:
+            assert counted.get(("", period, kind), 0) == sum(
+                1 for r in records if r[1] == year and r[2] == kind)
+        assert sum(v for (d, p, _), v in counted.items() if d == "outcome" and p == period) \
+            == stated[year]
+    assert {t.period: (t.value, t.parts, t.adds_up, t.of) for t in reading.totals} == {
+        "2019/20": (stated["2019/2020"], stated["2019/2020"], True, "reply"),
+        "2020/21": (stated["2020/2021"], stated["2020/2021"], True, "reply")}
+    assert all(c.layout == "records" and c.value_text.endswith("records")
+               for c in reading.cells)

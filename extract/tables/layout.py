@@ -25,6 +25,7 @@ from extract.tables.cells import (
     parse_month,
     parse_number,
     parse_period,
+    parse_span,
     parse_year,
     period_cells,
 )
@@ -347,7 +348,14 @@ def _down_period(row: list[Value], c: int) -> Period | int | None:
     v = row[c] if c < len(row) else None
     if isinstance(v, int | float) and not isinstance(v, bool):
         return None
-    return parse_period(v) or parse_month(v)
+    return parse_period(v) or parse_month(v) or _coarse_span(v)
+
+
+def _coarse_span(value: Value) -> Period | None:
+    """A financial year or a quarter written in a cell ('2019/2020', 'Q1 2019/20'); not a
+    bare year, which may be a count."""
+    found = parse_span(value) if isinstance(value, str) else None
+    return found if found is not None and found.span in ("financial_year", "quarter") else None
 
 
 def _down_block(grid: Grid, pc: int, found: list[tuple[int, Period | int]]) -> GridLayout:
@@ -365,7 +373,7 @@ def _down_block(grid: Grid, pc: int, found: list[tuple[int, Period | int]]) -> G
             if len({as_text(v) for c, v in enumerate(grid.rows[r]) if c > pc and as_text(v)})
             >= 2]
     if not head:
-        return GridLayout([], f"periods down column {pc + 1} but no category headers above")
+        return _stated_totals(grid, pc, found)
     columns: dict[int, tuple[str, str | None]] = {}
     width = max(len(grid.rows[r]) for r in head)
     spread = _pivot_codes(grid, head, pc, width)
@@ -401,6 +409,26 @@ def _down_block(grid: Grid, pc: int, found: list[tuple[int, Period | int]]) -> G
                                         is_total(category)))
     return GridLayout([block] if block.cells else [],
                       None if block.cells else "periods down a column but no figures")
+
+
+def _stated_totals(grid: Grid, pc: int, found: list[tuple[int, Period | int]]) -> GridLayout:
+    """Periods down a column and one column of figures headed as a total ('Financial Year',
+    'Total'): what the body says the whole was, each period, to check the rest of the reply
+    against."""
+    first = found[0][0]
+    header = [(c, as_text(v)) for c, v in enumerate(grid.rows[first - 1]) if c > pc and
+              as_text(v)] if first > 0 else []
+    if len(header) != 1 or not is_total(header[0][1]):
+        return GridLayout([], f"periods down column {pc + 1} but no category headers above")
+    c, name = header[0]
+    block = Block(grid, "stated", first - 1, _titles_above(grid, first - 1, -1, range(0)),
+                  label=name)
+    for r, p in found:
+        value = grid.cell(r, c)
+        if isinstance(p, Period) and is_figure(value) and not is_nil(value):
+            block.cells.append(_raw(p, name, None, value, grid.address(r, c), True))
+    return GridLayout([block] if block.cells else [], None if block.cells else
+                      "a column of totals but no figures")
 
 
 _NO_CODE = frozenset({"NULL", "(BLANK)", "BLANK", "#N/A", "N/A", "UNKNOWN"})   # a pivot's
@@ -465,9 +493,9 @@ def _long_blocks(grid: Grid, header: int) -> GridLayout:
     def share(c: int, test) -> float:
         return sum(1 for v in column(c) if test(v)) / len(data)
 
-    period_col = next((c for c in range(width) if share(c, lambda v: parse_period(v) is not None
-                                                        and not isinstance(v, int)) >= 0.8),
-                      None)
+    period_col = next((c for c in range(width) if share(c, lambda v: (
+        parse_period(v) is not None or _coarse_span(v) is not None)
+        and not isinstance(v, int)) >= 0.8), None)
     year_col = next((c for c in range(width) if c != period_col and
                      share(c, lambda v: parse_year(v) is not None) >= 0.95 and
                      (re.search("year", names[c], re.I) or period_col is None)), None)
@@ -478,6 +506,7 @@ def _long_blocks(grid: Grid, header: int) -> GridLayout:
                           and share(c, lambda v: parse_number(v) in {*map(float, range(1, 13))})
                           >= 0.95), None)
     used = {c for c in (period_col, year_col, month_col) if c is not None}
+    used |= {c for c in range(width) if _running_number(column(c))}   # 'No.': 1, 2, 3 …
     value_cols = [c for c in range(width) if c not in used and not _periodish(names[c])
                   and share(c, is_figure) >= 0.8]
     category_cols = [c for c in range(width) if c not in used and c not in value_cols
@@ -485,6 +514,10 @@ def _long_blocks(grid: Grid, header: int) -> GridLayout:
                      and share(c, lambda v: bool(as_text(v))) >= 0.5
                      and len({as_text(v) for v in column(c)}) > 1]
     file_year = _year_in(grid.filename) if period_col is None and year_col is None else None
+    if not value_cols and category_cols and (period_col is not None or year_col is not None) \
+            and len(data) >= 10:
+        return _record_blocks(grid, header, names, data, category_cols,
+                              (period_col, year_col, month_col))
     if not value_cols or not category_cols:
         return GridLayout([], "rows of figures, but no category or value column")
     if period_col is None and year_col is None and file_year is None:
@@ -516,13 +549,42 @@ def _long_blocks(grid: Grid, header: int) -> GridLayout:
     return GridLayout(blocks, None if blocks else "rows of figures, but none by period")
 
 
+def _running_number(values: list[Value]) -> bool:
+    """A column numbering its rows (1, 2, 3 …, or on from an earlier page): an index."""
+    numbers = [parse_number(v) for v in values if as_text(v)]
+    return len(numbers) >= 5 and all(n is not None for n in numbers) and all(
+        b == a + 1 for a, b in itertools.pairwise(numbers))  # type: ignore[operator]
+
+
+def _record_blocks(grid: Grid, header: int, names: list[str], data: list[list[Value]],
+                   category_cols: list[int], period: tuple[int | None, int | None, int | None]
+                   ) -> GridLayout:
+    """One row a record (a crime, a seizure): each category column a block of records, one
+    figure of 1 per row, to be counted by period and label across every page of the file."""
+    titles = _titles_above(grid, header, -1, range(0))
+    blocks = []
+    for c in category_cols:
+        block = Block(grid, "records", header, titles, label=names[c])
+        for i, row in enumerate(data):
+            found = _long_period(row, *period, None)
+            label = as_text(row[c]) if c < len(row) else ""
+            if found is None or not label:
+                continue
+            category, code = _category([label])
+            block.cells.append(RawCell(found, category, code, "1", 1.0, False,
+                                       grid.address(header + 1 + i, c)))
+        if block.cells:
+            blocks.append(block)
+    return GridLayout(blocks, None if blocks else "rows of records, but none by period")
+
+
 def _long_period(row: list[Value], pc: int | None, yc: int | None, mc: int | None,
                  file_year: int | None) -> Period | None:
     def at(c: int) -> Value:
         return row[c] if c < len(row) else None
 
     if pc is not None:
-        return parse_period(at(pc))
+        return parse_period(at(pc)) or _coarse_span(at(pc))
     if yc is not None:
         year = parse_year(at(yc))
         if year is None:

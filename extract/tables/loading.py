@@ -23,9 +23,10 @@ def table_kind(filename: str, data: bytes = b"") -> str | None:
     return TABLE_KINDS.get(PurePath(filename).suffix.lower())
 
 
-def load_grids(data: bytes, filename: str, *, max_rows: int = 20000, max_pages: int = 50
-               ) -> list[Grid]:
-    """Every grid of a file: one per sheet, one for a CSV, one per table of a PDF page."""
+def load_grids(data: bytes, filename: str, *, max_rows: int = 20000, max_pages: int = 500,
+               deadline: float | None = None) -> list[Grid]:
+    """Every grid of a file: one per sheet, one for a CSV, one per table of a PDF page (a
+    PDF's pages up to the `deadline`, see pdf_tables.PagesLeft)."""
     kind = table_kind(filename, data)
     try:
         if kind == "xlsx":
@@ -35,7 +36,7 @@ def load_grids(data: bytes, filename: str, *, max_rows: int = 20000, max_pages: 
         if kind == "csv":
             return [Grid(filename, "csv", csv_rows(data)[:max_rows])]
         if kind == "pdf":
-            return pdf_grids(data, filename, max_pages)
+            return pdf_grids(data, filename, max_pages, deadline)
     except UnreadableTable:
         raise
     except Exception as exc:  # each library raises its own kinds: say which file and why

@@ -15,14 +15,29 @@ from extract.tables.cells import is_figure, parse_span, period_cells
 from extract.tables.grids import Grid, Value
 
 
-def pdf_grids(data: bytes, filename: str, max_pages: int) -> list[Grid]:
-    """Every table of every page (at most `max_pages`), top to bottom."""
+class PagesLeft(list):
+    """The grids of the pages read before a time limit, and which pages were left."""
+
+    def __init__(self, grids: list[Grid], first: int, last: int, why: str) -> None:
+        super().__init__(grids)
+        self.first, self.last, self.why = first, last, why
+
+
+def pdf_grids(data: bytes, filename: str, max_pages: int, deadline: float | None = None
+              ) -> list[Grid]:
+    """Every table of every page (at most `max_pages`), top to bottom; at the `deadline`
+    (time.monotonic()) the pages read so far, as PagesLeft saying which were not."""
+    import time
+
     import pdfplumber
 
     grids: list[Grid] = []
     last: Grid | None = None
     with pdfplumber.open(io.BytesIO(data)) as pdf:
-        for number, page in enumerate(pdf.pages[:max_pages], start=1):
+        pages = pdf.pages[:max_pages]
+        for number, page in enumerate(pages, start=1):
+            if deadline is not None and time.monotonic() > deadline:
+                return PagesLeft(grids, number, len(pages), "the time limit")
             try:
                 found = _ruled(page, filename, number, last) or \
                     _unruled(page, filename, number, last)
@@ -31,6 +46,8 @@ def pdf_grids(data: bytes, filename: str, max_pages: int) -> list[Grid]:
             grids += found
             if found:
                 last = found[-1]
+        if len(pdf.pages) > max_pages:
+            return PagesLeft(grids, max_pages + 1, len(pdf.pages), f"the {max_pages}-page limit")
     return grids
 
 
@@ -52,9 +69,25 @@ def _ruled(page, filename: str, number: int, last: Grid | None) -> list[Grid]:
     return grids
 
 
+def _names(row: list[Value]) -> bool:
+    """A header of column names: every cell a text, none a figure or a period."""
+    return bool(row) and all(v is not None and not is_figure(v) and not parse_span(v)
+                             for v in row)
+
+
 def _with_header(grid: Grid, last: Grid | None) -> Grid:
     """A table with no header of its own, after one with as many columns, continues it."""
-    if last is None or period_cells(grid.rows[0]) or not last.rows:
+    if last is None or not last.rows:
+        return grid
+    if _names(last.rows[0]) and not _names(grid.rows[0]) and \
+            len(last.rows[0]) == len(grid.rows[0]) and not period_cells(last.rows[0]):
+        header = last.rows[0]   # a listing's column names ('No.', 'Financial Year', …)
+        grid.rows.insert(0, list(header))
+        grid.header_rows = 1
+        grid.continues = last
+        grid.title = last.title
+        return grid
+    if period_cells(grid.rows[0]):
         return grid
     header = next((r for r in last.rows if period_cells(r)), None)
     if header is None:

@@ -63,12 +63,16 @@ class TotalCheck:
     filename: str
     sheet: str
     cell: str
+    # 'table': the rows of its own table; 'reply': every figure of the reply for its period
+    # (a body's stated total per year, against its breakdowns or its records)
+    of: str = "table"
 
     @property
     def adds_up(self) -> bool | None:
         """Whether the parts add up to the total; None when a suppressed part hides it."""
-        if self.value is None:
-            return None
+        if self.value is None or (self.of == "reply" and not self.parts and
+                                  not self.suppressed_parts):
+            return None   # a stated total with no figures of the reply to add up
         if self.suppressed_parts:
             return None if self.parts <= self.value else False
         return abs(self.parts - self.value) < 0.5
@@ -80,7 +84,7 @@ class TableProblem:
 
     filename: str
     sheet: str
-    kind: str                # unreadable, no_question, by_elimination
+    kind: str                # unreadable, no_question, by_elimination, pages_left
     detail: str
 
 
@@ -123,21 +127,56 @@ def same_code_lists(codes: Codes) -> bool:
 
 
 def read_file_tables(filename: str, data: bytes, questions: Sequence[TableQuestion],
-                     codes: Codes, *, sheet_questions: dict[str, int] | None = None
-                     ) -> TableReading:
-    """Every table of one file read for the table questions (repeats not marked yet)."""
+                     codes: Codes, *, sheet_questions: dict[str, int] | None = None,
+                     deadline: float | None = None) -> TableReading:
+    """Every table of one file read for the table questions (repeats not marked yet); a PDF
+    read page by page until the `deadline` (time.monotonic()), keeping what was read."""
+    from extract.tables.pdf_tables import PagesLeft
+
     reading = TableReading()
     try:
-        grids = load_grids(data, filename)
+        grids = load_grids(data, filename, deadline=deadline)
     except UnreadableTable as exc:
         reading.problems.append(TableProblem(filename, "", "unreadable", str(exc)))
         return reading
+    if isinstance(grids, PagesLeft):
+        reading.problems.append(TableProblem(
+            filename, "", "pages_left",
+            f"pages {grids.first} to {grids.last} of {filename} not read: {grids.why} came "
+            "first; the figures of the pages before are kept"))
     last: list[int | None] = [None]  # a PDF's tables run on from one to the next
     open_parts: dict[int, Parts] = {}   # a PDF table's figures not totalled yet, by grid
+    records: Records = {}
     for grid in grids:
         reading.grids += 1
-        _read_grid(grid, questions, codes, sheet_questions or {}, reading, last, open_parts)
+        _read_grid(grid, questions, codes, sheet_questions or {}, reading, last, open_parts,
+                   records)
+    if isinstance(grids, PagesLeft) and records:
+        reading.problems.append(TableProblem(
+            filename, "", "pages_left",
+            f"the records listed in {filename} are not counted: pages {grids.first} to "
+            f"{grids.last} were not read, and a count of part of a listing would be wrong"))
+    else:
+        _count_records(records, codes, reading)
     return reading
+
+
+# a listing's records counted across its pages: (question, dimension, period, label, code)
+# -> [records, first cell, last cell, file, sheet]
+Records = dict[tuple[int, str, str, str, str | None], list]
+
+
+def _count_records(records: Records, codes: Codes, reading: TableReading) -> None:
+    """One figure per question, breakdown, period and label of a listing: its records."""
+    free = matcher(())
+    for (number, dimension, period, label, code), (n, first, last, filename, sheet) in \
+            records.items():
+        m = match_label(free if dimension else _codes_of(codes, number), label, code,
+                        coded_block=False)
+        reading.cells.append(TableCell(
+            number, period, m.code, label, m.method, float(n), f"{n} records", False, filename,
+            sheet, first if first == last else f"{first} to {last}", "records",
+            dimension=dimension))
 
 
 UNASSIGNED = 0   # the question number of figures whose table names no question yet
@@ -159,7 +198,26 @@ def merge_readings(readings: Sequence[TableReading], questions: Sequence[int] = 
     merged.cells = [c for c in merged.cells if c.question != UNASSIGNED]
     merged.totals = [t for t in merged.totals if t.question != UNASSIGNED]
     _mark_repeats(merged)
+    _check_stated(merged)
     return merged
+
+
+def _check_stated(reading: TableReading) -> None:
+    """A stated total against the reply's figures for its period and question, in each of
+    its breakdowns: the categories' (or, with none, the first breakdown's)."""
+    sums: dict[tuple[int, str, str], list[float | None]] = defaultdict(list)
+    for c in reading.cells:
+        if not c.repeat:
+            sums[(c.question, c.dimension, c.period)].append(None if c.suppressed else c.value)
+    out = []
+    for t in reading.totals:
+        if t.of == "reply":
+            found = next((sums[k] for d in ["", *sorted({d for _, d, _ in sums})]
+                          if (k := (t.question, d, t.period)) in sums), [])
+            t = _replace(t, parts=sum(v for v in found if v is not None),
+                         suppressed_parts=sum(1 for v in found if v is None))
+        out.append(t)
+    reading.totals = out
 
 
 def _by_elimination(reading: TableReading, questions: Sequence[int], same_codes: bool) -> None:
@@ -235,7 +293,7 @@ Parts = dict[str, list[float | None]]   # period -> the figures a total there ad
 
 def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
                told: dict[str, int], reading: TableReading, last: list[int | None],
-               open_parts: dict[int, Parts]) -> None:
+               open_parts: dict[int, Parts], records: Records) -> None:
     layout = find_blocks(grid)
     if not layout.blocks:
         if grid.kind != "pdf" and any(any(v is not None for v in r) for r in grid.rows[:3]) \
@@ -267,6 +325,15 @@ def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
             and block is layout.blocks[0] else None
         question = next((q for q in questions if q.number == number), None)
         dimension = breakdown_of(block.label, block.titles, question) if question else ""
+        if block.layout == "records":
+            for raw in block.cells:
+                found = records.setdefault((number, dimension, str(raw.period), raw.category,
+                                            raw.code),
+                                           [0, raw.address, raw.address, grid.filename,
+                                            grid.sheet])
+                found[0] += 1
+                found[2] = raw.address
+            continue
         left = _tidy_block(block, number, _codes_of(codes, number), reading, carried,
                            dimension)
         if left is not None and block is layout.blocks[-1]:
@@ -291,6 +358,11 @@ def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading
     """Tidy one block's figures and check its totals; the figures left without a total (a
     table that may run on to the next page), or None when a total closed them."""
     grid = block.grid
+    if block.layout == "stated":
+        reading.totals += [TotalCheck(number, str(raw.period), raw.category, raw.value, 0.0, 0,
+                                      grid.filename, grid.sheet, raw.address, of="reply")
+                           for raw in block.cells]
+        return None
     parts: Parts = defaultdict(list)
     for period, found in (carried or {}).items():
         parts[period] += found

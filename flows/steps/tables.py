@@ -115,7 +115,7 @@ def _store(con: duckdb.DuckDBPyConnection, reference: str, reading: TableReading
               "category_level": level_of(c.code)} for c in reading.cells]
     totals = [{"question_key": keys[t.question], "period": t.period, "label_as_sent": t.category,
                "value": t.value, "parts": t.parts, "suppressed_parts": t.suppressed_parts,
-               "adds_up": t.adds_up, "document_id": ids.get(t.filename, ""),
+               "adds_up": t.adds_up, "parts_from": t.of, "document_id": ids.get(t.filename, ""),
                "filename": t.filename, "sheet": t.sheet, "cell": t.cell}
               for t in reading.totals]
     problems = [{"document_id": ids.get(p.filename, ""), "filename": p.filename,

@@ -5,3 +5,6 @@ ALTER TABLE table_answers ADD COLUMN dimension VARCHAR NOT NULL DEFAULT '';
 ALTER TABLE table_answers ADD COLUMN category_level VARCHAR;
 -- a code list keeps the order of its file (a hierarchy's broadest level first)
 ALTER TABLE code_lists ADD COLUMN position INTEGER;
+-- what a total's parts are: the rows of its own table, or (a body's stated total per period)
+-- every figure the reply gave for that period
+ALTER TABLE table_totals ADD COLUMN parts_from VARCHAR NOT NULL DEFAULT 'table';
