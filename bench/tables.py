@@ -89,6 +89,7 @@ def main() -> None:
                                                            name == "sealed" else ""))
             report(mine, questions)
     police(args)
+    counterfeit()
     print()
     o, b = statistics.median(ours), statistics.median(bare)
     print(f"time to read the corpus ({sum(len(f) for f in files.values())} files): "
@@ -202,6 +203,40 @@ def police(args: argparse.Namespace) -> None:
               f"totals checked {len(totals)}, not adding up "
               f"{sum(1 for t in totals if t.adds_up is False)}; problems "
               f"{sum(len(readings[f].problems) for f in mine)}")
+
+
+def counterfeit() -> None:
+    """The counterfeit-goods round-robin: the letter's own list, a template relabelled,
+    quantities with units, a table in a legacy Word letter."""
+    from tests.corpora import (
+        COUNTERFEIT_CAMPAIGN,
+        campaign_table_setup,
+        counterfeit_cell_labels,
+        counterfeit_files,
+        counterfeit_verdict,
+    )
+    questions, codes = campaign_table_setup(COUNTERFEIT_CAMPAIGN)
+    labels = counterfeit_cell_labels()
+    councils = sorted({lb["authority"] for lb in labels})
+    readings = {a: read_tables(counterfeit_files(a), questions, codes) for a in councils}
+    for name in ("sealed", "tuning"):
+        mine = [a for a in councils if half(a) == name]
+        verdicts: Counter = Counter()
+        notes = []
+        for label in [lb for lb in labels if lb["authority"] in mine]:
+            verdict, why = counterfeit_verdict(readings[label["authority"]], label)
+            verdicts[verdict] += 1
+            if verdict != "right" and name == "tuning":
+                notes.append(f"  {verdict}: {label['period']} "
+                             f"{label['category_as_written']!r}: {why}")
+        cells = [c for a in mine for c in readings[a].cells if not c.repeat]
+        print(f"\n== counterfeit goods, {name} half: {', '.join(mine)}")
+        print(f"hand-read cells: right {verdicts['right']}, wrong {verdicts['wrong']}, "
+              f"missing {verdicts['missing']} of {sum(verdicts.values())}; figures read "
+              f"{len(cells)}, with a unit {sum(1 for c in cells if c.unit)}, labels waiting "
+              f"{len({c.category for c in cells if c.code is None})}")
+        if notes:
+            print("\n".join(notes))
 
 
 if __name__ == "__main__":

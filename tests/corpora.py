@@ -573,3 +573,42 @@ def police_verdict(reading, label: dict[str, str]) -> tuple[str, str]:
     if label["level"] and level_of(cell.code) not in (label["level"], None):
         problems.append(f"level {level_of(cell.code)} not {label['level']}")
     return ("wrong", "; ".join(problems)) if problems else ("right", "")
+
+
+# ---------------------------------------------------------------------------
+# Data returns: the counterfeit-goods round-robin (the letter's own list, units in cells)
+
+COUNTERFEIT_CAMPAIGN = ROOT / "examples" / "counterfeit-goods-2016.toml"
+
+
+def counterfeit_files(authority: str) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of one council's reply."""
+    folder = SHARED / "counterfeit-goods-2016" / "responses" / authority
+    return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+
+
+def counterfeit_cell_labels() -> list[dict[str, str]]:
+    """The figures (and notes) a person read from the councils' files."""
+    with (LABELS / "counterfeit-goods-2016" / "cells.csv").open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def counterfeit_verdict(reading, label: dict[str, str]) -> tuple[str, str]:
+    """('right' | 'wrong' | 'missing', why) for one hand-read cell: a note read as a figure
+    is wrong, a note not read is right."""
+    from extract.tables.cells import parse_number
+
+    found = [c for c in reading.cells if not c.repeat and c.period == label["period"]
+             and c.filename == label["file"] and (c.sheet or "") == label["sheet"]
+             and _same_label(c.category, label["category_as_written"])]
+    if label["value_as_written"] == "note":
+        return ("wrong", f"read as {found[0].value_text!r}") if found else ("right", "")
+    if not found:
+        return "missing", f"{label['period']} {label['category_as_written']!r} not read"
+    cell = found[0]
+    problems = []
+    if cell.value != parse_number(label["value_as_written"]):
+        problems.append(f"value {cell.value} not {label['value_as_written']}")
+    if cell.unit != label["unit"]:
+        problems.append(f"unit {cell.unit!r} not {label['unit']!r}")
+    return ("wrong", "; ".join(problems)) if problems else ("right", "")

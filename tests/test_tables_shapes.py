@@ -302,3 +302,25 @@ def test_a_listing_of_records_counted_and_checked_against_the_stated_totals() ->
         "2020/21": (stated["2020/2021"], stated["2020/2021"], True, "reply")}
     assert all(c.layout == "records" and c.value_text.endswith("records")
                for c in reading.cells)
+
+
+def test_the_template_relabelled_with_months_and_quantities_in_cells() -> None:
+    """Southwark-like: the year alone in A1, months (one mistyped) over the template's
+    postcode columns, quantities with units and notes typed into number cells."""
+    def fill(sheet):
+        sheet.append([2013, "Postcodes", "Postcodes", "Postcodes"])
+        sheet.append(["Product Type", "Janaury ", "February", "March "])
+        sheet.append(["Alcohol", None, "45 litres of non-duty paid alcohol", 4])
+        sheet.append(["Tobacco", "250kg fake tobacco", "200,000 cigarettes, 80kgs of tobacco",
+                      None])
+        sheet.append(["Clothing & Accessories", 1000, 537, 2500])
+        sheet.append(["Total", None, None, None])
+    codes = matcher((Code("ALC", "Alcohol"), Code("TOB", "Tobacco"),
+                     Code("CLO", "Clothing & Accessories")))
+    reading = read_tables([("Southwark FOI data.xlsx", _xlsx(fill))], QUESTIONS[:1], codes)
+    got = {(c.period, c.code): (c.value, c.unit, c.cell) for c in reading.cells}
+    assert got == {
+        ("2013-02", "ALC"): (45, "litres", "C3"), ("2013-03", "ALC"): (4, "", "D3"),
+        ("2013-01", "TOB"): (250, "kg", "B4"),
+        ("2013-01", "CLO"): (1000, "", "B5"), ("2013-02", "CLO"): (537, "", "C5"),
+        ("2013-03", "CLO"): (2500, "", "D5")}

@@ -165,11 +165,45 @@ def serial_date(value: Value) -> date | None:
     return date(1899, 12, 30) + timedelta(days=int(value))
 
 
+_FULL_MONTHS = {name: n for name, n in MONTHS.items() if len(name) >= 5}
+
+
 def parse_month(value: Value) -> int | None:
-    """A month named on its own ('Jan', 'January'), which needs a year from elsewhere."""
+    """A month named on its own ('Jan', 'January', and a long name mistyped by two letters
+    at most: 'Janaury', 'Feburary'), which needs a year from elsewhere."""
     if not isinstance(value, str):
         return None
-    return MONTHS.get(as_text(value).lower().rstrip("."))
+    text = as_text(value).lower().rstrip(".")
+    if text in MONTHS:
+        return MONTHS[text]
+    if len(text) >= 6 and text.isalpha():
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        close = {n for name, n in _FULL_MONTHS.items() if name[0] == text[0]
+                 and DamerauLevenshtein.distance(text, name) <= (1 if len(text) < 7 else 2)}
+        if len(close) == 1:
+            return close.pop()
+    return None
+
+
+_QUANTITY = re.compile(
+    r"^(?:approx(?:\.|imately)?\s+)?([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*"
+    r"(kgs?|g|grams?|tonnes?|l|ltrs?|litres?|liters?|ml|cl|cigarettes|cigars|packs?|pouches|"
+    r"bottles?|cans?|tins?|pairs?|items?|units?|discs?|sets?|boxes|cartons?|sachets|pieces?)\b"
+    r"(.*)$", re.I | re.S)
+
+
+def parse_quantity(value: Value) -> tuple[float, str, str] | None:
+    """A quantity written with its unit ('1400 L', '98,000 cigarettes', '250kg fake tobacco',
+    'Approx. 1,000 discs'): (number, unit, the words after); None for anything else, and for
+    a cell naming two quantities ('200,000 cigarettes, 80kgs of tobacco')."""
+    if not isinstance(value, str):
+        return None
+    text = as_text(value)
+    m = _QUANTITY.match(text)
+    if not m or re.search(r"\d", m.group(3)):
+        return None
+    return float(m.group(1).replace(",", "")), m.group(2).lower(), m.group(3).strip(" ,.-")
 
 
 def parse_year(value: Value) -> int | None:

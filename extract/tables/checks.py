@@ -105,7 +105,7 @@ def total_parts(figures: Sequence[Figure], groups: dict[Key, list[Key]],
         elif _key(f) in groups:
             closing.add(groups[_key(f)][-1])
             section = []
-        else:
+        elif not getattr(f, "unit", ""):   # a quantity in its own unit adds up with nothing
             value = None if f.suppressed else f.value
             leaves.append(value)
             section.append(value)

@@ -183,6 +183,17 @@ def matcher(codes: Sequence[Code], mappings: Mapping[str, str] | None = None) ->
             by_variant.setdefault(v, c.code)
         if LEVEL_MARK in c.code and (k := loose(_NUMBERED.sub("", c.label))):
             by_loose.setdefault(k, c.code)
+    # each part of a label of alternatives ('DVD/Blu Ray') names its code, if no other label
+    # has that part too
+    parts: dict[str, set[str]] = {}
+    for c in codes:
+        if "/" in c.label and LEVEL_MARK not in c.code:
+            for part in _bare(c.label).split("/"):
+                if len(key := normalise(part)) >= 3:
+                    parts.setdefault(key, set()).add(c.code)
+    for key, found in parts.items():
+        if len(found) == 1:
+            by_variant.setdefault(key, found.pop())
     mapped = {normalise(label): code for label, code in (mappings or {}).items()}
     return Matcher(tuple(codes), mapped, by_variant,
                    {c.code: tuple(tuple(v.split()) for v in sorted(_variants(c.label), key=len))

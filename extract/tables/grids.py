@@ -17,7 +17,7 @@ class Grid:
     """One sheet, CSV file or PDF table as rows of raw values."""
 
     filename: str
-    kind: str                      # xlsx, xls, csv, pdf
+    kind: str                      # xlsx, xls, csv, pdf, docx, doc
     rows: list[list[Value]]
     sheet: str = ""                # sheet name; empty for CSV and PDF
     page: int = 0                  # PDF page (1-based)
@@ -32,6 +32,8 @@ class Grid:
             return f"{column_letter(col + 1)}{row + 1}"
         if self.kind == "csv":
             return f"row {row + 1} col {column_letter(col + 1)}"
+        if self.kind in ("docx", "doc"):
+            return f"table {self.table} row {row + 1} col {col + 1}"
         return f"page {self.page} table {self.table} row {row + 1 - self.header_rows} col {col + 1}"
 
     def cell(self, row: int, col: int) -> Value:

@@ -25,6 +25,7 @@ from extract.tables.cells import (
     parse_month,
     parse_number,
     parse_period,
+    parse_quantity,
     parse_span,
     parse_year,
     period_cells,
@@ -44,6 +45,7 @@ class RawCell:
     suppressed: bool
     address: str
     total: bool = False      # a total row or column of the block
+    unit: str = ""           # a quantity's unit written in its cell ('1400 L'): 'l'
 
 
 @dataclass
@@ -257,7 +259,7 @@ def _wide_block(grid: Grid, h: int, periods: dict[int, Period | int], end: int,
         blank_run = 0
         labels = [as_text(grid.cell(r, c)) for c in label_cols if c != year_col]
         labels = [t for t in labels if t]
-        has_figures = any(is_figure(grid.cell(r, c)) for c in periods)
+        has_figures = any(is_value(grid.cell(r, c)) for c in periods)
         if not labels:
             if not has_figures or previous_label is None:
                 continue
@@ -274,7 +276,7 @@ def _wide_block(grid: Grid, h: int, periods: dict[int, Period | int], end: int,
             block.coded = True
         for c, p in periods.items():
             value = grid.cell(r, c)
-            if not is_figure(value) or is_nil(value):  # a dash: nil, or not yet known
+            if not is_value(value) or is_nil(value):  # a dash: nil, or not yet known
                 continue
             if isinstance(p, int):
                 if row_year is not None:
@@ -308,8 +310,17 @@ def _category(labels: list[str]) -> tuple[str, str | None]:
 def _raw(period: Period, category: str, code: str | None, value: Value, address: str,
          total: bool) -> RawCell:
     suppressed = is_suppressed(value)
+    quantity = parse_quantity(value)
+    if quantity is not None:
+        return RawCell(period, category, code, as_text(value), quantity[0], False, address,
+                       total, quantity[1])
     return RawCell(period, category, code, as_text(value), None if suppressed else
                    parse_number(value), suppressed, address, total)
+
+
+def is_value(value: Value) -> bool:
+    """A cell a figure can be read from: a figure, a suppressed one, a quantity with its unit."""
+    return is_figure(value) or parse_quantity(value) is not None
 
 
 # ------------------------------------------------------ long (one row a figure) and down
@@ -404,7 +415,7 @@ def _down_block(grid: Grid, pc: int, found: list[tuple[int, Period | int]]) -> G
             p = Period(y, p)
         for c, (category, code) in columns.items():
             value = grid.cell(r, c)
-            if is_figure(value) and not is_nil(value):
+            if is_value(value) and not is_nil(value):
                 block.cells.append(_raw(p, category, code, value, grid.address(r, c),
                                         is_total(category)))
     return GridLayout([block] if block.cells else [],

@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from extract.tables.grids import Grid, UnreadableTable, csv_rows
 from extract.tables.pdf_tables import pdf_grids
+from extract.tables.word_tables import doc_grids, docx_grids
 from extract.tables.workbooks import xls_grids, xlsx_grids
 
 TABLE_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "csv", ".txt": "csv",
@@ -14,10 +15,13 @@ TABLE_KINDS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".xls": "xls", ".csv": "csv", "
 
 def table_kind(filename: str, data: bytes = b"") -> str | None:
     """The table kind of a file by its content, else its name; None if it holds no table."""
-    if data.startswith(b"PK\x03\x04") and PurePath(filename).suffix.lower() != ".docx":
-        return "xlsx" if PurePath(filename).suffix.lower() in (".xlsx", ".xlsm", "") else None
+    suffix = PurePath(filename).suffix.lower()
+    if data.startswith(b"PK\x03\x04"):
+        if suffix == ".docx":
+            return "docx"
+        return "xlsx" if suffix in (".xlsx", ".xlsm", "") else None
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        return "xls" if PurePath(filename).suffix.lower() in (".xls", "") else None
+        return {".xls": "xls", "": "xls", ".doc": "doc"}.get(suffix)
     if data.startswith(b"%PDF"):
         return "pdf"
     return TABLE_KINDS.get(PurePath(filename).suffix.lower())
@@ -37,6 +41,10 @@ def load_grids(data: bytes, filename: str, *, max_rows: int = 20000, max_pages: 
             return [Grid(filename, "csv", csv_rows(data)[:max_rows])]
         if kind == "pdf":
             return pdf_grids(data, filename, max_pages, deadline)
+        if kind == "docx":
+            return docx_grids(data, filename)
+        if kind == "doc":
+            return doc_grids(data, filename)
     except UnreadableTable:
         raise
     except Exception as exc:  # each library raises its own kinds: say which file and why

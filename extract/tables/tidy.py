@@ -48,6 +48,7 @@ class TableCell:
     layout: str
     repeat: bool = False
     dimension: str = ""      # '' for the question's categories, else a further breakdown
+    unit: str = ""           # a quantity's unit as the cell wrote it ('kg', 'cigarettes')
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,8 @@ def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
                open_parts: dict[int, Parts], records: Records) -> None:
     layout = find_blocks(grid)
     if not layout.blocks:
-        if grid.kind != "pdf" and any(any(v is not None for v in r) for r in grid.rows[:3]) \
+        if grid.kind not in ("pdf", "docx", "doc") and \
+                any(any(v is not None for v in r) for r in grid.rows[:3]) \
                 and _has_figures(grid):
             reading.problems.append(TableProblem(grid.filename, grid.sheet, "unreadable",
                                                  layout.problem or "no table found"))
@@ -389,7 +391,9 @@ def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading
         reading.cells.append(TableCell(
             number, str(raw.period), m.code, raw.category, m.method, raw.value, raw.value_text,
             raw.suppressed, grid.filename, grid.sheet, raw.address, block.layout,
-            dimension=dimension))
+            dimension=dimension, unit=raw.unit))
+        if raw.unit:   # a quantity is not a count: it adds up with nothing else
+            continue
         parts[str(raw.period)].append(raw.value)
     closed = False
     for period, figures in in_periods.items():

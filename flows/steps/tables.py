@@ -112,7 +112,7 @@ def _store(con: duckdb.DuckDBPyConnection, reference: str, reading: TableReading
               "value_as_sent": c.value_text, "suppressed": c.suppressed, "repeat": c.repeat,
               "document_id": ids.get(c.filename, ""), "filename": c.filename,
               "sheet": c.sheet, "cell": c.cell, "layout": c.layout, "dimension": c.dimension,
-              "category_level": level_of(c.code)} for c in reading.cells]
+              "category_level": level_of(c.code), "unit": c.unit} for c in reading.cells]
     totals = [{"question_key": keys[t.question], "period": t.period, "label_as_sent": t.category,
                "value": t.value, "parts": t.parts, "suppressed_parts": t.suppressed_parts,
                "adds_up": t.adds_up, "parts_from": t.of, "document_id": ids.get(t.filename, ""),

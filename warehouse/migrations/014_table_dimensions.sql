@@ -3,6 +3,8 @@
 -- level the body reported (class, sub class, offence …).
 ALTER TABLE table_answers ADD COLUMN dimension VARCHAR NOT NULL DEFAULT '';
 ALTER TABLE table_answers ADD COLUMN category_level VARCHAR;
+-- a quantity written with its unit in the cell ('1400 L', '98,000 cigarettes'): the unit
+ALTER TABLE table_answers ADD COLUMN unit VARCHAR NOT NULL DEFAULT '';
 -- a code list keeps the order of its file (a hierarchy's broadest level first)
 ALTER TABLE code_lists ADD COLUMN position INTEGER;
 -- what a total's parts are: the rows of its own table, or (a body's stated total per period)

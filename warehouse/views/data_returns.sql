@@ -2,12 +2,13 @@
 
 -- One row per figure an authority sent, repeats included (filter NOT repeat to count once).
 -- dimension is '' for the question's categories, else the further breakdown the table is by
--- (outcome, hospital); category_level the level of a hierarchy the label matched at.
+-- (outcome, hospital); category_level the level of a hierarchy the label matched at; unit
+-- the unit a quantity was written with in its cell ('' for a count).
 CREATE VIEW v_table_answers AS
 SELECT r.reference, r.campaign_id, r.authority_id, a.name AS authority_name,
        t.question_key, q.number AS question_number, t.period, t.dimension, t.category_code,
        t.category_level, c.label AS category_label, t.category_as_sent, t.match, t.value,
-       t.value_as_sent,
+       t.unit, t.value_as_sent,
        t.suppressed, t.repeat, t.filename, t.sheet, t.cell, t.layout, t.document_id
 FROM table_answers t
 JOIN requests r ON r.reference = t.request_reference
