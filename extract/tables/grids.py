@@ -60,6 +60,14 @@ class UnreadableTable(ValueError):
     """A file that is not a table we can read, with why."""
 
 
+class CutShort(list):
+    """The grids of a file read up to a limit (time, pages, rows), and what was left."""
+
+    def __init__(self, grids: list[Grid], detail: str) -> None:
+        super().__init__(grids)
+        self.detail = detail
+
+
 def decode_text(data: bytes) -> str:
     """CSV bytes as text: a BOM says the encoding, else UTF-8, else the best guess."""
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"),

@@ -12,15 +12,14 @@ import io
 import re
 
 from extract.tables.cells import is_figure, parse_span, period_cells
-from extract.tables.grids import Grid, Value
+from extract.tables.grids import CutShort, Grid, Value
 
 
-class PagesLeft(list):
-    """The grids of the pages read before a time limit, and which pages were left."""
+class PagesLeft(CutShort):
+    """The grids of the pages read before a limit, and which pages were left."""
 
     def __init__(self, grids: list[Grid], first: int, last: int, why: str) -> None:
-        super().__init__(grids)
-        self.first, self.last, self.why = first, last, why
+        super().__init__(grids, f"pages {first} to {last} not read: {why} came first")
 
 
 def pdf_grids(data: bytes, filename: str, max_pages: int, deadline: float | None = None

@@ -21,7 +21,7 @@ from typing import Any
 from extract.tables.assign import TableQuestion, assign_question, breakdown_of
 from extract.tables.checks import by_period, group_parts, group_rows, total_parts
 from extract.tables.codes import Code, Match, Matcher, match_label, matcher
-from extract.tables.grids import Grid, UnreadableTable
+from extract.tables.grids import CutShort, Grid, UnreadableTable
 from extract.tables.layout import Block, find_blocks
 from extract.tables.loading import load_grids, table_kind
 
@@ -85,7 +85,7 @@ class TableProblem:
 
     filename: str
     sheet: str
-    kind: str                # unreadable, no_question, by_elimination, pages_left
+    kind: str                # unreadable, no_question, by_elimination, cut_short
     detail: str
 
 
@@ -132,19 +132,16 @@ def read_file_tables(filename: str, data: bytes, questions: Sequence[TableQuesti
                      deadline: float | None = None) -> TableReading:
     """Every table of one file read for the table questions (repeats not marked yet); a PDF
     read page by page until the `deadline` (time.monotonic()), keeping what was read."""
-    from extract.tables.pdf_tables import PagesLeft
-
     reading = TableReading()
     try:
         grids = load_grids(data, filename, deadline=deadline)
     except UnreadableTable as exc:
         reading.problems.append(TableProblem(filename, "", "unreadable", str(exc)))
         return reading
-    if isinstance(grids, PagesLeft):
+    if isinstance(grids, CutShort):
         reading.problems.append(TableProblem(
-            filename, "", "pages_left",
-            f"pages {grids.first} to {grids.last} of {filename} not read: {grids.why} came "
-            "first; the figures of the pages before are kept"))
+            filename, "", "cut_short", f"{filename}: {grids.detail}; the figures read before "
+            "are kept"))
     last: list[int | None] = [None]  # a PDF's tables run on from one to the next
     open_parts: dict[int, Parts] = {}   # a PDF table's figures not totalled yet, by grid
     records: Records = {}
@@ -152,11 +149,11 @@ def read_file_tables(filename: str, data: bytes, questions: Sequence[TableQuesti
         reading.grids += 1
         _read_grid(grid, questions, codes, sheet_questions or {}, reading, last, open_parts,
                    records)
-    if isinstance(grids, PagesLeft) and records:
+    if isinstance(grids, CutShort) and records:
         reading.problems.append(TableProblem(
-            filename, "", "pages_left",
-            f"the records listed in {filename} are not counted: pages {grids.first} to "
-            f"{grids.last} were not read, and a count of part of a listing would be wrong"))
+            filename, "", "cut_short",
+            f"the records listed in {filename} are not counted: part of the file was not "
+            "read, and a count of part of a listing would be wrong"))
     else:
         _count_records(records, codes, reading)
     return reading

@@ -3,7 +3,8 @@
 calamine builds a dense grid from the top-left to the furthest cell it finds, and aborts the
 process when that does not fit in memory: a stray cell at XFD1048576 would. So the furthest
 cell reference of each sheet is found first, by scanning the sheet's XML as it inflates; a
-workbook reaching beyond the caps is read by openpyxl from the cells it holds, capped.
+workbook reaching beyond the caps is streamed by openpyxl's read-only reader up to them,
+and the rows and columns left are named.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import zipfile
 from datetime import date, datetime, time, timedelta
 
-from extract.tables.grids import MAX_COLUMNS, Grid, Value, column_letter
+from extract.tables.grids import MAX_COLUMNS, CutShort, Grid, Value, column_letter
 
 __all__ = ["column_letter", "xls_grids", "xlsx_grids"]
 
@@ -44,13 +45,15 @@ def sheet_extent(book: zipfile.ZipFile, member: str) -> tuple[int, int]:
     return rows, cols
 
 
-def _within_caps(data: bytes, max_rows: int) -> bool:
-    """Whether every sheet of an XLSX ends within the row and column caps."""
+_DENSE_CELLS = 5_000_000   # calamine holds a sheet as rows x columns cells of 32 bytes
+
+
+def _extents(data: bytes) -> list[tuple[int, int]]:
+    """(furthest row, furthest column) of every sheet of an XLSX."""
     with zipfile.ZipFile(io.BytesIO(data)) as book:
         sheets = [n for n in book.namelist()
                   if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        return all(r <= max_rows and c <= MAX_COLUMNS
-                   for r, c in (sheet_extent(book, n) for n in sheets))
+        return [sheet_extent(book, n) for n in sheets]
 
 
 def _plain(value: object) -> Value:
@@ -67,9 +70,11 @@ def _plain(value: object) -> Value:
 
 
 def xlsx_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
-    """One grid per sheet, merged ranges spread over their cells."""
-    if not _within_caps(data, max_rows):
-        return _openpyxl_grids(data, filename, max_rows)
+    """One grid per sheet, merged ranges spread over their cells; a workbook reaching past
+    the caps streamed up to them, saying what was left (CutShort)."""
+    extents = _extents(data)
+    if any(r > max_rows or c > MAX_COLUMNS or r * c > _DENSE_CELLS for r, c in extents):
+        return _streamed_grids(data, filename, max_rows, extents)
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -88,32 +93,6 @@ def xlsx_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
         while rows and not any(v is not None for v in rows[-1]):
             rows.pop()
         grids.append(Grid(filename, "xlsx", rows, sheet=name))
-    return grids
-
-
-def _openpyxl_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
-    import openpyxl
-
-    book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    grids = []
-    for sheet in book.worksheets:
-        # only the cells the file holds: iter_rows would make a cell object for every empty
-        # one up to a stray cell far out (XFD1048576: 100 s and GBs); capped both ways
-        held = sheet._cells  # (row, column) -> cell
-        height = min(max((r for r, _ in held), default=0), max_rows)
-        width = min(max((c for _, c in held), default=0), MAX_COLUMNS)
-        rows: list[list[Value]] = [[None] * width for _ in range(height)]
-        for (r, c), cell in held.items():
-            if r <= height and c <= width:
-                rows[r - 1][c - 1] = cell.value
-        # a merged cell holds its value in the top-left cell only: spread it over the range
-        for merged in sheet.merged_cells.ranges:
-            top = rows[merged.min_row - 1][merged.min_col - 1] \
-                if merged.min_row <= height and merged.min_col <= width else None
-            for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
-                for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
-                    rows[r][c] = top
-        grids.append(Grid(filename, "xlsx", rows, sheet=sheet.title))
     return grids
 
 
@@ -138,3 +117,34 @@ def xls_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
     return grids
 
 
+
+
+def _streamed_grids(data: bytes, filename: str, max_rows: int,
+                    extents: list[tuple[int, int]]) -> list[Grid]:
+    """openpyxl's read-only reader, row by row up to the caps, trailing blanks dropped
+    (merged ranges are not known in this mode)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    grids, left = [], []
+    try:
+        for sheet in book.worksheets:
+            rows: list[list[Value]] = []
+            for row in sheet.iter_rows(max_row=max_rows, max_col=MAX_COLUMNS,
+                                       values_only=True):
+                values = list(row)
+                while values and values[-1] is None:
+                    values.pop()
+                rows.append(values)
+            while rows and not rows[-1]:
+                rows.pop()
+            grids.append(Grid(filename, "xlsx", rows, sheet=sheet.title))
+    finally:
+        book.close()
+    for (r, c), grid in zip(extents, grids, strict=False):
+        if r > max_rows:
+            left.append(f"sheet {grid.sheet!r}: rows {max_rows + 1} to {r} not read (the "
+                        f"{max_rows:,}-row cap)")
+        if c > MAX_COLUMNS:
+            left.append(f"sheet {grid.sheet!r}: columns after {MAX_COLUMNS} not read")
+    return CutShort(grids, "; ".join(left)) if left else grids
