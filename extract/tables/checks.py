@@ -53,23 +53,26 @@ def group_rows(by_period: dict[str, Sequence[Figure]]) -> dict[Key, list[Key]]:
         periods = [p for p in by_period if values.get((key, p)) is not None]
         if sum(1 for p in periods if values[(key, p)]) < 2:
             continue
-        for k in range(2, len(order) - i):
-            members = order[i + 1:i + 1 + k]
-            if any(m in groups for m in members):
+        running = dict.fromkeys(periods, 0.0)
+        for k in range(1, min(len(order) - i, MOST_MEMBERS + 1)):
+            member = order[i + k]
+            if member in groups:
                 break
-            if all(_adds_up(values, key, members, p) for p in periods):
-                groups[key] = members
+            found = [values.get((member, p)) for p in periods]
+            if any(v is None or v < 0 for v in found):
+                break   # a member must have a figure wherever its group has one
+            for p, v in zip(periods, found, strict=True):
+                running[p] += v  # type: ignore[operator]
+            if any(running[p] > values[(key, p)] + 0.5 for p in periods):  # type: ignore[operator]
+                break   # (figures are not negative: the sum only grows)
+            if k >= 2 and all(abs(running[p] - values[(key, p)]) < 0.5  # type: ignore[operator]
+                              for p in periods):
+                groups[key] = order[i + 1:i + 1 + k]
                 break
     return groups
 
 
-def _adds_up(values: dict[tuple[Key, str], float | None], key: Key, members: list[Key],
-             period: str) -> bool:
-    found = [values.get((m, period)) for m in members]
-    if any(v is None for v in found):
-        return False
-    whole = values[(key, period)]
-    return whole is not None and abs(sum(found) - whole) < 0.5  # type: ignore[arg-type]
+MOST_MEMBERS = 60   # a group row over more rows than this is not looked for
 
 
 @dataclass(frozen=True)

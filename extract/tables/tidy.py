@@ -366,10 +366,9 @@ def _tidy_block(block: Block, number: int, codes: Matcher, reading: TableReading
     for period, found in (carried or {}).items():
         parts[period] += found
     free = matcher(())   # a further breakdown: its labels kept as written
-    matches = {(raw.category, raw.code): match_label(free if dimension else codes,
-                                                      raw.category, raw.code,
-                                                      coded_block=block.coded)
-               for raw in block.cells if not raw.total}
+    matches = {key: match_label(free if dimension else codes, *key, coded_block=block.coded)
+               for key in dict.fromkeys((raw.category, raw.code) for raw in block.cells
+                                        if not raw.total)}
     # a guess is not given a code another row of this table has too: that label waits
     # ('Not Recorded' beside a 'Not Known' row that is OC99; two rows guessed the same code)
     labels_of: dict[str, set[str]] = defaultdict(set)

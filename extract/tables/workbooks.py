@@ -10,6 +10,7 @@ and the rows and columns left are named.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
 from datetime import date, datetime, time, timedelta
@@ -48,12 +49,17 @@ def sheet_extent(book: zipfile.ZipFile, member: str) -> tuple[int, int]:
 _DENSE_CELLS = 5_000_000   # calamine holds a sheet as rows x columns cells of 32 bytes
 
 
+_SCANNED_XML = 64 << 20   # a sheet's XML larger than this is streamed, not scanned first
+
+
 def _extents(data: bytes) -> list[tuple[int, int]]:
-    """(furthest row, furthest column) of every sheet of an XLSX."""
+    """(furthest row, furthest column) of every sheet of an XLSX; a sheet whose XML is too
+    large to scan quickly counts as past the caps (it is streamed)."""
     with zipfile.ZipFile(io.BytesIO(data)) as book:
-        sheets = [n for n in book.namelist()
-                  if n.startswith("xl/worksheets/") and n.endswith(".xml")]
-        return [sheet_extent(book, n) for n in sheets]
+        sheets = [i for i in book.infolist()
+                  if i.filename.startswith("xl/worksheets/") and i.filename.endswith(".xml")]
+        return [sheet_extent(book, i.filename) if i.file_size <= _SCANNED_XML else
+                (1 << 31, 1 << 31) for i in sheets]
 
 
 def _plain(value: object) -> Value:
@@ -73,7 +79,7 @@ def xlsx_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
     """One grid per sheet, merged ranges spread over their cells; a workbook reaching past
     the caps streamed up to them, saying what was left (CutShort)."""
     extents = _extents(data)
-    if any(r > max_rows or c > MAX_COLUMNS or r * c > _DENSE_CELLS for r, c in extents):
+    if any(c > MAX_COLUMNS or r * c > _DENSE_CELLS for r, c in extents):
         return _streamed_grids(data, filename, max_rows, extents)
     from python_calamine import CalamineWorkbook
 
@@ -81,8 +87,9 @@ def xlsx_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
     grids = []
     for name in book.sheet_names:
         sheet = book.get_sheet_by_name(name)
-        rows: list[list[Value]] = [[_plain(v) for v in row[:MAX_COLUMNS]]
-                                   for row in sheet.to_python(skip_empty_area=False)[:max_rows]]
+        rows: list[list[Value]] = [
+            [_plain(v) for v in row[:MAX_COLUMNS]]
+            for row in sheet.to_python(skip_empty_area=False, nrows=max_rows)]
         for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
             top = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else None
             for r in range(r0, min(r1 + 1, len(rows))):
@@ -93,7 +100,20 @@ def xlsx_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
         while rows and not any(v is not None for v in rows[-1]):
             rows.pop()
         grids.append(Grid(filename, "xlsx", rows, sheet=name))
-    return grids
+    return _cut(grids, extents, max_rows)
+
+
+def _cut(grids: list[Grid], extents: list[tuple[int, int]], max_rows: int) -> list[Grid]:
+    """The grids, as CutShort naming the rows and columns past the caps, if any."""
+    left = []
+    for (r, c), grid in zip(extents, grids, strict=False):
+        if r > max_rows:
+            last = f" to {r}" if r < 1 << 31 else " on"
+            left.append(f"sheet {grid.sheet!r}: rows {max_rows + 1}{last} not read (the "
+                        f"{max_rows:,}-row cap)")
+        if MAX_COLUMNS < c < 1 << 31:
+            left.append(f"sheet {grid.sheet!r}: columns after {MAX_COLUMNS} not read")
+    return CutShort(grids, "; ".join(left)) if left else grids
 
 
 def xls_grids(data: bytes, filename: str, max_rows: int) -> list[Grid]:
@@ -126,12 +146,13 @@ def _streamed_grids(data: bytes, filename: str, max_rows: int,
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    grids, left = [], []
+    grids = []
     try:
         for sheet in book.worksheets:
             rows: list[list[Value]] = []
-            for row in sheet.iter_rows(max_row=max_rows, max_col=MAX_COLUMNS,
-                                       values_only=True):
+            # (iter_rows' max_row still parses the sheet to its end: stop consuming instead)
+            for row in itertools.islice(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True),
+                                        max_rows):
                 values = list(row)
                 while values and values[-1] is None:
                     values.pop()
@@ -141,10 +162,4 @@ def _streamed_grids(data: bytes, filename: str, max_rows: int,
             grids.append(Grid(filename, "xlsx", rows, sheet=sheet.title))
     finally:
         book.close()
-    for (r, c), grid in zip(extents, grids, strict=False):
-        if r > max_rows:
-            left.append(f"sheet {grid.sheet!r}: rows {max_rows + 1} to {r} not read (the "
-                        f"{max_rows:,}-row cap)")
-        if c > MAX_COLUMNS:
-            left.append(f"sheet {grid.sheet!r}: columns after {MAX_COLUMNS} not read")
-    return CutShort(grids, "; ".join(left)) if left else grids
+    return _cut(grids, extents, max_rows)
