@@ -74,7 +74,7 @@ def main() -> None:
     parser.add_argument("--authorities", type=int, help="only the first N authorities' files")
     parser.add_argument("--big-mb", type=int, default=50,
                         help="size of the generated workbook read through a worker (MB)")
-    args = parse_args(parser, repeat=1, authorities=2, big_mb=1)
+    args = parse_args(parser, repeat=1, authorities=2, big_mb=0)
     questions, codes = mh_table_setup()
     folder = SHARED / "mh-accommodation-2021" / "responses"
     authorities = sorted(p.name for p in folder.iterdir() if p.is_dir())[:args.authorities]
