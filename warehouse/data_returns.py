@@ -98,7 +98,7 @@ def tables_to_review(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[s
         SELECT question_key, category_as_sent AS label, count(DISTINCT reference) AS authorities,
                count(*) AS figures, min(filename) AS example_file
         FROM v_table_answers WHERE campaign_id = ? AND category_code IS NULL
-          AND match <> 'mapping' AND NOT repeat
+          AND match NOT IN ('mapping', 'free') AND NOT repeat
         GROUP BY ALL ORDER BY authorities DESC, figures DESC, label""", [campaign_id])
     problems = rows(con, """
         SELECT p.request_reference AS reference, p.filename, p.sheet, p.kind, p.detail

@@ -101,5 +101,5 @@ def table_coverage_labels(con: duckdb.DuckDBPyConnection, campaign_id: str
     return {(r[0], r[1]): r[2] for r in con.execute("""
         SELECT reference, question_key, list(DISTINCT category_as_sent ORDER BY category_as_sent)
         FROM v_table_answers WHERE campaign_id = ? AND category_code IS NULL AND NOT repeat
-          AND match <> 'mapping'
+          AND match NOT IN ('mapping', 'free')
         GROUP BY ALL""", [campaign_id]).fetchall()}

@@ -27,7 +27,7 @@ from extract.tables.loading import load_grids, table_kind
 
 # a change to how tables are read: every request of a campaign with table questions is read
 # again (not the others)
-TABLES_VERSION = "2"
+TABLES_VERSION = "3"
 
 
 @dataclass(frozen=True)
