@@ -46,6 +46,9 @@ class CategoryDimension(_Strict):
     hierarchy: str | None = Field(default=None, min_length=1)
     levels: tuple[str, ...] = ()
     free: bool = False
+    # CSV files (label,code) beside the campaign file: labels an earlier version of the list,
+    # or a reporter's mappings in an earlier campaign (`foi tables mappings`), gave a code
+    aliases: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _one_kind(self) -> CategoryDimension:
@@ -59,6 +62,8 @@ class CategoryDimension(_Strict):
                              "first")
         if self.levels and not self.hierarchy:
             raise ValueError("levels belong to a hierarchy")
+        if self.aliases and not self.code_list:
+            raise ValueError("aliases belong to a code list")
         return self
 
     @property
@@ -217,10 +222,10 @@ def read_campaign(path: Path) -> Campaign:
     except (OSError, UnicodeDecodeError) as exc:
         raise CampaignFileError(str(path), [f"cannot read the file: {exc}"]) from exc
     campaign = parse_campaign(text, str(path))
-    missing = [f"question {n} (key {q.key!r}): {q.table.categories.file!r} is not beside the "
-               "campaign file" for n, q in campaign.numbered()
-               if q.table and q.table.categories.file and
-               not (path.parent / q.table.categories.file).is_file()]
+    missing = [f"question {n} (key {q.key!r}): {name!r} is not beside the campaign file"
+               for n, q in campaign.numbered() if q.table
+               for name in (q.table.categories.file, *q.table.categories.aliases)
+               if name and not (path.parent / name).is_file()]
     if missing:
         raise CampaignFileError(str(path), missing)
     return campaign

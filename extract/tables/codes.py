@@ -98,6 +98,33 @@ def read_hierarchy(path: Path, levels: Sequence[str]) -> tuple[Code, ...]:
         raise CodeListError(f"{path}: cannot read it: {exc}") from exc
 
 
+def parse_aliases(text: str, known: frozenset[str], source: str = "aliases"
+                  ) -> dict[str, str]:
+    """Labels and the codes they mean (CSV label,code; an empty code: a category of the
+    authority's own), each code one of the list's."""
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip().lower() for f in reader.fieldnames or []]
+    if "label" not in fields or "code" not in fields:
+        raise CodeListError(f"{source}: needs a header row with columns 'label' and 'code'")
+    found: dict[str, str] = {}
+    for n, row in enumerate(reader, start=2):
+        row = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if not row["label"]:
+            raise CodeListError(f"{source} line {n}: a code without a label")
+        if row["code"] and row["code"] not in known:
+            raise CodeListError(f"{source} line {n}: {row['code']!r} is not a code of the list")
+        found[row["label"]] = row["code"]
+    return found
+
+
+def read_aliases(path: Path, known: frozenset[str]) -> dict[str, str]:
+    """Aliases from a CSV file (UTF-8)."""
+    try:
+        return parse_aliases(path.read_text(encoding="utf-8-sig"), known, str(path))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CodeListError(f"{path}: cannot read it: {exc}") from exc
+
+
 def read_code_list(path: Path) -> tuple[Code, ...]:
     """Codes from a CSV file (UTF-8)."""
     try:

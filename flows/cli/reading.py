@@ -137,3 +137,25 @@ def tables_answers(
                        "request that sent a file so named"))
 
 
+
+
+@tables_app.command("mappings")
+def tables_mappings(
+    campaign: CampaignArgument,
+    out: Annotated[typer.FileTextWrite, typer.Option(
+        "--out", help="Where to write the CSV (label,code): '-' for standard output.")],
+    question: Annotated[str | None, typer.Option(help="Only this table question (key).")] = None,
+    home: HomeOption = None,
+) -> None:
+    """Write the campaign's label mappings as an aliases file for the next campaign.
+
+    Put the file beside the next campaign's file and name it in its `categories.aliases`: the
+    labels decided here are then matched there without a person."""
+    from flows.steps.session import workspace_db
+    from flows.steps.tables import mappings_as_aliases
+    from reports.spreadsheet import csv_text
+
+    with workspace_db(home) as (_, con):
+        found = mappings_as_aliases(con, campaign, question)
+    out.write(csv_text(["label", "code"], found))
+    warn(f"{len(found)} mapping(s) of {campaign} written", style="dim")

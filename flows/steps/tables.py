@@ -127,7 +127,7 @@ def _store(con: duckdb.DuckDBPyConnection, reference: str, reading: TableReading
 def save_code_lists(con: duckdb.DuckDBPyConnection, campaign: Campaign, campaign_file: Path
                     ) -> None:
     """Store the code list of each table question, read from beside the campaign file."""
-    from extract.tables.codes import read_code_list, read_hierarchy
+    from extract.tables.codes import read_aliases, read_code_list, read_hierarchy
     from foi.campaigns import code_list_path
     from warehouse.data_returns import save_code_list
 
@@ -137,6 +137,33 @@ def save_code_lists(con: duckdb.DuckDBPyConnection, campaign: Campaign, campaign
             levels = q.table.categories.levels
             codes = read_hierarchy(path, levels) if levels else read_code_list(path)
             save_code_list(con, campaign.id, q.key, [(c.code, c.label) for c in codes])
+            known = frozenset(c.code for c in codes)
+            for name in q.table.categories.aliases:
+                save_aliases(con, campaign.id, q.key,
+                             read_aliases(campaign_file.parent / name, known), name)
+
+
+def save_aliases(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: str,
+                 aliases: Mapping[str, str], source: str) -> None:
+    """A campaign's aliases as mappings of its question, recorded as by `aliases FILE`; a
+    person's own mapping of the same label is kept (a person's word wins)."""
+    decided = {r[0] for r in con.execute(
+        "SELECT label_key FROM table_label_mappings WHERE campaign_id = ? AND question_key = ?"
+        " AND NOT starts_with(author, 'aliases ')", [campaign_id, question_key]).fetchall()}
+    for label, code in aliases.items():
+        if normalise(label) not in decided:
+            map_label(con, campaign_id, question_key, label, code or None, f"aliases {source}",
+                      label_key=normalise(label))
+
+
+def mappings_as_aliases(con: duckdb.DuckDBPyConnection, campaign_id: str,
+                        question_key: str | None = None) -> list[tuple[str, str]]:
+    """A campaign's mappings (people's and its aliases') as (label, code) rows of an aliases
+    file, for the next campaign that reads the same list."""
+    return [(r[0], r[1] or "") for r in con.execute(
+        "SELECT label, any_value(code) FROM table_label_mappings WHERE campaign_id = ?"
+        " AND (? IS NULL OR question_key = ?) GROUP BY label ORDER BY lower(label)",
+        [campaign_id, question_key, question_key]).fetchall()]
 
 
 def map_table_label(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: str | None,
