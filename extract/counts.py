@@ -19,7 +19,7 @@ NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | _TENS | {"a single": 1, "n
 WORD_NUMBER = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
                r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine))?|a\s+single|a\s+dozen|"
                + "|".join(_UNITS) + ")")
-_FIGURE = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+_FIGURE = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?<![\w.])\.\d+)"
 _NUMBER = rf"(?:{_FIGURE}|{WORD_NUMBER})"
 
 # Nouns that count people or posts, besides the question's own nouns.
@@ -66,6 +66,10 @@ _ALL_STAFF = re.compile(
     r"|\bpart\s+of\s+every(?:one|body)?(?:'s)?\s+(?:[\w'\u2019-]+\s+){0,2}?(?:role|job"
     r"|responsibility)\b|\bevery\s+(?:inpatient|patient|service\s+user)\s+has\b"
     r"|\bis\s+every(?:one|body)'?s\s+(?:role|job|responsibility)\b", re.I)
+# a turn after a denial: what follows may be a count of something close to what was denied
+_CONTRAST = re.compile(r"\b(?:however|but|although|though|whereas|except|apart\s+from"
+                       r"|other\s+than|instead|rather|in\s+(?:the|our)\s+(?:third|other|remaining)"
+                       r"|that\s+said|nevertheless)\b", re.I)
 _TOTAL = re.compile(
     rf"\b(?:a\s+)?total(?:\s+of)?\s*[:=]?\s*({_NUMBER})\b|\b({_NUMBER})\s+in\s+total\b", re.I)
 _TIMES_ITEM = re.compile(
@@ -176,6 +180,13 @@ def read_count(text: str, question_text: str = "") -> CountReading:
     zero = _ZERO.search(first)
     figures = _figures(clean, nouns)
     counted = [f for f in figures if f.counted]
+    contrast = _CONTRAST.search(clean, zero.end()) if zero else None
+    after = [f for f in figures if f.value and contrast and f.start > contrast.start()
+             and (f.counted or f.start - contrast.end() < 40)]
+    if zero and after:   # "no dedicated officer; however, 3 officers deal with it": two
+        return CountReading(None, 0.3, "a denial, then a contrasting count",  # readings
+                            f"{zero.group(0).strip()} … {contrast.group(0)} "  # type: ignore[union-attr]
+                            f"{_format(after[0].value)}", "unclear")
     if zero and not [f for f in counted if f.value and f.start < len(first)]:
         return CountReading("0", 0.85, "says there are none", zero.group(0).strip())
     items = _breakdown(text.replace("\r", ""))

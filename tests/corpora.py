@@ -69,6 +69,18 @@ _SPLIT_CORPORA = ("mh-accommodation-2021", "police-hospital-crimes-2025",
                   "counterfeit-goods-2016", "cipfa-libraries-2017")
 
 
+def half_of_names(name: str, corpus: str) -> str:
+    """'tuning' or 'sealed' for a body of a corpus that is one table, not folders: the A-M
+    councils of localgov-foi-admin-2018 (N-Z are held out of this repository), by the same
+    rule as half()."""
+    if corpus != "localgov":
+        raise KeyError(corpus)
+    with (SHARED / "localgov-foi-admin-2018" / "answers.csv").open(encoding="utf-8") as f:
+        names = sorted({r["Authority"] for r in csv.DictReader(f)
+                        if r["Authority"][:1].upper() <= "M"}, key=_split_key)
+    return "tuning" if names.index(name) < (len(names) + 1) // 2 else "sealed"
+
+
 def _split_key(name: str) -> str:
     return hashlib.sha256(f"foitrack-halves:{name}".encode()).hexdigest()
 

@@ -127,3 +127,60 @@ def test_a_value_with_part_not_held_is_partly() -> None:
                           "centrally.", question)
     assert (reading.status, reading.value) == ("partly", "3")
     assert "not held" in (reading.detail or "")
+
+
+# issue 19, "a denial followed by a contrast": never a confident zero. Real answers of councils
+# in the tuning half of localgov-foi-admin-2018 (A-M, split by tests.corpora._split_key), with
+# the research team's count beside each.
+_DENIAL_THEN_COUNT = {"High Peak Borough Council": "3", "Guildford Borough Council": "11",
+                      "Elmbridge Borough Council": "0.5"}
+_PLAIN_ANSWERS = {"Bury Metropolitan Borough Council": "0"}
+
+
+def _localgov_answer(council: str) -> str:
+    import csv
+
+    from tests.conftest import shared_path
+
+    path = shared_path("corpus", "localgov-foi-admin-2018") / "answers.csv"
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["Authority"] == council:
+                return row["1 How many people are employed to deal with FOI?"]
+    raise KeyError(council)
+
+
+@pytest.mark.parametrize("council", sorted(_DENIAL_THEN_COUNT))
+def test_a_denial_then_a_count_is_a_doubt_not_a_zero(council: str) -> None:
+    from tests.corpora import half_of_names
+
+    assert half_of_names(council, "localgov") == "tuning"
+    found = read_count(_localgov_answer(council), "How many people are employed to deal with FOI?")
+    assert found.value is None and found.status == "unclear", found
+    assert found.rule == "a denial, then a contrasting count" and found.confidence < 0.6
+
+
+@pytest.mark.parametrize(("council", "count"), sorted(_PLAIN_ANSWERS.items()))
+def test_a_plain_denial_is_read_as_none(council: str, count: str) -> None:
+    found = read_count(_localgov_answer(council), "How many people are employed to deal with FOI?")
+    assert found.value == count, found
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_denials_with_a_contrast_generated(seed: int) -> None:
+    """A family written from how officers put it: a denial of the role asked about, a turn,
+    then a count of people doing part of it."""
+    import random
+
+    rng = random.Random(seed)
+    denial = rng.choice(["We have no specialist housing workers", "There is no dedicated post",
+                         "No staff are employed specifically for this",
+                         "The Trust does not employ a housing specialist"])
+    turn = rng.choice(["; however,", ". However,", ", but", ". Although", "; in the third area,"])
+    count = rng.choice(["two", "3", "one", "1.5 WTE"])
+    rest = rng.choice(["discharge co-ordinators support this", "staff cover it in their roles",
+                       "worker who specialises in it"])
+    text = f"{denial}{turn} {count} {rest}."
+    found = read_count(text, "How many specialist housing staff do you employ?")
+    assert found.value != "0", (text, found)
+    assert found.status == "unclear" or found.confidence < 0.6, (text, found)
