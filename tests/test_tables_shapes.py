@@ -302,6 +302,44 @@ def test_a_listing_of_records_counted_and_checked_against_the_stated_totals() ->
         "2020/21": (stated["2020/2021"], stated["2020/2021"], True, "reply")}
     assert all(c.layout == "records" and c.value_text.endswith("records")
                for c in reading.cells)
+    # and the records themselves, one a row, their fields as sent
+    assert len(reading.records) == len(records)
+    first = reading.records[0]
+    assert (first.period, first.fields, first.cell) == (
+        "2019/20" if records[0][1] == "2019/2020" else "2020/21",
+        {"No.": "1", "Financial Year": records[0][1], "Crime Type": records[0][2],
+         "Outcome Description": records[0][3]}, "row 2 col A")
+
+
+def test_a_listing_stored_one_row_per_record(workspace) -> None:
+    from flows.steps.tables import read_table_answers
+    from tests.corpora import POLICE_CAMPAIGN
+    from tests.table_workspace import add_campaign, add_reply
+    from warehouse.db import connect, rows
+
+    listing = ("No.,Financial Year,Crime Type,Outcome Description\n" + "".join(
+        f"{n},{'2019/2020' if n <= 18 else '2020/2021'},{'THEFT' if n % 3 else 'ROBBERY'},"
+        "Type 18 - No Suspect Identified\n" for n in range(1, 31)))
+    summary = "Financial Year,Total\n2019/2020,18\n2020/2021,12\n"
+    con = connect(workspace.database)
+    try:
+        campaign = add_campaign(con, POLICE_CAMPAIGN)
+        ref = add_reply(con, workspace, "HRT", "A Constabulary",
+                        [("a.csv", summary.encode()), ("b.csv", listing.encode())], campaign)
+        read_table_answers(con, campaign, [ref], workspace.store)
+        stored = rows(con, "SELECT fields->>'Crime Type' AS kind, period, cell"
+                           " FROM v_table_records WHERE reference = ? ORDER BY cell", [ref])
+        counted = {r["category_as_sent"]: r["value"] for r in rows(
+            con, "SELECT * FROM v_table_answers WHERE reference = ? AND dimension = ''"
+                 " AND period = '2019/20'", [ref])}
+        stated = rows(con, "SELECT adds_up, parts_from FROM table_totals"
+                           " WHERE request_reference = ?", [ref])
+    finally:
+        con.close()
+    assert len(stored) == 30 and {r["period"] for r in stored} == {"2019/20", "2020/21"}
+    robberies = [r for r in stored if r["kind"] == "ROBBERY" and r["period"] == "2019/20"]
+    assert len(robberies) == counted["ROBBERY"] == 6
+    assert stated == [{"adds_up": True, "parts_from": "reply"}] * 2
 
 
 def test_the_template_relabelled_with_months_and_quantities_in_cells() -> None:

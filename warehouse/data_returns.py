@@ -30,12 +30,13 @@ def code_list(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: st
 
 def replace_table_reading(con: duckdb.DuckDBPyConnection, reference: str,
                           cells: Sequence[dict[str, Any]], totals: Sequence[dict[str, Any]],
-                          problems: Sequence[dict[str, Any]]) -> int:
+                          problems: Sequence[dict[str, Any]],
+                          records: Sequence[dict[str, Any]] = ()) -> int:
     """Replace everything read from one request's tables; the number of figures stored."""
-    for table in ("table_answers", "table_totals", "table_problems"):
+    for table in ("table_answers", "table_totals", "table_problems", "table_records"):
         con.execute(f"DELETE FROM {table} WHERE request_reference = ?", [reference])
     for table, found in (("table_answers", cells), ("table_totals", totals),
-                         ("table_problems", problems)):
+                         ("table_problems", problems), ("table_records", records)):
         insert(con, table, [{"request_reference": reference, **r} for r in found])
     return len(cells)
 

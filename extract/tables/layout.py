@@ -60,6 +60,8 @@ class Block:
     measure: str = ""        # a long table's value column header, when it has several
     coded: bool = False      # the file gives codes in a column (or row) of their own
     label: str = ""          # the header over its labels ('Crime Outcome / Financial Year')
+    # a listing's records (its first block only): period, fields by column name, row
+    records: list[tuple[Period, dict[str, str], str]] = field(default_factory=list)
 
 
 @dataclass
@@ -586,6 +588,13 @@ def _record_blocks(grid: Grid, header: int, names: list[str], data: list[list[Va
                                        grid.address(header + 1 + i, c)))
         if block.cells:
             blocks.append(block)
+    if blocks:
+        for i, row in enumerate(data):
+            found = _long_period(row, *period, None)
+            if found is not None:
+                blocks[0].records.append((found, {
+                    names[c] or f"column {c + 1}": as_text(row[c]) for c in range(len(row))
+                    if c < len(names) and as_text(row[c])}, grid.address(header + 1 + i, 0)))
     return GridLayout(blocks, None if blocks else "rows of records, but none by period")
 
 

@@ -80,6 +80,18 @@ class TotalCheck:
 
 
 @dataclass(frozen=True)
+class TableRecord:
+    """One record of a listing (a crime, a seizure): its period and fields as sent."""
+
+    question: int
+    period: str
+    fields: dict[str, str]
+    filename: str
+    sheet: str
+    cell: str
+
+
+@dataclass(frozen=True)
 class TableProblem:
     """Something a person must look at: a layout not read, a block with no question."""
 
@@ -97,6 +109,7 @@ class TableReading:
     totals: list[TotalCheck] = field(default_factory=list)
     problems: list[TableProblem] = field(default_factory=list)
     grids: int = 0
+    records: list[TableRecord] = field(default_factory=list)
 
 
 def holds_table(filename: str, data: bytes) -> bool:
@@ -145,10 +158,11 @@ def read_file_tables(filename: str, data: bytes, questions: Sequence[TableQuesti
     last: list[int | None] = [None]  # a PDF's tables run on from one to the next
     open_parts: dict[int, Parts] = {}   # a PDF table's figures not totalled yet, by grid
     records: Records = {}
+    listed: list[TableRecord] = []
     for grid in grids:
         reading.grids += 1
         _read_grid(grid, questions, codes, sheet_questions or {}, reading, last, open_parts,
-                   records)
+                   records, listed)
     if isinstance(grids, CutShort) and records:
         reading.problems.append(TableProblem(
             filename, "", "cut_short",
@@ -156,6 +170,7 @@ def read_file_tables(filename: str, data: bytes, questions: Sequence[TableQuesti
             "read, and a count of part of a listing would be wrong"))
     else:
         _count_records(records, codes, reading)
+        reading.records = listed
     return reading
 
 
@@ -192,6 +207,7 @@ def merge_readings(readings: Sequence[TableReading], questions: Sequence[int] = 
         merged.totals += r.totals
         merged.problems += r.problems
         merged.grids += r.grids
+        merged.records += r.records
     _by_elimination(merged, questions, same_codes)
     merged.cells = [c for c in merged.cells if c.question != UNASSIGNED]
     merged.totals = [t for t in merged.totals if t.question != UNASSIGNED]
@@ -243,7 +259,8 @@ def reading_to_json(reading: TableReading) -> str:
     return json.dumps({"cells": [asdict(c) for c in reading.cells],
                        "totals": [asdict(t) for t in reading.totals],
                        "problems": [asdict(p) for p in reading.problems],
-                       "grids": reading.grids}, ensure_ascii=False)
+                       "grids": reading.grids,
+                       "records": [asdict(r) for r in reading.records]}, ensure_ascii=False)
 
 
 def reading_from_json(text: str) -> TableReading:
@@ -251,7 +268,8 @@ def reading_from_json(text: str) -> TableReading:
     found = json.loads(text)
     return TableReading([TableCell(**c) for c in found["cells"]],
                         [TotalCheck(**t) for t in found["totals"]],
-                        [TableProblem(**p) for p in found["problems"]], found["grids"])
+                        [TableProblem(**p) for p in found["problems"]], found["grids"],
+                        [TableRecord(**r) for r in found.get("records", [])])
 
 
 def reading_setup_to_json(questions: Sequence[TableQuestion], codes: Mapping[int, Matcher],
@@ -291,7 +309,8 @@ Parts = dict[str, list[float | None]]   # period -> the figures a total there ad
 
 def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
                told: dict[str, int], reading: TableReading, last: list[int | None],
-               open_parts: dict[int, Parts], records: Records) -> None:
+               open_parts: dict[int, Parts], records: Records, listed: list[TableRecord]
+               ) -> None:
     layout = find_blocks(grid)
     if not layout.blocks:
         if grid.kind not in ("pdf", "docx", "doc") and \
@@ -325,6 +344,8 @@ def _read_grid(grid: Grid, questions: Sequence[TableQuestion], codes: Codes,
         question = next((q for q in questions if q.number == number), None)
         dimension = breakdown_of(block.label, block.titles, question) if question else ""
         if block.layout == "records":
+            listed.extend(TableRecord(number, str(p), fields, grid.filename, grid.sheet, cell)
+                          for p, fields, cell in block.records)
             for raw in block.cells:
                 found = records.setdefault((number, dimension, str(raw.period), raw.category,
                                             raw.code),

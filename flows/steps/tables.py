@@ -11,6 +11,7 @@ from the warehouse each time, so they apply to every authority that wrote the sa
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -121,7 +122,12 @@ def _store(con: duckdb.DuckDBPyConnection, reference: str, reading: TableReading
     problems = [{"document_id": ids.get(p.filename, ""), "filename": p.filename,
                  "sheet": p.sheet, "kind": p.kind, "detail": p.detail}
                 for p in reading.problems]
-    return replace_table_reading(con, reference, cells, totals, problems)
+    records = [{"question_key": keys[r.question], "period": r.period,
+                "fields": json.dumps(r.fields, ensure_ascii=False),
+                "document_id": ids.get(r.filename, ""), "filename": r.filename,
+                "sheet": r.sheet, "cell": r.cell} for r in reading.records
+               if r.question in keys]
+    return replace_table_reading(con, reference, cells, totals, problems, records)
 
 
 def save_code_lists(con: duckdb.DuckDBPyConnection, campaign: Campaign, campaign_file: Path

@@ -10,3 +10,16 @@ ALTER TABLE code_lists ADD COLUMN position INTEGER;
 -- what a total's parts are: the rows of its own table, or (a body's stated total per period)
 -- every figure the reply gave for that period
 ALTER TABLE table_totals ADD COLUMN parts_from VARCHAR NOT NULL DEFAULT 'table';
+
+-- A listing of records (one row per crime, per seizure) kept one row per record, besides
+-- the counts read from it: its fields as the body named them, as JSON text.
+CREATE TABLE table_records (
+    request_reference VARCHAR NOT NULL,
+    question_key      VARCHAR NOT NULL,
+    period            VARCHAR NOT NULL,
+    fields            VARCHAR NOT NULL,   -- JSON object: column name -> value as sent
+    document_id       VARCHAR NOT NULL,
+    filename          VARCHAR NOT NULL,
+    sheet             VARCHAR NOT NULL,
+    cell              VARCHAR NOT NULL    -- the record's row
+);

@@ -54,3 +54,12 @@ JOIN authorities a ON a.id = r.authority_id
 JOIN questions q ON q.campaign_id = r.campaign_id AND q.type = 'table'
 LEFT JOIN f ON f.request_reference = r.reference AND f.question_key = q.key
 LEFT JOIN tt ON tt.request_reference = r.reference AND tt.question_key = q.key;
+
+-- One row per record of a listing a body sent (a crime, a seizure), its fields as sent (JSON:
+-- fields->>'Crime Type'); the figures read from it are counted in v_table_answers.
+CREATE VIEW v_table_records AS
+SELECT r.reference, r.campaign_id, r.authority_id, a.name AS authority_name,
+       t.question_key, t.period, t.fields, t.filename, t.sheet, t.cell, t.document_id
+FROM table_records t
+JOIN requests r ON r.reference = t.request_reference
+JOIN authorities a ON a.id = r.authority_id;
