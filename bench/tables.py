@@ -213,22 +213,22 @@ def police(args: argparse.Namespace) -> None:
     """The police round-robin: a hierarchy, outcome and hospital breakdowns, years."""
     from extract.tables.codes import level_of
     from tests.corpora import (
+        POLICE,
         POLICE_CAMPAIGN,
         campaign_table_setup,
-        police_cell_labels,
-        police_files,
-        police_records,
+        label_rows,
         police_verdict,
+        reply_files,
     )
     questions, codes = campaign_table_setup(POLICE_CAMPAIGN)
     folder = SHARED / "police-hospital-crimes-2025" / "responses"
     forces = sorted(p.name for p in folder.iterdir() if p.is_dir())[:args.authorities]
-    readings = {f: read_tables(police_files(f), questions, codes) for f in forces}
+    readings = {f: read_tables(reply_files(POLICE, f), questions, codes) for f in forces}
     for name in ("sealed", "tuning"):
         mine = [f for f in forces if half(f) == name]
         if not mine:
             continue
-        labels = [lb for lb in police_cell_labels() if lb["authority"] in mine]
+        labels = [lb for lb in label_rows(POLICE, "cells.csv") if lb["authority"] in mine]
         verdicts: Counter = Counter()
         notes = []
         for label in labels:
@@ -244,7 +244,7 @@ def police(args: argparse.Namespace) -> None:
         print(f"\n== police, {name} half: {', '.join(mine)}")
         print(f"hand-read figures: right {verdicts['right']}, wrong {verdicts['wrong']}, "
               f"missing {verdicts['missing']} of {len(labels)}")
-        for row in police_records():
+        for row in label_rows(POLICE, "records.csv"):
             if row["authority"] in mine and row["period"] != "all":
                 counted = sum(c.value or 0 for c in readings[row["authority"]].cells
                               if c.layout == "records" and not c.dimension
@@ -270,16 +270,17 @@ def counterfeit() -> None:
     """The counterfeit-goods round-robin: the letter's own list, a template relabelled,
     quantities with units, a table in a legacy Word letter."""
     from tests.corpora import (
+        COUNTERFEIT,
         COUNTERFEIT_CAMPAIGN,
         campaign_table_setup,
-        counterfeit_cell_labels,
-        counterfeit_files,
         counterfeit_verdict,
+        label_rows,
+        reply_files,
     )
     questions, codes = campaign_table_setup(COUNTERFEIT_CAMPAIGN)
-    labels = counterfeit_cell_labels()
+    labels = label_rows(COUNTERFEIT, "cells.csv")
     councils = sorted({lb["authority"] for lb in labels})
-    readings = {a: read_tables(counterfeit_files(a), questions, codes) for a in councils}
+    readings = {a: read_tables(reply_files(COUNTERFEIT, a), questions, codes) for a in councils}
     for name in ("sealed", "tuning"):
         mine = [a for a in councils if half(a) == name]
         verdicts: Counter = Counter()

@@ -526,39 +526,34 @@ POLICE_CAMPAIGN = ROOT / "examples" / "police-hospital-crimes-2025.toml"
 def campaign_table_setup(path: Path):
     """(table questions, matcher per question) of an example campaign, as foi extract builds
     them from the warehouse."""
-    from extract.tables.codes import matcher, read_code_list, read_hierarchy
+    from extract.tables.codes import matcher, read_categories
     from flows.steps.tables import table_questions
     from foi.campaigns import code_list_path, read_campaign
 
     campaign = read_campaign(path)
     codes = {}
     for n, q in campaign.numbered():
-        if q.table is None:
-            continue
-        file = code_list_path(path, q)
-        levels = q.table.categories.levels
-        found = () if file is None else (read_hierarchy(file, levels) if levels else
-                                         read_code_list(file))
-        codes[n] = matcher(found)
+        if q.table is not None:
+            file = code_list_path(path, q)
+            codes[n] = matcher(() if file is None else
+                               read_categories(file, q.table.categories.levels))
     return table_questions(campaign), codes
 
 
-def police_files(authority: str) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of one force's reply."""
-    folder = SHARED / "police-hospital-crimes-2025" / "responses" / authority
+def reply_files(corpus: str, authority: str) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of one body's reply in a shared corpus, in name order."""
+    folder = SHARED / corpus / "responses" / authority
     return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
 
 
-def police_cell_labels() -> list[dict[str, str]]:
-    """The figures a person read from the forces' PDFs."""
-    with (LABELS / "police-hospital-crimes-2025" / "cells.csv").open(encoding="utf-8") as f:
+def label_rows(corpus: str, name: str) -> list[dict[str, str]]:
+    """The rows of a label file a person wrote for a corpus (tests/labels/CORPUS/NAME)."""
+    with (LABELS / corpus / name).open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
 
-def police_records() -> list[dict[str, str]]:
-    """The totals a force stated for its listing of records, read by a person."""
-    with (LABELS / "police-hospital-crimes-2025" / "records.csv").open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+POLICE = "police-hospital-crimes-2025"
+COUNTERFEIT = "counterfeit-goods-2016"
 
 
 def _same_label(a: str, b: str) -> bool:
@@ -591,18 +586,6 @@ def police_verdict(reading, label: dict[str, str]) -> tuple[str, str]:
 # Data returns: the counterfeit-goods round-robin (the letter's own list, units in cells)
 
 COUNTERFEIT_CAMPAIGN = ROOT / "examples" / "counterfeit-goods-2016.toml"
-
-
-def counterfeit_files(authority: str) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of one council's reply."""
-    folder = SHARED / "counterfeit-goods-2016" / "responses" / authority
-    return [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
-
-
-def counterfeit_cell_labels() -> list[dict[str, str]]:
-    """The figures (and notes) a person read from the councils' files."""
-    with (LABELS / "counterfeit-goods-2016" / "cells.csv").open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def counterfeit_verdict(reading, label: dict[str, str]) -> tuple[str, str]:

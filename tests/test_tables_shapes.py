@@ -228,7 +228,7 @@ def test_a_round_robin_with_a_hierarchy_and_breakdowns_in_the_warehouse(workspac
     breakdown (crime group at the level of the Home Office list it names, outcome, hospital),
     by financial year; a label the list does not hold waits, a free one does not."""
     from flows.steps.tables import read_table_answers
-    from tests.corpora import POLICE_CAMPAIGN, police_files
+    from tests.corpora import POLICE, POLICE_CAMPAIGN, reply_files
     from tests.table_workspace import add_campaign, add_reply
     from warehouse.db import connect, rows
 
@@ -236,7 +236,7 @@ def test_a_round_robin_with_a_hierarchy_and_breakdowns_in_the_warehouse(workspac
     try:
         campaign = add_campaign(con, POLICE_CAMPAIGN)
         ref = add_reply(con, workspace, "DUR", "Durham Constabulary",
-                        police_files("Durham Constabulary"), campaign)
+                        reply_files(POLICE, "Durham Constabulary"), campaign)
         assert read_table_answers(con, campaign, [ref], workspace.store) > 100
         found = {(r["dimension"], r["category_as_sent"], r["period"]): r for r in rows(
             con, "SELECT * FROM v_table_answers WHERE reference = ?", [ref])}
@@ -258,10 +258,10 @@ def test_a_long_pdf_stopped_by_its_time_limit_keeps_the_pages_read() -> None:
     import time
 
     from extract.tables.tidy import read_file_tables
-    from tests.corpora import POLICE_CAMPAIGN, campaign_table_setup, police_files
+    from tests.corpora import POLICE, POLICE_CAMPAIGN, campaign_table_setup, reply_files
 
     questions, codes = campaign_table_setup(POLICE_CAMPAIGN)
-    (name, data), = police_files("Hertfordshire Constabulary")
+    (name, data), = reply_files(POLICE, "Hertfordshire Constabulary")
     started = time.monotonic()
     reading = read_file_tables(name, data, questions, codes, deadline=started + 3)
     assert time.monotonic() - started < 3 + 5

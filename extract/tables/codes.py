@@ -125,6 +125,12 @@ def read_aliases(path: Path, known: frozenset[str]) -> dict[str, str]:
         raise CodeListError(f"{path}: cannot read it: {exc}") from exc
 
 
+def read_categories(path: Path, levels: Sequence[str] = ()) -> tuple[Code, ...]:
+    """A table question's categories from its file: a hierarchy's names when it has levels,
+    else a code list."""
+    return read_hierarchy(path, levels) if levels else read_code_list(path)
+
+
 def read_code_list(path: Path) -> tuple[Code, ...]:
     """Codes from a CSV file (UTF-8)."""
     try:

@@ -80,12 +80,7 @@ def _with_header(grid: Grid, last: Grid | None) -> Grid:
         return grid
     if _names(last.rows[0]) and not _names(grid.rows[0]) and \
             len(last.rows[0]) == len(grid.rows[0]) and not period_cells(last.rows[0]):
-        header = last.rows[0]   # a listing's column names ('No.', 'Financial Year', …)
-        grid.rows.insert(0, list(header))
-        grid.header_rows = 1
-        grid.continues = last
-        grid.title = last.title
-        return grid
+        return _continuing(grid, last, last.rows[0])  # a listing's column names ('No.', …)
     if period_cells(grid.rows[0]):
         return grid
     header = next((r for r in last.rows if period_cells(r)), None)
@@ -96,6 +91,11 @@ def _with_header(grid: Grid, last: Grid | None) -> Grid:
         if realigned is None:
             return grid
         grid.rows = realigned
+    return _continuing(grid, last, header)
+
+
+def _continuing(grid: Grid, last: Grid, header: list[Value]) -> Grid:
+    """The grid as the continuation of `last`: its header on top, its title, its link."""
     grid.rows.insert(0, list(header))
     grid.header_rows = 1
     grid.continues = last

@@ -133,15 +133,14 @@ def _store(con: duckdb.DuckDBPyConnection, reference: str, reading: TableReading
 def save_code_lists(con: duckdb.DuckDBPyConnection, campaign: Campaign, campaign_file: Path
                     ) -> None:
     """Store the code list of each table question, read from beside the campaign file."""
-    from extract.tables.codes import read_aliases, read_code_list, read_hierarchy
+    from extract.tables.codes import read_aliases, read_categories
     from foi.campaigns import code_list_path
     from warehouse.data_returns import save_code_list
 
     for q in campaign.questions:
         path = code_list_path(campaign_file, q)
         if path is not None and q.table is not None:
-            levels = q.table.categories.levels
-            codes = read_hierarchy(path, levels) if levels else read_code_list(path)
+            codes = read_categories(path, q.table.categories.levels)
             save_code_list(con, campaign.id, q.key, [(c.code, c.label) for c in codes])
             known = frozenset(c.code for c in codes)
             for name in q.table.categories.aliases:
