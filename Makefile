@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export PREFECT_HOME ?= $(CURDIR)/.prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
+# the demo's ephemeral Prefect server: on a fresh clone its first start compiles Prefect's
+# modules, which took longer than the default 20 s on a loaded 2-core machine
+export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 90
 export DO_NOT_TRACK := 1
 
 .PHONY: demo test install lint bench system-deps clean lock deploy
