@@ -24,6 +24,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.harness import FOI, parse_args  # noqa: E402
 from extract.page_image import draw_page  # noqa: E402
-from flows.desk import desk_config  # noqa: E402
+from flows.desk import Publisher, desk_config  # noqa: E402
 from flows.steps.session import workspace_db  # noqa: E402
 from reports.desk import create_app  # noqa: E402
 from tests.corpora import CORPORA, LABELS, _labels, is_right  # noqa: E402
@@ -41,16 +43,26 @@ from warehouse.db import rows  # noqa: E402
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def serve(home: Path, campaign: str, port: int) -> object:
+@contextmanager
+def serving(home: Path, campaign: str, port: int) -> Iterator[None]:
+    """The desk on port until the block ends; then stopped, its pending Parquet views written,
+    so nothing writes into the workspace while it is removed."""
     import uvicorn
 
+    publisher = Publisher(home)
     server = uvicorn.Server(uvicorn.Config(
-        create_app(desk_config(campaign, home, author="bench", port=port)), host="127.0.0.1",
-        port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
+        create_app(desk_config(campaign, home, author="bench", port=port, publisher=publisher)),
+        host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
     while not server.started:
         time.sleep(0.02)
-    return server
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        publisher.flush()
 
 
 def on_screen(page) -> None:
@@ -171,9 +183,8 @@ def main() -> None:
                     "SELECT r.reference, a.name FROM requests r JOIN authorities a ON"
                     " a.id = r.authority_id WHERE r.campaign_id = ?", [corpus]).fetchall())
             labels = _labels(LABELS / corpus / "answers.csv")
-            server = serve(home, corpus, port)
-            result = work_through(f"http://127.0.0.1:{port}/", labels, names)
-            server.should_exit = True
+            with serving(home, corpus, port):
+                result = work_through(f"http://127.0.0.1:{port}/", labels, names)
             bare = bare_render(command_home, corpus)   # the copy still has its queue
             command = by_command(command_home, result["corrections"])
         moves = result["moves"]
