@@ -203,10 +203,12 @@ def _clean_env(tmp: Path, port: int, ws: Path) -> dict[str, str]:
             "FOI_HOME": str(ws)}
 
 
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[Stack]:
-    """A real Prefect server, a `foitrack` process pool and a worker with FOI_HOME set;
-    both are terminated afterwards, whatever happened."""
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A real Prefect server, a `foitrack` process pool and a worker with FOI_HOME set, shared
+    by this file's tests (a server's start is the costliest part of each); both are terminated
+    afterwards, whatever happened."""
+    tmp_path = tmp_path_factory.mktemp("stack")
     port = free_port()
     ws = tmp_path / "ws"
     env = _clean_env(tmp_path, port, ws)
@@ -350,6 +352,9 @@ def test_deployments_run_by_hand_and_on_a_schedule(stack: Stack) -> None:
          f"{(ended - expected).total_seconds():.1f} s after its scheduled minute "
          f"(run time {run['total_run_time']:.1f} s)")
     _say(f"test wall time {time.monotonic() - stack.began:.1f} s, server start included")
+    with stack.http() as http:   # the server is the next test's too: no more runs each minute
+        http.delete(f"/deployments/{publish['id']}/schedules/{every_minute['id']}"
+                    ).raise_for_status()
 
 
 class _Hooks(ThreadingHTTPServer):
