@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import jinja2
 
@@ -13,6 +14,12 @@ from foi.campaigns import Campaign
 _ENV = jinja2.Environment(
     undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True
 )
+
+
+@lru_cache(maxsize=64)
+def _compiled(source: str) -> jinja2.Template:
+    """A template compiled once (a campaign's letter is rendered for every authority)."""
+    return _ENV.from_string(source)
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,8 @@ def render_letter(campaign: Campaign, authority: Authority, reference: str, toda
     """Render the subject and body of the campaign letter to one authority."""
     context = letter_context(campaign, authority, reference, today)
     try:
-        subject = _ENV.from_string(campaign.letter.subject).render(context)
-        body = _ENV.from_string(campaign.letter.body).render(context)
+        subject = _compiled(campaign.letter.subject).render(context)
+        body = _compiled(campaign.letter.body).render(context)
     except jinja2.UndefinedError as exc:
         raise LetterError(
             f"campaign {campaign.id}: letter template uses an undefined name for "
