@@ -4,10 +4,13 @@
                                    [--limit N] [--tiny]
 
 Scores the reader on the labelled real replies of ../shared/corpus (labels in tests/labels,
-written by reading the documents) and on the generated replies in real styles (labels
-written with them). For each set: passage located, answers right, share auto-accepted
-(confidence at or above the review threshold) and their precision, the review share, the
-reply outcome; then a reliability table (confidence band -> share right).
+written by reading the documents; for localgov-foi-admin-2018, the researchers' coding of the
+A-M councils' answers, each composed into a reply) and on the generated replies in real
+styles (labels written with them). Sealed halves first (tests.corpora.halves; EVALUATION.md):
+their figures and their reliability table, never their mistakes; then the tuning halves; then
+each whole set. For each: passage located, answers right, share auto-accepted (confidence at
+or above the review threshold) and their precision, the review share, the reply outcome; then
+a reliability table (confidence band -> share right).
 """
 
 from __future__ import annotations
@@ -23,13 +26,24 @@ sys.path.insert(0, str(ROOT))
 
 from bench.harness import parse_args  # noqa: E402
 from extract.confidence import review_threshold  # noqa: E402
-from tests.corpora import LABELLED_SETS, LabelledReply, reliability, score  # noqa: E402
+from tests.corpora import (  # noqa: E402
+    CORPORA,
+    LABELLED_SETS,
+    LOCALGOV_QUESTIONS,
+    SEALED_SETS,
+    LabelledReply,
+    halves,
+    localgov_replies,
+    reliability,
+    score,
+)
 
 
 def labelled_sets(names: Sequence[str]) -> list[tuple[str, Callable[[], list[LabelledReply]],
                                                        Sequence]]:
     """The labelled sets to score, by name."""
-    return [(name, LABELLED_SETS[name][0], LABELLED_SETS[name][1]) for name in names]
+    sets = {**LABELLED_SETS, **CORPORA, **SEALED_SETS}
+    return [(name, sets[name][0], sets[name][1]) for name in names]
 
 
 def main() -> None:
@@ -54,6 +68,21 @@ def main() -> None:
                                   [r for r in replies if r.corpus == family], questions,
                                   args.threshold))
     print(f"review threshold {args.threshold:.2f}")
+    split = [(name, halves(load(limit=args.limit)), questions)
+             for name, load, questions in labelled_sets(sorted(CORPORA))]
+    split.append(("localgov-foi-admin-2018", {w: localgov_replies(args.limit, w)
+                                              for w in ("tuning", "sealed")}, LOCALGOV_QUESTIONS))
+    for which in ("sealed", "tuning"):
+        print(f"{which} halves:")
+        found = [score(f"  {name} {which}", parts[which], questions, args.threshold)
+                 for name, parts, questions in split]
+        for s in found:
+            print(s.line())
+        if which == "sealed":
+            print("reliability (sealed halves): band, answers, share right")
+            for band, count, share in reliability([p for s in found for p in s.scored]):
+                print(f"  {band}  {count:4}  {'-' if share is None else f'{100 * share:.0f}%'}")
+    print("whole sets (tuning and sealed):")
     for s in results:
         print(s.line())
     if families:

@@ -12,6 +12,7 @@ import hashlib
 import itertools
 import os
 import pickle
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,15 @@ def half_of_names(name: str, corpus: str) -> str:
     return "tuning" if names.index(name) < (len(names) + 1) // 2 else "sealed"
 
 
+def halves(replies: Sequence[LabelledReply]) -> dict[str, list[LabelledReply]]:
+    """A labelled set of one corpus cut into its tuning and sealed halves by the same rule:
+    the authorities sorted by the hash of their names, the first half (rounded up) tuning."""
+    names = sorted({r.authority for r in replies}, key=_split_key)
+    tuning = set(names[:(len(names) + 1) // 2])
+    return {"tuning": [r for r in replies if r.authority in tuning],
+            "sealed": [r for r in replies if r.authority not in tuning]}
+
+
 def _split_key(name: str) -> str:
     return hashlib.sha256(f"foitrack-halves:{name}".encode()).hexdigest()
 
@@ -98,6 +108,9 @@ class Label:
     page: str | None
     evidence: str
     data_files: tuple[str, ...] = ()  # files holding the data, when a letter points to them
+    # the text supports more than one reading: a careful reader sends it to a person, so the
+    # review queue is right too, and only an accepted answer other than the value is wrong
+    doubtful: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,6 +243,89 @@ def _requester_labels(row: dict[str, str]) -> dict[int, Label]:
         status = "refused" if sections else "not_held"
         second = Label(2, status, None, (), sections, None, None, "")
     return {1: first, 2: second}
+
+
+LOCALGOV = "localgov-foi-admin-2018"
+LOCALGOV_QUESTIONS = (
+    QuestionSpec(1, "foi_staff", "How many people are employed to deal with FOI?", "count"),
+    QuestionSpec(2, "foi_budget", "What is the budget for administering FOI?", "text"),
+    QuestionSpec(3, "case_software", "Do you use case management software for FOI? If so, "
+                 "which one?", "text"),
+    QuestionSpec(4, "disclosure_log", "Do you publish a disclosure log?", "yes_no"),
+)
+_LOCALGOV_COLUMNS = ("1 How many people are employed to deal with FOI?",
+                     "2 What is the budget for administering FOI?",
+                     "3 Do you use case management software for FOI? If so, which one?",
+                     "4 Do you publish a disclosure log?")
+# a denial beside a figure ("no one is employed for FOI; 4 officers handle it"): the coders'
+# figure is one reading of several (the corpus README); words, not the reader's rules
+_DENIAL = re.compile(r"\b(?:no|not|none|nobody|neither)\b|n't\b", re.IGNORECASE)
+_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|half)\b",
+                     re.IGNORECASE)
+# what the researchers coded, as the answer to "do you publish a disclosure log?": a log
+# planned, forthcoming or discontinued is not published now, yet hedged; 'stats' is a no
+_LOG_CODES = {"yes": ("yes", False), "no": ("no", False), "planned": ("no", True),
+              "forthcoming": ("no", True), "discontinued": ("no", True), "stats": ("no", True)}
+
+
+def _localgov_letter(council: str, answers: Sequence[str]) -> str:
+    """A reply as FOI officers write one: each question restated, then the answer; half the
+    councils (by the same hash as the halves) in a 'Question n / Response' layout."""
+    restated = _split_key(council)[-1] in "02468ace"
+    parts = [f"Dear Sir or Madam,\n\nFreedom of Information request: {council}\n\n"
+             "Thank you for your request for information. Our response to each of your "
+             "questions is below.\n"]
+    for spec, answer in zip(LOCALGOV_QUESTIONS, answers, strict=True):
+        answer = answer.strip() or "-"
+        if restated:
+            parts.append(f"{spec.number}. {spec.text}\n{answer}\n")
+        else:
+            parts.append(f"Question {spec.number}: {spec.text}\nResponse: {answer}\n")
+    parts.append("If you are unhappy with this response you may ask for an internal review.\n"
+                 "\nYours faithfully,\n\nInformation Governance Team")
+    return "\n".join(parts)
+
+
+def _localgov_labels(row: dict[str, str]) -> dict[int, Label]:
+    labels = {}
+    count, text = row["rough_people_count"].strip(), row[_LOCALGOV_COLUMNS[0]]
+    if count:
+        doubtful = bool(_DENIAL.search(text)) and len(_FIGURE.findall(text)) > 0 and (
+            count != "0" or any(c.isdigit() and c != "0" for c in text))
+        labels[1] = Label(1, "answered", count, (), (), "body", "1", "", doubtful=doubtful)
+    logged = _LOG_CODES.get(row["disclosure_log"].strip().lower())
+    if logged:
+        labels[4] = Label(4, "answered", logged[0], (), (), "body", "1", "", doubtful=logged[1])
+    return labels
+
+
+def localgov_replies(limit: int | None = None, which: str | None = None
+                     ) -> list[LabelledReply]:
+    """The A-M councils' answers of localgov-foi-admin-2018, one composed reply each, labelled
+    from the researchers' coding (questions 1 and 4); `which` half only ('tuning', 'sealed')."""
+    with (SHARED / LOCALGOV / "answers.csv").open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["Authority"][:1].upper() <= "M"]
+    replies = []
+    for row in rows:
+        council = row["Authority"].strip()
+        if which and half_of_names(row["Authority"], "localgov") != which:
+            continue
+        if limit is not None and len(replies) >= limit:
+            break
+        body = _localgov_letter(council, [row[c] for c in _LOCALGOV_COLUMNS])
+        pages = (PageText("body", 1, body, filename="", part=0, kind="text"),)
+        replies.append(LabelledReply(LOCALGOV, council, pages, _localgov_labels(row), None))
+    return replies
+
+
+def localgov_tuning(limit: int | None = None) -> list[LabelledReply]:
+    """The tuning half of the A-M councils."""
+    return localgov_replies(limit, "tuning")
+
+
+def localgov_sealed(limit: int | None = None) -> list[LabelledReply]:
+    """The sealed half of the A-M councils: scored, never studied."""
+    return localgov_replies(limit, "sealed")
 
 
 CORPORA = {"cipfa-libraries-2017": (cipfa_libraries, CIPFA_QUESTIONS),
@@ -370,11 +466,14 @@ def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[Quest
             if label is None:
                 continue
             ok = is_right(label, answer.status, answer.value)
+            auto = accepted(answer.status, answer.value, answer.confidence, threshold)
+            if label.doubtful and not auto:
+                ok = True   # sent to a person, as a careful reader would
             scores.answers += 1
             scores.right += ok
             scores.located += is_located(label, answer.document_id, answer.page, letters)
             scores.scored.append((answer.confidence, ok))
-            if accepted(answer.status, answer.value, answer.confidence, threshold):
+            if auto:
                 scores.auto += 1
                 scores.auto_right += ok
             if not ok:
@@ -435,7 +534,10 @@ def generated_replies(seed: int = 2023, rounds: int = 3,
 
 
 # The labelled sets calibration and the benchmarks read: name -> (loader, questions).
-LABELLED_SETS = {**CORPORA, "generated-housing": (generated_replies, _housing_questions())}
+LABELLED_SETS = {**CORPORA, "generated-housing": (generated_replies, _housing_questions()),
+                 "localgov-tuning": (localgov_tuning, LOCALGOV_QUESTIONS)}
+# Scored by the benchmarks, never fitted on: the sealed halves (EVALUATION.md).
+SEALED_SETS = {"localgov-sealed": (localgov_sealed, LOCALGOV_QUESTIONS)}
 
 
 # ---------------------------------------------------------------------------
