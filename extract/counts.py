@@ -70,6 +70,16 @@ _ALL_STAFF = re.compile(
 _CONTRAST = re.compile(r"\b(?:however|but|although|though|whereas|except|apart\s+from"
                        r"|other\s+than|instead|rather|in\s+(?:the|our)\s+(?:third|other|remaining)"
                        r"|that\s+said|nevertheless)\b", re.I)
+# nouns of people or posts: a figure of these after a denial is a second reading of the answer
+_PEOPLE = re.compile(
+    r"^\s*(?:\(\d+\)\s+)?(?:[\w-]+\s+){0,4}?(?:staff|posts?|roles?|workers?|officers?"
+    r"|specialists?|professionals?|practitioners?|employees?|peoples?|persons?|individuals?"
+    r"|members?|advisers?|advisors?|co-?ordinators?|managers?|wte|fte|whole\s+time"
+    r"\s+equivalents?)\b", re.I)
+# a figure of people working part of a week: a headcount is one reading of "how many", a
+# full-time equivalent another
+_PART_TIME = re.compile(
+    r"\bhours?\s+(?:per|a|each)\s+week\b|\bpart[-\s]time\b|\d\s*%|\bper\s?cent\b", re.I)
 _TOTAL = re.compile(
     rf"\b(?:a\s+)?total(?:\s+of)?\s*[:=]?\s*({_NUMBER})\b|\b({_NUMBER})\s+in\s+total\b", re.I)
 _TIMES_ITEM = re.compile(
@@ -187,6 +197,11 @@ def read_count(text: str, question_text: str = "") -> CountReading:
         return CountReading(None, 0.3, "a denial, then a contrasting count",  # readings
                             f"{zero.group(0).strip()} … {contrast.group(0)} "  # type: ignore[union-attr]
                             f"{_format(after[0].value)}", "unclear")
+    people = [f for f in figures if f.value and f.start >= len(first)
+              and _PEOPLE.match(clean[f.end: f.end + 60])] if zero else []
+    if zero and people:   # "no one is employed for FOI. 4 officers deal with it": two readings
+        return CountReading(None, 0.3, "a denial, then a count of people",
+                            f"{zero.group(0).strip()} … {_format(people[0].value)}", "unclear")
     if zero and not [f for f in counted if f.value and f.start < len(first)]:
         return CountReading("0", 0.85, "says there are none", zero.group(0).strip())
     items = _breakdown(text.replace("\r", ""))
@@ -245,6 +260,14 @@ def read_count(text: str, question_text: str = "") -> CountReading:
         confidence -= 0.15
     if chosen.start <= 3:
         confidence = max(confidence, 0.75)
+    shared = _PART_TIME.search(clean)
+    whole = chosen.value >= 1 and chosen.value == chosen.value.to_integral_value()
+    if shared and whole and not re.match(r"\s*(?:fte|wte|whole\s+time|full[-\s]time\s+"
+                                         r"equivalent)", clean[chosen.end:], re.I):
+        # a headcount, where an FTE may be meant: a rule of its own, calibrated apart
+        confidence = min(confidence - 0.3, 0.5)
+        rule = f"doubtful {rule}, part-time"
+        detail = (f"{detail}; " if detail else "") + shared.group(0)
     return CountReading(_format(chosen.value), round(confidence, 2), rule, detail)
 
 
