@@ -10,7 +10,15 @@ from extract.counts import read_count
 from extract.sections import cited_sections
 from extract.statuses import NO_DOCUMENT_RE, answer_status
 from extract.text import clean_text, sentences
-from extract.values import LEADING_NO, LEADING_YES, NIL_RE, QuestionLike, parse_yes_no, typed_value
+from extract.values import (
+    LEADING_NO,
+    LEADING_YES,
+    NIL_RE,
+    QuestionLike,
+    hedged_yes_no,
+    parse_yes_no,
+    typed_value,
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,9 @@ def _value(text: str, clean: str, question: QuestionLike) -> Reading:
             return Reading(count.status, count.value, count.confidence, (), count.rule,
                            count.detail)
         return Reading("answered", None, 0.25, (), "no count in the answer")
+    hedged = hedged_yes_no(clean) if question.type == "yes_no" else None
+    if hedged:
+        return Reading("answered", hedged[0], hedged[1], (), hedged[2])
     value, confidence = typed_value(clean, question)
     if value is None:  # something is there; a person must read it
         return Reading("answered", None, 0.25, (), f"no {question.type} in the answer")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from extract.reply import PageText, QuestionSpec
-from extract.text import TRANSLATE, clean_text, normalise_text
+from extract.text import LINK_ONLY_RE, TRANSLATE, clean_text, normalise_text
 from extract.values import LEADING_NO, LEADING_YES
 
 SEGMENT_CHARS = 1500
@@ -331,7 +331,9 @@ def candidates(
     for s in same_doc or later:
         found.append((s, "numbered", 0.95 if restatements else 0.9))
     for s in reversed(restatements):
-        if substantive(s.answer) and answers_something(s.answer):
+        # under its own restated question, a link alone answers it: "here it is"
+        if (substantive(s.answer) or LINK_ONLY_RE.match(s.answer.strip())) and answers_something(
+                s.answer):
             found.append((s, "restated", 0.9 if s.number == question.number else 0.8))
     # OCR may read '1.' as '4.': a later segment numbered with a confusable digit
     confusable = _OCR_DIGITS.get(question.number, ())
@@ -370,7 +372,9 @@ def _response_block(index: int, segments: Sequence[Segment]
             if later.document_id != segment.document_id:
                 return None
             if later.response:
-                return (later, len(run), segment) if substantive(later.answer) else None
+                given = substantive(later.answer) or (
+                    len(run) == 1 and LINK_ONLY_RE.match(later.answer.strip()))
+                return (later, len(run), segment) if given else None
             if later.restates is not None:
                 if substantive(later.answer) and answers_something(later.answer):
                     return None  # the questions of this run are answered one by one

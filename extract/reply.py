@@ -151,8 +151,13 @@ def clean_pages(pages: Sequence[str]) -> list[str]:
     running = _running_lines(pages)
     cleaned = []
     for text in pages:
-        lines = [ln for ln in text.splitlines()
-                 if _shape(ln) not in running and not _PAGE_NUMBER_LINE.match(ln)
+        raw = text.splitlines()
+        filled = [n for n, ln in enumerate(raw) if ln.strip()]
+        # a page number heads or foots its page; a bare figure between lines is an answer ("1")
+        edges = set(filled[:2] + filled[-2:])
+        lines = [ln for n, ln in enumerate(raw)
+                 if _shape(ln) not in running
+                 and not (n in edges and _PAGE_NUMBER_LINE.match(ln))
                  and not (_PAGE_X_OF_Y.search(ln) and len(ln) < 90)]
         cleaned.append("\n".join(_without_signature(_without_contents(lines))))
     return cleaned

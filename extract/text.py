@@ -43,3 +43,7 @@ SNIPPET_CHARS = 300
 def snippet(text: str) -> str:
     """The start of a passage, clean, as an answer cites it."""
     return clean_text(text)[:SNIPPET_CHARS]
+
+
+# an answer that is only a link (a footnote marker before it, as mail converters write one)
+LINK_ONLY_RE = re.compile(r"^\W{0,4}(?:\[\d+\])?(?:https?://|www\.)\S+\s*$", re.I)

@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from extract.counts import WORD_NUMBER, number_value, read_count
 from extract.statuses import NOT_HELD_RE
-from extract.text import clean_text, normalise_text
+from extract.text import LINK_ONLY_RE, clean_text, normalise_text
 
 SNIPPET_CHARS = 300
 
@@ -49,6 +49,31 @@ _HOLDING_WORDS = re.compile(r"\b(?:hold|held|exempt\w*|withh\w+|unable|clarif\w+
 def _first_sentence(text: str) -> str:
     match = re.search(r"(?<=[.!?])\s+(?=[A-Z(\"'])", text)
     return text[: match.start()] if match else text
+
+
+_NOT_NOW_RE = re.compile(
+    r"^\W{0,3}not\s+(?:at\s+)?(?:present|the\s+moment|the\s+present(?:\s+time)?"
+    r"|this\s+(?:time|stage)|currently|yet|as\s+yet)\b", re.I)
+# a thing planned, proposed or being looked at is not in place now, however positive the words
+_PLANS_RE = re.compile(
+    r"\b(?:looking\s+(?:at|to|into)|intend(?:s|ing)?\s+to|plan(?:s|ning)?\s+to"
+    r"|(?:are|is)\s+(?:currently\s+)?(?:developing|considering|exploring)"
+    r"|in\s+the\s+process\s+of|will\s+(?:shortly\s+)?be\s+(?:publish|introduc|launch)\w*"
+    r"|proposals?\b|being\s+(?:developed|evaluated|considered|explored))", re.I)
+
+
+def hedged_yes_no(text: str) -> tuple[str, float, str] | None:
+    """A yes/no answered with time, plans or a link: 'Not at present' is a no; 'we are looking
+    at publishing one' is a no now, and a doubt; a link alone is a yes. (value, confidence,
+    rule), or None."""
+    clean = clean_text(text)
+    if _NOT_NOW_RE.match(clean):
+        return "no", 0.85, "not at present"
+    if LINK_ONLY_RE.match(clean):   # "do you publish X?" answered with where it is
+        return "yes", 0.65, "a link as the answer"
+    if not LEADING_YES.match(clean) and _PLANS_RE.search(_first_sentence(clean)):
+        return "no", 0.4, "doubtful: planned, not in place"
+    return None
 
 
 def parse_yes_no(text: str) -> tuple[str | None, float]:

@@ -1,0 +1,86 @@
+"""Answers as councils wrote them (issue 19): a figure alone on its line, a link for an answer,
+'not at present', a log being looked at. Real answers of the tuning half of
+localgov-foi-admin-2018, each composed into a reply (tests.corpora.localgov_replies), with the
+research team's coding as the label; then a generated family for each."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from extract.answers import PageText, read_whole_reply
+from extract.confidence import review_threshold
+from tests.corpora import LOCALGOV_QUESTIONS, half_of_names, localgov_tuning
+
+_TUNING = {r.authority: r for r in localgov_tuning()}
+
+
+def _read(council: str, number: int):
+    assert half_of_names(council, "localgov") == "tuning"
+    reply = _TUNING[council]
+    return read_whole_reply(list(reply.pages), list(LOCALGOV_QUESTIONS)).answers[number - 1]
+
+
+@pytest.mark.parametrize(("council", "count"), [("Ashford Borough Council", "1"),
+                                                ("Merthyr Tydfil Council", "1")])
+def test_a_figure_alone_on_its_line_is_the_answer_not_a_page_number(council: str,
+                                                                    count: str) -> None:
+    answer = _read(council, 1)
+    assert (answer.status, answer.value) == ("answered", count), answer
+
+
+@pytest.mark.parametrize("council", ["Boston Borough Council", "Cambridge City Council",
+                                     "Cardiff Council", "Leicester City Council"])
+def test_a_link_alone_says_the_log_is_published(council: str) -> None:
+    answer = _read(council, 4)
+    assert (answer.status, answer.value) == ("answered", "yes"), answer
+    assert answer.method == "restated" and "link" in (answer.reason or ""), answer
+
+
+@pytest.mark.parametrize("council", ["Guildford Borough Council", "Ealing Borough Council",
+                                     "Havering Borough Council"])
+def test_not_at_present_is_a_no(council: str) -> None:
+    answer = _read(council, 4)
+    assert (answer.status, answer.value) == ("answered", "no"), answer
+
+
+@pytest.mark.parametrize("council", ["Fife Council", "Hounslow Borough Council"])
+def test_a_log_being_looked_at_is_not_a_sure_yes(council: str) -> None:
+    answer = _read(council, 4)
+    assert answer.value != "yes", answer
+    assert answer.confidence < review_threshold(), answer
+
+
+def _reply(answer_1: str, answer_4: str, layout: int) -> list[PageText]:
+    parts = ["Dear Ms Smith,\n\nThank you for your request. Our response is below.\n"]
+    answers = [answer_1, "There is no separate budget.", "Yes, we use iCasework.", answer_4]
+    for spec, text in zip(LOCALGOV_QUESTIONS, answers, strict=True):
+        parts.append(f"{spec.number}. {spec.text}\n{text}\n" if layout == 0 else
+                     f"Q{spec.number} {spec.text}\nAnswer: {text}\n")
+    parts.append("Page 1 of 1\n\nYours sincerely,\nInformation Team\n2")
+    return [PageText("body", 1, "\n".join(parts), filename="", part=0, kind="text")]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_generated_figures_links_and_hedges(seed: int) -> None:
+    """A family written from the shapes above: a bare figure under its question, a link under
+    its question, 'not at present' and plans, in two layouts; the page numbers at the foot
+    of the page still go."""
+    rng = random.Random(seed)
+    figure = rng.choice(["1", "2", "3", "0.5"])
+    kind = rng.choice(["link", "not now", "plans"])
+    text, value = {
+        "link": (rng.choice(["https://www.example.gov.uk/foi/disclosure-log",
+                             "www.example.gov.uk/disclosure", "[1]https://example.gov.uk/log"]),
+                 "yes"),
+        "not now": (rng.choice(["Not at present.", "Not at this time", "Not currently."]), "no"),
+        "plans": (rng.choice(["We are looking at publishing one next year.",
+                              "The council intends to publish a log from April.",
+                              "A disclosure log is being developed."]), "no"),
+    }[kind]
+    answers = read_whole_reply(_reply(figure, text, seed % 2), list(LOCALGOV_QUESTIONS)).answers
+    assert (answers[0].status, answers[0].value) == ("answered", figure), answers[0]
+    assert (answers[3].status, answers[3].value) == ("answered", value), (text, answers[3])
+    if kind == "plans":
+        assert answers[3].confidence < review_threshold(), answers[3]
