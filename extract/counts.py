@@ -45,7 +45,7 @@ _RANGE = re.compile(rf"\bbetween\s+({_NUMBER})\s+and\s+({_NUMBER})\b|(?<![\w.])(
                     re.I)
 _SUPPRESSED = re.compile(
     r"\b(?:fewer|less)\s+than\s+(?:\d+|five|ten|three)\b|(?<![\w.])<\s*\d+|\bunder\s+(?:5|five)\b"
-    r"|^\W*\*+(?:\W|$)|\bsuppressed\b"
+    r"|^\W*\*+\W*$|\bsuppressed\b"
     r"|\bsmall\s+numbers?\b.{0,60}\b(?:suppress|withh|not\s+(?:be\s+)?disclos|redact)",
     re.I)
 _ZERO = re.compile(
@@ -84,6 +84,9 @@ _TOTAL = re.compile(
     rf"\b(?:a\s+)?total(?:\s+of)?\s*[:=]?\s*({_NUMBER})\b|\b({_NUMBER})\s+in\s+total\b", re.I)
 _TIMES_ITEM = re.compile(
     rf"(?<![\w.])({_FIGURE}|{WORD_NUMBER})\s*(?:x|\u00d7)\s+([A-Za-z][^,;\n.]{{2,60}})", re.I)
+# "Head of Corporate Services x 1": the post first, then how many
+_ITEM_TIMES = re.compile(
+    rf"([A-Za-z][^,;\n.:]{{2,60}}?)\s+(?:x|\u00d7)\s*({_FIGURE}|{WORD_NUMBER})(?![\w.]|\.\d)", re.I)
 _LABEL_ITEM = re.compile(
     rf"^[\s\u2022*\-]*([A-Z][^:\n]{{2,50}}?)\s*[:\-\u2013]\s*({_NUMBER})(?:\s*(?:{_COUNT_NOUNS}))?"
     r"\s*\.?\s*$", re.I | re.M)
@@ -166,6 +169,9 @@ def _breakdown(clean_lines: str) -> list[tuple[str, Decimal]]:
     """Items of a list of counts: '2 x Housing Officer', 'Camden: 2', one per line or clause."""
     items = [(" ".join(label.split()), number_value(n)) for n, label in
              _TIMES_ITEM.findall(clean_lines)]
+    if len(items) < 2:
+        items = [(" ".join(label.split()), number_value(n)) for label, n in
+                 _ITEM_TIMES.findall(clean_lines)]
     if len(items) < 2:
         items = [(" ".join(label.split()), number_value(n)) for label, n in
                  _LABEL_ITEM.findall(clean_lines)]

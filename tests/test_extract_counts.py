@@ -248,3 +248,39 @@ def test_denials_then_people_generated(seed: int) -> None:
                          "It is included within 2 people's job descriptions."])
     found = read_count(f"{denial} {people}", "How many people are employed to deal with FOI?")
     assert found.status == "unclear" and found.value is None, (denial, people, found)
+
+
+def test_posts_listed_with_how_many_after_each_are_summed() -> None:
+    """Greenwich (tuning half, coded 4): 'Head of Corporate Services x 1 … Officer x 1'."""
+    from tests.corpora import half_of_names
+
+    assert half_of_names("Greenwich Borough Council", "localgov") == "tuning"
+    found = read_count(_localgov_answer("Greenwich Borough Council"),
+                       "How many people are employed to deal with FOI?")
+    assert (found.value, found.rule) == ("4", "sum of breakdown"), found
+
+
+def test_a_bulleted_list_of_roles_is_not_a_suppressed_figure() -> None:
+    """Hillingdon (tuning half): '* Information Governance Lawyer * …': bullets, not the
+    asterisk that stands for a suppressed small number."""
+    from tests.corpora import half_of_names
+
+    assert half_of_names("Hillingdon Borough Council", "localgov") == "tuning"
+    found = read_count(_localgov_answer("Hillingdon Borough Council"),
+                       "How many people are employed to deal with FOI?")
+    assert found.status != "suppressed", found
+    assert read_count("*", "How many?").status == "suppressed"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_posts_then_how_many_generated(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    posts = rng.sample(["Information Governance Manager", "FOI Officer", "Records Assistant",
+                        "Data Protection Lead", "Legal Assistant"], 3)
+    counts = [rng.choice([1, 2, 3]) for _ in posts]
+    sep = rng.choice(["\n", "; ", " "])
+    text = "The team: " + sep.join(f"{p} x {n}" for p, n in zip(posts, counts, strict=True))
+    found = read_count(text, "How many people are employed to deal with FOI?")
+    assert found.value == str(sum(counts)), (text, found)
