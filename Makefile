@@ -12,9 +12,11 @@ export DO_NOT_TRACK := 1
 
 .PHONY: demo test install lint bench system-deps clean lock deploy
 
-# uv installs the lock in seconds where pip takes about two minutes; pip if uv cannot
+# uv installs the lock in half a minute where pip takes about two; pip if uv cannot. Bytecode
+# compiled at install, as pip does: with PYTHONDONTWRITEBYTECODE set, every process of the
+# suite would compile Prefect and the rest again (a fresh clone's make test took 3 min longer)
 UV_VERSION := 0.13.10
-UV = $(BIN)/uv pip install --quiet --native-tls --python $(BIN)/python
+UV = $(BIN)/uv pip install --quiet --native-tls --compile-bytecode --python $(BIN)/python
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +39,7 @@ TEST_WORKERS ?= auto
 
 test: install system-deps  ## install everything and run the test suite
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=10
 
 system-deps:
 	@bash scripts/system-deps.sh
