@@ -163,6 +163,9 @@ def report(readings: dict, questions: list) -> None:
           f"each clears them for every trust): {', '.join(sorted(distinct))}")
     print(f"figures read: {figures:,}; totals checked {len(totals)}, not adding up "
           f"{sum(1 for t in totals if t.adds_up is False)}")
+    parts = [a for a, r in readings.items() for p in r.problems if p.kind == "part_exceeds_whole"]
+    print(f"parts above their wholes (CPA or s117 above all in contact): {len(parts)} in "
+          f"{len(set(parts))} bodies")
 
 
 def big_workbook(mb: int) -> None:

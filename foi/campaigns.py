@@ -91,6 +91,9 @@ class TableSpec(_Strict):
     categories: CategoryDimension
     breakdowns: tuple[Breakdown, ...] = ()
     measure: Literal["count"] = "count"
+    # the key of the table question whose figures hold this one's (people on CPA are part of
+    # all people in contact): a figure above its whole's is flagged for a person
+    part_of: str | None = None
 
 
 class Question(_Strict):
@@ -187,6 +190,12 @@ class Campaign(_Strict):
                 if target.type != "yes_no":
                     raise ValueError(f"question {q.key!r}: only_if must name a yes_no question")
             seen.add(q.key)
+        tables = [q.key for q in self.questions if q.type == "table"]
+        for q in self.questions:
+            whole = q.table.part_of if q.table else None
+            if whole is not None and (whole not in tables or whole == q.key):
+                raise ValueError(f"question {q.key!r}: part_of names {whole!r}, which is not "
+                                 f"another table question (tables: {', '.join(tables)})")
         return self
 
     def numbered(self) -> list[tuple[int, Question]]:

@@ -553,7 +553,10 @@ def mh_table_setup():
     from foi.campaigns import code_list_path, read_campaign
 
     campaign = read_campaign(MH_CAMPAIGN)
-    questions = [TableQuestion(n, q.key, tuple(q.keywords)) for n, q in campaign.numbered()]
+    numbers = {q.key: n for n, q in campaign.numbered()}
+    questions = [TableQuestion(n, q.key, tuple(q.keywords),
+                               part_of=numbers.get(q.table.part_of or "") if q.table else None)
+                 for n, q in campaign.numbered()]
     path = code_list_path(MH_CAMPAIGN, campaign.questions[0])
     assert path is not None
     return questions, matcher(read_code_list(path))

@@ -262,3 +262,42 @@ def test_a_hierarchy_matched_at_the_level_a_body_reports() -> None:
         "Theft from the person": (None, "none"), "Other": (None, "none")}
     with pytest.raises(Exception, match="no column 'Offence'"):
         parse_hierarchy("Class,Sub class\nTheft,Shoplifting\n", ["Class", "Offence"])
+
+
+PARTS = [TableQuestion(1, "all", ("in contact",)), TableQuestion(2, "cpa", ("CPA",), part_of=1)]
+
+
+def _monthly(rows: dict[str, tuple[int, int]]) -> bytes:
+    lines = ["Accommodation status,2019-03,2019-04"]
+    lines += [f"{label},{a},{b}" for label, (a, b) in rows.items()]
+    return "\n".join(lines).encode()
+
+
+def test_a_part_above_its_whole_is_a_problem_with_both_cells() -> None:
+    """The journalist's check 'a subset cannot exceed its whole': people on CPA above all
+    people in contact, for the same month and code, says the tables answer each other's
+    questions (or a figure is wrong); figures at or below their whole raise nothing."""
+    whole = _monthly({"Owner occupier": (40, 42), "Rough sleeper": (9, 8)})
+    fine = _monthly({"Owner occupier": (12, 15), "Rough sleeper": (9, 6)})
+    reading = read_tables([("in contact.csv", whole), ("cpa.csv", fine)], PARTS, matcher(CODES))
+    assert {c.question for c in reading.cells} == {1, 2}
+    assert not [p for p in reading.problems if p.kind == "part_exceeds_whole"]
+
+    swapped = read_tables([("in contact.csv", fine), ("cpa.csv", whole)], PARTS, matcher(CODES))
+    [problem] = [p for p in swapped.problems if p.kind == "part_exceeds_whole"]
+    assert problem.filename == "cpa.csv" and problem.detail.startswith(
+        "3 figure(s) of question 2 above those of question 1"), problem
+    assert "2019-03 MA01 is 40 (cpa.csv row 2 col B) against 12 (in contact.csv row 2 col B)" \
+        in problem.detail, problem.detail
+    # without the campaign saying which is part of which, nothing is checked
+    plain = read_tables([("in contact.csv", fine), ("cpa.csv", whole)], QUESTIONS, matcher(CODES))
+    assert not [p for p in plain.problems if p.kind == "part_exceeds_whole"]
+
+
+def test_part_of_names_another_table_question() -> None:
+    table = ('[questions.table]\nperiods = { from = "2018-01" }\n'
+             'categories = { code_list = "codes.csv" }\npart_of = "{whole}"')
+    with pytest.raises(CampaignFileError, match="part_of names 'nothing'"):
+        parse_campaign(_CAMPAIGN.format(table=table.replace("{whole}", "nothing")))
+    with pytest.raises(CampaignFileError, match="part_of names 'counts'"):
+        parse_campaign(_CAMPAIGN.format(table=table.replace("{whole}", "counts")))

@@ -28,6 +28,7 @@ class TableQuestion:
     keywords: tuple[str, ...] = ()
     # further breakdowns a table may be by instead of the categories: (name, keywords)
     breakdowns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    part_of: int | None = None   # the question whose figures hold this one's
 
 
 def breakdown_of(label: str, titles: Sequence[str], question: TableQuestion) -> str:

@@ -97,7 +97,8 @@ class TableProblem:
 
     filename: str
     sheet: str
-    kind: str                # unreadable, no_question, by_elimination, cut_short
+    kind: str                # unreadable, no_question, by_elimination, cut_short,
+                             # part_exceeds_whole
     detail: str
 
 
@@ -130,7 +131,8 @@ def read_tables(files: Sequence[tuple[str, bytes]], questions: Sequence[TableQue
     return merge_readings([read_file_tables(name, data, questions, codes,
                                             sheet_questions=sheet_questions)
                            for name, data in files if holds_table(name, data)],
-                          [q.number for q in questions], same_codes=same_code_lists(codes))
+                          [q.number for q in questions], same_codes=same_code_lists(codes),
+                          parts={q.number: q.part_of for q in questions if q.part_of})
 
 
 def same_code_lists(codes: Codes) -> bool:
@@ -196,11 +198,13 @@ UNASSIGNED = 0   # the question number of figures whose table names no question 
 
 
 def merge_readings(readings: Sequence[TableReading], questions: Sequence[int] = (), *,
-                   same_codes: bool = False) -> TableReading:
+                   same_codes: bool = False, parts: Mapping[int, int] | None = None
+                   ) -> TableReading:
     """One reply's file readings, in file order, as one: a figure already read from another
     file or sheet marked as a repeat; the one file or sheet that names no question given the
     one question no other table answers (when every question reads the same code list, as
-    `same_codes` says), else left out for a person to say."""
+    `same_codes` says), else left out for a person to say; each question's figures checked
+    against those of the question they are part of (`parts`: part -> whole)."""
     merged = TableReading()
     for r in readings:
         merged.cells += r.cells
@@ -213,7 +217,30 @@ def merge_readings(readings: Sequence[TableReading], questions: Sequence[int] = 
     merged.totals = [t for t in merged.totals if t.question != UNASSIGNED]
     _mark_repeats(merged)
     _check_stated(merged)
+    _check_parts(merged, parts or {})
     return merged
+
+
+def _check_parts(reading: TableReading, parts: Mapping[int, int]) -> None:
+    """A part's figure above its whole's for the same period and code (people on CPA above
+    all people in contact) says a table answers another question than the one it was read
+    for, or a figure is wrong: one problem per part and whole, with the cells."""
+    figures = {(c.question, c.dimension, c.period, c.code): c for c in reading.cells
+               if not c.repeat and not c.suppressed and c.value is not None and c.code}
+    for part, whole in sorted(parts.items()):
+        above = [(c, w) for (q, d, p, code), c in figures.items() if q == part
+                 and (w := figures.get((whole, d, p, code))) is not None
+                 and c.value > w.value + 1e-9]   # type: ignore[operator]
+        if not above:
+            continue
+        c, w = above[0]
+        where = [" ".join(x for x in (f.filename, f.sheet, f.cell) if x) for f in (c, w)]
+        reading.problems.append(TableProblem(
+            c.filename, c.sheet, "part_exceeds_whole",
+            f"{len(above)} figure(s) of question {part} above those of question {whole}, which "
+            f"they are part of: {c.period} {c.code} is {c.value_text} ({where[0]}) against "
+            f"{w.value_text} ({where[1]}); the tables may answer each other's questions: say "
+            "which with `foi tables answers`"))
 
 
 def _check_stated(reading: TableReading) -> None:

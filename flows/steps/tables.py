@@ -45,8 +45,10 @@ from warehouse.data_returns import (
 
 def table_questions(campaign: Campaign) -> list[TableQuestion]:
     """The campaign's table questions, numbered as in the letter."""
+    numbers = {q.key: n for n, q in campaign.numbered()}
     return [TableQuestion(n, q.key, tuple(q.keywords),
-                          tuple((b.name, b.keywords) for b in q.table.breakdowns))
+                          tuple((b.name, b.keywords) for b in q.table.breakdowns),
+                          numbers.get(q.table.part_of or ""))
             for n, q in campaign.numbered() if q.type == "table" and q.table]
 
 
@@ -61,6 +63,7 @@ def read_table_answers(con: duckdb.DuckDBPyConnection, campaign: Campaign,
         return 0
     keys = {q.number: q.key for q in questions}
     numbers = {q.key: q.number for q in questions}
+    parts = {q.number: q.part_of for q in questions if q.part_of}
     codes = {q.number: matcher([Code(c, label) for c, label in code_list(con, campaign.id, q.key)],
                                label_mappings(con, campaign.id, q.key)) for q in questions}
     told = {grid: numbers[key] for grid, key in sheet_questions(con, campaign.id).items()
@@ -80,7 +83,7 @@ def read_table_answers(con: duckdb.DuckDBPyConnection, campaign: Campaign,
     for reference in references:
         mine = documents.get(reference, [])
         reading = merge_readings([read[d["document_id"]] for d in mine], list(keys),
-                                 same_codes=same_code_lists(codes))
+                                 same_codes=same_code_lists(codes), parts=parts)
         stored += _store(con, reference, reading, keys,
                          {d["filename"]: d["document_id"] for d in mine})
     return stored
