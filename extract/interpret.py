@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from extract.counts import read_count
 from extract.sections import cited_sections
-from extract.statuses import NO_DOCUMENT_RE, answer_status
+from extract.statuses import NO_DOCUMENT_RE, answer_status, provided_with_redactions
 from extract.text import clean_text, sentences
 from extract.values import (
     LEADING_NO,
@@ -61,6 +61,10 @@ def read_answer(text: str, question: QuestionLike) -> Reading:
                            lead.detail)
         if lead.status == "answered" and lead.value is not None:
             return _partly(lead, clean)
+    redacted = provided_with_redactions(clean) if question.type == "document" else None
+    if redacted:   # released with a name left out: provided, never a refusal
+        return Reading("answered", "provided", 0.8, cited_sections(redacted),
+                       "provided, partly redacted", redacted)
     status = answer_status(clean)
     if status is None and question.type == "document" and NO_DOCUMENT_RE.search(first):
         return Reading("not_held", None, 0.8, (), "says there is no such document", first[:200])

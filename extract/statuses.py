@@ -36,6 +36,21 @@ ACCESSIBLE_ELSEWHERE_RE = re.compile(
     r"|\b(?:is|are)\s+(?:published|available|accessible)\s+(?:on|from|via|at)\s+(?:our|the)\s+"
     r"(?:[\w'\u2019]+\s+)?(?:website|web\s*site|internet|intranet\s+and\s+website)\b", re.I)
 _ATTACHED_RE = re.compile(r"\battach(?:ed|ment)\b|\benclosed?\b|\bplease\s+find\b", re.I)
+# part of a document left out of what is released: names, personal data, signatures
+_REDACTED_PART = re.compile(
+    r"\bredact\w*\b|\b(?:names?|personal\s+(?:data|information|details)|contact\s+details"
+    r"|signatures?|telephone\s+numbers?|e-?mail\s+addresses)\b[^.]{0,80}\b(?:removed|withheld"
+    r"|redacted|blanked|obscured)\b", re.I)
+
+
+def provided_with_redactions(text: str) -> str | None:
+    """The sentence saying a document is released with parts left out under a section
+    ('attached; names have been redacted under section 40'), if the answer says so."""
+    clean = clean_text(text)
+    if not _ATTACHED_RE.search(clean):
+        return None
+    return next((s[:200] for s in sentences(clean)
+                 if _REDACTED_PART.search(s) and cited_sections(s)), None)
 # For a question asking for a document: "the Trust does not have a specific protocol" is the
 # document not held (for a yes/no question about having one, it is "no").
 NO_DOCUMENT_RE = re.compile(

@@ -84,3 +84,29 @@ def test_generated_figures_links_and_hedges(seed: int) -> None:
     assert (answers[3].status, answers[3].value) == ("answered", value), (text, answers[3])
     if kind == "plans":
         assert answers[3].confidence < review_threshold(), answers[3]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_document_released_with_names_redacted_is_provided_not_refused(seed: int) -> None:
+    """'A redaction read as a refusal' (issue 19): no reply of the shared corpora redacts a
+    document it releases, so a generated family, written from how officers say it; a
+    document withheld whole stays a refusal."""
+    from extract.interpret import read_answer
+    from extract.reply import QuestionSpec
+
+    rng = random.Random(seed)
+    question = QuestionSpec(2, "protocol", "Please provide a copy of your discharge protocol "
+                            "for patients who are homeless.", "document")
+    given = rng.choice(["Please find attached our protocol.", "The protocol is attached.",
+                        "A copy of the policy is enclosed."])
+    part = rng.choice(["The names of individual staff have been redacted",
+                       "Personal data has been withheld", "Staff contact details were removed",
+                       "Some information has been redacted"])
+    section = rng.choice(["under section 40(2) of the Act", "under s40(2) FOIA",
+                          "as it is exempt under section 40"])
+    reading = read_answer(f"{given} {part} {section}.", question)
+    assert (reading.status, reading.value) == ("answered", "provided"), reading
+    assert reading.sections and reading.sections[0].startswith("s40"), reading
+    assert reading.rule == "provided, partly redacted"
+    withheld = read_answer(f"The protocol is withheld {section}.", question)
+    assert withheld.status == "refused", withheld
