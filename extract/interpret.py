@@ -76,6 +76,11 @@ def read_answer(text: str, question: QuestionLike) -> Reading:
             if given.status == "answered" and given.value is not None:
                 return Reading("partly", given.value, min(given.confidence, 0.6), (),
                                f"{given.rule}, part not held", status.detail)
+    if status is not None and question.type == "yes_no" and status.status == "refused" and (
+            status.sections and all(x.startswith("s21") for x in status.sections)):
+        # "exempt under section 21: it is already published" answers "do you publish…?"
+        return Reading("answered", "yes", 0.7, status.sections,
+                       "published elsewhere (section 21): a yes", status.detail)
     if status is not None:
         return Reading(status.status, None, status.confidence, status.sections, status.rule,
                        status.detail)

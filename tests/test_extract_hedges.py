@@ -110,3 +110,25 @@ def test_a_document_released_with_names_redacted_is_provided_not_refused(seed: i
     assert reading.rule == "provided, partly redacted"
     withheld = read_answer(f"The protocol is withheld {section}.", question)
     assert withheld.status == "refused", withheld
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_exempt_because_already_published_is_a_yes(seed: int) -> None:
+    """'Do you publish…?' answered 'exempt under section 21 as it is already published' is a
+    yes (issue 19; no A-M council wrote it, so a generated family); another section's
+    refusal stays a refusal."""
+    from extract.interpret import read_answer
+    from extract.reply import QuestionSpec
+
+    rng = random.Random(seed)
+    question = QuestionSpec(4, "disclosure_log", "Do you publish a disclosure log?", "yes_no")
+    text = rng.choice([
+        "This information is exempt under section 21 of the Act as it is already published "
+        "on our website.",
+        "Section 21 applies: the log is reasonably accessible to you at www.example.gov.uk.",
+        "The information is exempt under s21 FOIA because it is available on our website."])
+    reading = read_answer(text, question)
+    assert (reading.status, reading.value, reading.sections) == ("answered", "yes", ("s21",)), (
+        text, reading)
+    assert read_answer("We withhold this under section 43 (commercial interests).",
+                       question).status == "refused"
