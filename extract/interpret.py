@@ -66,6 +66,11 @@ def read_answer(text: str, question: QuestionLike) -> Reading:
         return Reading("answered", "provided", 0.8, cited_sections(redacted),
                        "provided, partly redacted", redacted)
     status = answer_status(clean)
+    no_document = question.type == "document" and (
+        NO_DOCUMENT_RE.search(first) or (status is not None and status.status == "not_held"))
+    if no_document and described_instead(clean, getattr(question, "text", "")):
+        return Reading("answered", "described", 0.7, (), "no document, described instead",
+                       first[:200])
     if status is None and question.type == "document" and NO_DOCUMENT_RE.search(first):
         return Reading("not_held", None, 0.8, (), "says there is no such document", first[:200])
     if status is not None and status.status == "not_held" and question.type in _PARTLY_TYPES:
@@ -86,6 +91,26 @@ def read_answer(text: str, question: QuestionLike) -> Reading:
                        status.detail)
     reading = _value(text, clean, question)
     return _partly(reading, clean) if reading.status == "answered" else reading
+
+
+# "a copy of your protocol or, if there is none, a description of what you do"
+_ASKS_DESCRIPTION = re.compile(
+    r"\b(?:if|where)\s+(?:there\s+is\s+|you\s+have\s+|the\s+\w+\s+has\s+)?(?:no|none|not)\b"
+    r".{0,60}\b(?:describ\w*|description|explain\w*|outline|set\s+out|summar\w+)\b"
+    r"|\bor\s+(?:a\s+)?(?:description|summary|outline)\s+of\b", re.I)
+_DESCRIBES = re.compile(r"\b(?:the\s+(?:process|procedure|protocol|approach|practice)\s+(?:is|"
+                        r"involves)|we\s+(?:follow|use|work|refer|ensure|liaise)|staff\s+(?:will"
+                        r"|would|are\s+expected)|(?:is|are)\s+(?:referred|assessed|supported))\b",
+                        re.I)
+
+
+def described_instead(clean: str, question_text: str) -> bool:
+    """Whether a reply with no document describes instead, as the question allowed: after the
+    sentence saying there is none, at least a sentence of how it is done."""
+    if not _ASKS_DESCRIPTION.search(question_text):
+        return False
+    rest = " ".join(sentences(clean)[1:])
+    return bool(_DESCRIBES.search(rest)) and len(rest.split()) >= 12
 
 
 def _value(text: str, clean: str, question: QuestionLike) -> Reading:

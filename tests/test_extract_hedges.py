@@ -132,3 +132,31 @@ def test_exempt_because_already_published_is_a_yes(seed: int) -> None:
         text, reading)
     assert read_answer("We withhold this under section 43 (commercial interests).",
                        question).status == "refused"
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_no_document_but_a_description_when_the_question_allows_one(seed: int) -> None:
+    """'No document, but the answer in words' (issue 19), a generated family: when the
+    question asks for a description if there is no document, a reply that has none and
+    describes what it does answers it; the same reply to a question that asks for the
+    document alone is not held, as is a bare 'we have no protocol'."""
+    from extract.interpret import read_answer
+    from extract.reply import QuestionSpec
+
+    rng = random.Random(seed)
+    ask = "Please provide a copy of the Trust's protocol for discharging homeless inpatients"
+    allows = QuestionSpec(2, "protocol", ask + rng.choice([
+        " or, if there is no protocol, describe the process you follow.",
+        ". If you have no such protocol, please describe how discharge is arranged.",
+        ", or a description of the process where there is no written protocol."]), "document")
+    only = QuestionSpec(2, "protocol", ask + ".", "document")
+    denial = rng.choice(["The Trust does not have a specific protocol for this.",
+                         "There is no separate policy for homeless patients."])
+    how = rng.choice(["The process is that ward staff refer the patient to the housing options "
+                      "team of the local authority before discharge.",
+                      "We follow the duty to refer: staff will notify the council's housing team "
+                      "and agree the discharge date with them."])
+    reading = read_answer(f"{denial} {how}", allows)
+    assert (reading.status, reading.value) == ("answered", "described"), reading
+    assert read_answer(f"{denial} {how}", only).status == "not_held"
+    assert read_answer(denial, allows).status == "not_held"
