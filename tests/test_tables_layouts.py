@@ -301,3 +301,12 @@ def test_part_of_names_another_table_question() -> None:
         parse_campaign(_CAMPAIGN.format(table=table.replace("{whole}", "nothing")))
     with pytest.raises(CampaignFileError, match="part_of names 'counts'"):
         parse_campaign(_CAMPAIGN.format(table=table.replace("{whole}", "counts")))
+
+
+def test_the_accommodation_example_says_cpa_and_s117_are_part_of_all_contacts() -> None:
+    from flows.steps.tables import table_questions
+    from foi.campaigns import read_campaign
+
+    found = {q.key: q.part_of for q in table_questions(
+        read_campaign(ROOT / "examples" / "mh-accommodation-2021.toml"))}
+    assert found == {"all_contacts": None, "cpa": 1, "s117": 1}
