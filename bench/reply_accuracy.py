@@ -30,7 +30,6 @@ from tests.corpora import (  # noqa: E402
     CORPORA,
     LABELLED_SETS,
     LOCALGOV_QUESTIONS,
-    SEALED_SETS,
     LabelledReply,
     halves,
     localgov_replies,
@@ -42,8 +41,7 @@ from tests.corpora import (  # noqa: E402
 def labelled_sets(names: Sequence[str]) -> list[tuple[str, Callable[[], list[LabelledReply]],
                                                        Sequence]]:
     """The labelled sets to score, by name."""
-    sets = {**LABELLED_SETS, **CORPORA, **SEALED_SETS}
-    return [(name, sets[name][0], sets[name][1]) for name in names]
+    return [(name, LABELLED_SETS[name][0], LABELLED_SETS[name][1]) for name in names]
 
 
 def main() -> None:
@@ -70,8 +68,8 @@ def main() -> None:
     print(f"review threshold {args.threshold:.2f}")
     split = [(name, halves(load(limit=args.limit)), questions)
              for name, load, questions in labelled_sets(sorted(CORPORA))]
-    split.append(("localgov-foi-admin-2018", {w: localgov_replies(args.limit, w)
-                                              for w in ("tuning", "sealed")}, LOCALGOV_QUESTIONS))
+    split.append(("localgov-foi-admin-2018", halves(localgov_replies(args.limit)),
+                  LOCALGOV_QUESTIONS))
     for which in ("sealed", "tuning"):
         print(f"{which} halves:")
         found = [score(f"  {name} {which}", parts[which], questions, args.threshold)

@@ -22,12 +22,20 @@ WORD_NUMBER = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
 _FIGURE = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?<![\w.])\.\d+)"
 _NUMBER = rf"(?:{_FIGURE}|{WORD_NUMBER})"
 
-# Nouns that count people or posts, besides the question's own nouns.
-_COUNT_NOUNS = (r"staff|posts?|roles?|workers?|officers?|specialists?|professionals?|leads?"
-                r"|practitioners?|employees?|people|persons?|individuals?|members?|advisers?"
-                r"|advisors?|coordinators?|co-ordinators?|navigators?|managers?|nurses?"
-                r"|social\s+workers?|clinicians?|wte|fte|whole\s+time\s+equivalents?|patients?"
-                r"|cases?|incidents?|complaints?|claims?|requests?|reports?|beds?|vacancies")
+# Nouns of people or posts; with things counted, the nouns of a count besides the question's.
+_PEOPLE_NOUNS = (r"staff|posts?|roles?|workers?|officers?|specialists?|professionals?|leads?"
+                 r"|practitioners?|employees?|peoples?|persons?|individuals?|members?|advisers?"
+                 r"|advisors?|coordinators?|co-ordinators?|navigators?|managers?|nurses?"
+                 r"|social\s+workers?|clinicians?|wte|fte|whole\s+time\s+equivalents?")
+_COUNT_NOUNS = (_PEOPLE_NOUNS + r"|patients?|cases?|incidents?|complaints?|claims?|requests?"
+                r"|reports?|beds?|vacancies")
+
+
+def _noun_after(nouns: str) -> re.Pattern[str]:
+    """Text right after a figure that starts with one of the nouns, within a few words."""
+    return re.compile(rf"^\s*(?:\(\d+\)\s+)?(?:[\w-]+\s+){{0,4}}?(?:{nouns})\b", re.I)
+
+
 _SKIP_BEFORE = re.compile(r"(?:\b(?:section|s|reg\w*|page|q|question|no|number|band|tier|level"
                           r"|step|stage|version|item|part|para\w*|appendix|table|ref\w*|foi|rfi|eir|case)\.?"
                           r"|\btel\w*:?|\d|[£$€/#-])\s*$", re.I)
@@ -70,12 +78,8 @@ _ALL_STAFF = re.compile(
 _CONTRAST = re.compile(r"\b(?:however|but|although|though|whereas|except|apart\s+from"
                        r"|other\s+than|instead|rather|in\s+(?:the|our)\s+(?:third|other|remaining)"
                        r"|that\s+said|nevertheless)\b", re.I)
-# nouns of people or posts: a figure of these after a denial is a second reading of the answer
-_PEOPLE = re.compile(
-    r"^\s*(?:\(\d+\)\s+)?(?:[\w-]+\s+){0,4}?(?:staff|posts?|roles?|workers?|officers?"
-    r"|specialists?|professionals?|practitioners?|employees?|peoples?|persons?|individuals?"
-    r"|members?|advisers?|advisors?|co-?ordinators?|managers?|wte|fte|whole\s+time"
-    r"\s+equivalents?)\b", re.I)
+# a figure of people or posts after a denial is a second reading of the answer
+_PEOPLE = _noun_after(_PEOPLE_NOUNS)
 # a figure of people working part of a week: a headcount is one reading of "how many", a
 # full-time equivalent another
 _PART_TIME = re.compile(
@@ -140,7 +144,7 @@ def _figures(clean: str, nouns: str) -> list[_Figure]:
     """Every number in a text that may be a count, with whether a counting noun follows."""
     masked = _YEAR_SPAN.sub(lambda m: " " * len(m.group(0)), clean)
     found: list[_Figure] = []
-    noun_re = re.compile(rf"^\s*(?:\(\d+\)\s+)?(?:[\w-]+\s+){{0,4}}?(?:{nouns})\b", re.I)
+    noun_re = _noun_after(nouns)
     for m in re.finditer(rf"(?<![\w.£$€/])({_NUMBER})(?![\w%/]|[.,]\d)", masked, re.I):
         token = m.group(1)
         digits = token[0].isdigit()
@@ -167,17 +171,13 @@ def _figures(clean: str, nouns: str) -> list[_Figure]:
 
 def _breakdown(clean_lines: str) -> list[tuple[str, Decimal]]:
     """Items of a list of counts: '2 x Housing Officer', 'Camden: 2', one per line or clause."""
-    items = [(" ".join(label.split()), number_value(n)) for n, label in
-             _TIMES_ITEM.findall(clean_lines)]
-    if len(items) < 2:
-        items = [(" ".join(label.split()), number_value(n)) for label, n in
-                 _ITEM_TIMES.findall(clean_lines)]
-    if len(items) < 2:
-        items = [(" ".join(label.split()), number_value(n)) for label, n in
-                 _LABEL_ITEM.findall(clean_lines)]
-    if len(items) < 2:
-        items = [(" ".join(label.split()), number_value(n)) for label, n in
-                 _ROW_ITEM.findall(clean_lines)]
+    items: list[tuple[str, Decimal | None]] = []
+    for pattern, figure_first in ((_TIMES_ITEM, True), (_ITEM_TIMES, False),
+                                  (_LABEL_ITEM, False), (_ROW_ITEM, False)):
+        pairs = [(b, a) if figure_first else (a, b) for a, b in pattern.findall(clean_lines)]
+        items = [(" ".join(label.split()), number_value(n)) for label, n in pairs]
+        if len(items) >= 2:
+            break
     return [(label, v) for label, v in items
             if v is not None and not re.match(r"(?:grand\s+)?total\b", label, re.I)]
 
@@ -205,7 +205,7 @@ def read_count(text: str, question_text: str = "") -> CountReading:
                             f"{_format(after[0].value)}", "unclear")
     people = [f for f in figures if f.value and f.start >= len(first)
               and _PEOPLE.match(clean[f.end: f.end + 60])] if zero else []
-    if zero and people:   # "no one is employed for FOI. 4 officers deal with it": two readings
+    if people:   # "no one is employed for FOI. 4 officers deal with it": two readings
         return CountReading(None, 0.3, "a denial, then a count of people",
                             f"{zero.group(0).strip()} … {_format(people[0].value)}", "unclear")
     if zero and not [f for f in counted if f.value and f.start < len(first)]:

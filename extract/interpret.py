@@ -66,12 +66,13 @@ def read_answer(text: str, question: QuestionLike) -> Reading:
         return Reading("answered", "provided", 0.8, cited_sections(redacted),
                        "provided, partly redacted", redacted)
     status = answer_status(clean)
-    no_document = question.type == "document" and (
-        NO_DOCUMENT_RE.search(first) or (status is not None and status.status == "not_held"))
-    if no_document and described_instead(clean, getattr(question, "text", "")):
+    no_document = question.type == "document" and bool(NO_DOCUMENT_RE.search(first))
+    not_held = no_document or (question.type == "document" and status is not None
+                               and status.status == "not_held")
+    if not_held and described_instead(clean, getattr(question, "text", "")):
         return Reading("answered", "described", 0.7, (), "no document, described instead",
                        first[:200])
-    if status is None and question.type == "document" and NO_DOCUMENT_RE.search(first):
+    if status is None and no_document:
         return Reading("not_held", None, 0.8, (), "says there is no such document", first[:200])
     if status is not None and status.status == "not_held" and question.type in _PARTLY_TYPES:
         for clause in _CLAUSES.split(clean):  # a value first, then what is not held

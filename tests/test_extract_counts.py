@@ -134,6 +134,10 @@ def test_a_value_with_part_not_held_is_partly() -> None:
 # the research team's count beside each.
 _DENIAL_THEN_COUNT = {"High Peak Borough Council": "3", "Guildford Borough Council": "11",
                       "Elmbridge Borough Council": "0.5"}
+# A denial, then (with no turn word) a sentence counting people who do it: the coders' own
+# figures differ from both readings, so it is a doubt.
+_DENIAL_THEN_PEOPLE = {"Dudley Council": "2", "Lancaster City Council": "2",
+                       "Braintree District Council": "2", "East Riding of Yorkshire Council": "1"}
 _PLAIN_ANSWERS = {"Bury Metropolitan Borough Council": "0"}
 
 
@@ -150,14 +154,20 @@ def _localgov_answer(council: str) -> str:
     raise KeyError(council)
 
 
-@pytest.mark.parametrize("council", sorted(_DENIAL_THEN_COUNT))
-def test_a_denial_then_a_count_is_a_doubt_not_a_zero(council: str) -> None:
+def _denial_cases() -> list[tuple[str, str]]:
+    """(council, the rule that must doubt it) of both kinds of denial followed by a count."""
+    return ([(c, "a denial, then a contrasting count") for c in sorted(_DENIAL_THEN_COUNT)]
+            + [(c, "a denial, then a count of people") for c in sorted(_DENIAL_THEN_PEOPLE)])
+
+
+@pytest.mark.parametrize(("council", "rule"), _denial_cases())
+def test_a_denial_then_a_count_is_a_doubt_not_a_zero(council: str, rule: str) -> None:
     from tests.corpora import half_of_names
 
     assert half_of_names(council, "localgov") == "tuning"
     found = read_count(_localgov_answer(council), "How many people are employed to deal with FOI?")
     assert found.value is None and found.status == "unclear", found
-    assert found.rule == "a denial, then a contrasting count" and found.confidence < 0.6
+    assert found.rule == rule and found.confidence < 0.6
 
 
 @pytest.mark.parametrize(("council", "count"), sorted(_PLAIN_ANSWERS.items()))
@@ -184,23 +194,6 @@ def test_denials_with_a_contrast_generated(seed: int) -> None:
     found = read_count(text, "How many specialist housing staff do you employ?")
     assert found.value != "0", (text, found)
     assert found.status == "unclear" or found.confidence < 0.6, (text, found)
-
-
-# A denial, then (with no turn word) a sentence counting people who do it: the coders' own
-# figures differ from both readings, so it is a doubt. Tuning half, with the research team's
-# count beside each.
-_DENIAL_THEN_PEOPLE = {"Dudley Council": "2", "Lancaster City Council": "2",
-                       "Braintree District Council": "2", "East Riding of Yorkshire Council": "1"}
-
-
-@pytest.mark.parametrize("council", sorted(_DENIAL_THEN_PEOPLE))
-def test_a_denial_then_a_count_of_people_is_a_doubt(council: str) -> None:
-    from tests.corpora import half_of_names
-
-    assert half_of_names(council, "localgov") == "tuning"
-    found = read_count(_localgov_answer(council), "How many people are employed to deal with FOI?")
-    assert found.value is None and found.status == "unclear", found
-    assert found.rule == "a denial, then a count of people" and found.confidence < 0.6
 
 
 def test_a_person_for_some_hours_a_week_is_not_a_sure_headcount() -> None:
