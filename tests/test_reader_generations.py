@@ -4,6 +4,7 @@ run killed while it publishes leaves readers a whole generation that the next re
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -67,6 +68,30 @@ def test_a_run_killed_while_it_publishes_leaves_one_generation(tmp_path: Path) -
     left = [p.name for p in (tmp_path / ".readers").iterdir()]
     assert not [name for name in left if name.endswith(".tmp")]   # half-made ones removed
     assert len(left) <= 3                                          # current, it, the one before
+
+
+def test_a_run_killed_between_switching_and_tidying_is_tidied_by_the_next_reader(
+        tmp_path: Path) -> None:
+    """Killed after readers were switched to its generation but before the old ones were
+    removed, a run left four; the next reader found the generation current and left them."""
+    db = tmp_path / "foi.duckdb"
+    for _ in range(3):
+        with writing(db):
+            pass
+    readers = tmp_path / ".readers"
+    kept = sorted(p.name for p in readers.iterdir())
+    current = os.readlink(readers / "current")
+    earliest = min(name for name in kept if name.startswith("g-"))
+    # what the kill leaves: one generation older than the two kept, and one made but never
+    # switched to (renamed into place, killed before the link)
+    stale = f"g-{int(earliest.split('-')[1]) - 1}-1"
+    unswitched = f"g-{time.time_ns()}-2"
+    for name in (stale, unswitched):
+        shutil.copytree(readers / current, readers / name)
+    with reading(db) as con:
+        assert con.execute("SELECT count(*) FROM authorities").fetchone()[0] == 0
+    assert sorted(p.name for p in readers.iterdir()) == kept
+    assert os.readlink(readers / "current") == current
 
 
 def test_a_workspace_published_the_old_way_is_switched_to_generations(tmp_path: Path) -> None:

@@ -40,9 +40,11 @@ import duckdb
 from warehouse.db import WarehouseError, connect
 from warehouse.migrations import pending
 from warehouse.snapshots import (
+    has_leftovers,
     is_current,
     publish_generation,
     snapshot_path,
+    tidy_generations,
 )
 
 log = logging.getLogger("foitrack.warehouse")
@@ -255,7 +257,7 @@ def reading(database: Path, *, live: bool = False, wait_seconds: float = 30.0
     else:
         source = snapshot_path(database)
         waited_for = "another process"
-        busy = None if is_current(database) else _refresh_if_idle(database)
+        busy = _tidy_if_idle(database) if is_current(database) else _refresh_if_idle(database)
         if busy and source.exists():
             taken = datetime.fromtimestamp(source.stat().st_mtime).astimezone()
             log.warning("%s is being written by %s: reading the snapshot of %s", database.name,
@@ -269,6 +271,18 @@ def reading(database: Path, *, live: bool = False, wait_seconds: float = 30.0
         yield con
     finally:
         con.close()
+
+
+def _tidy_if_idle(database: Path) -> None:
+    """Remove generations a killed run left beside the current one, if no one is writing."""
+    if not has_leftovers(database):
+        return None
+    try:
+        with writer_lock(database, wait_seconds=0, reenter=False):
+            tidy_generations(database)
+    except WarehouseBusy:
+        pass   # the writer's own publication tidies
+    return None
 
 
 def _refresh_if_idle(database: Path) -> str | None:

@@ -13,7 +13,8 @@ old generation or the new one, never half of each:
 
 A run killed while it publishes leaves a `.tmp` folder that the next publication removes;
 the generation before it stays in place, and a reader who finds it older than the warehouse
-publishes a new one when no run is writing. Publication happens only under the writer lock
+publishes a new one when no run is writing. Killed after the switch and before tidying, it
+leaves old generations that the next reader removes, again when no run is writing. Publication happens only under the writer lock
 (warehouse.access), so no two publish at once.
 """
 
@@ -147,6 +148,33 @@ def _point(link: Path, target: str) -> None:
     os.replace(temporary, link)
     if aside is not None:
         shutil.rmtree(aside, ignore_errors=True)
+
+
+def has_leftovers(database: Path) -> bool:
+    """Whether generations are left beside the current one and the one before it: a run killed
+    after switching readers and before tidying, with no publication since."""
+    readers = database.parent / READERS
+    if not readers.is_dir():
+        return False
+    return sum(1 for entry in readers.iterdir() if entry.name != CURRENT) > 2
+
+
+def tidy_generations(database: Path) -> None:
+    """Keep the current generation and the one published before it; remove the rest (under
+    the writer lock, so no publication is half-made)."""
+    current = current_generation(database)
+    if current is None:
+        return
+    readers = database.parent / READERS
+    now = _published_ns(current.folder.name)
+    older = sorted((e.name for e in readers.iterdir() if e.name.startswith("g-")
+                    and not e.name.endswith(".tmp") and _published_ns(e.name) < now),
+                   key=_published_ns)
+    _tidy(readers, keep={current.folder.name, *older[-1:]})
+
+
+def _published_ns(name: str) -> int:
+    return int(name.split("-")[1])
 
 
 def _tidy(readers: Path, keep: set[str]) -> None:
