@@ -8,7 +8,7 @@ whether other passages disagreed) how many answers were right, and chooses the r
 threshold: the lowest confidence at which the auto-accepted answers on the real replies are
 right at least --target of the time. Prints the reliability table in-sample and held out
 (each set scored with a calibration made from the other sets only). --write saves
-extract/calibration.json, which the reader ships.
+extract/judging/calibration.json, which the reader ships.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.harness import parse_args  # noqa: E402
 from extract.answers import extract_answers  # noqa: E402
-from extract.confidence import answer_key, reload_calibration  # noqa: E402
+from extract.judging.confidence import answer_key, reload_calibration  # noqa: E402
 from tests.corpora import LABELLED_SETS, is_right, reliability  # noqa: E402
 
-OUT = ROOT / "extract" / "calibration.json"
+OUT = ROOT / "extract" / "judging" / "calibration.json"
 GRID = [round(0.3 + 0.05 * i, 2) for i in range(14)]
 
 
@@ -86,7 +86,8 @@ def print_table(title: str, rows: Sequence[tuple[str, str, float, bool]], t: flo
 def main() -> None:
     """Calibrate, choose the threshold, print the reliability tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="save extract/calibration.json")
+    parser.add_argument("--write", action="store_true",
+                        help="save extract/judging/calibration.json")
     parser.add_argument("--target", type=float, default=0.95)
     parser.add_argument("--limit", type=int,
                         help="only the first N replies of each set (not with --write)")

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import FOI, parse_args  # noqa: E402
-from extract.page_image import draw_page  # noqa: E402
+from extract.reading.page_image import draw_page  # noqa: E402
 from flows.desk import Publisher, desk_config  # noqa: E402
 from flows.steps.session import workspace_db  # noqa: E402
 from reports.desk import create_app  # noqa: E402

@@ -27,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.harness import parse_args  # noqa: E402
 from extract.answers import PageText, QuestionSpec, extract_answers  # noqa: E402
-from extract.documents import read_document  # noqa: E402
-from extract.outcomes import classify_reply  # noqa: E402
+from extract.judging.outcomes import classify_reply  # noqa: E402
+from extract.reading.documents import read_document  # noqa: E402
 from foi.authorities import demo_ccgs  # noqa: E402
 from foi.campaigns import read_campaign  # noqa: E402
 from foi.mail.incoming import read_message  # noqa: E402

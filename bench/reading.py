@@ -42,7 +42,7 @@ for path in sys.argv[1:]:
 OURS = """
 import sys
 from pathlib import Path
-from extract.isolation import ReadJob, read_documents_isolated
+from extract.reading.isolation import ReadJob, read_documents_isolated
 read_documents_isolated([ReadJob(p, filename=p, path=Path(p)) for p in sys.argv[1:]])
 """
 
@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--long", type=int, default=200, help="pages of the long PDF")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "reading.json")
     args = parse_args(parser, pages=3, long=3, out=tiny_out("reading.json"))
-    from extract.isolation import ReadJob, default_workers, read_documents_isolated
+    from extract.reading.isolation import ReadJob, default_workers, read_documents_isolated
 
     tmp = Path(tempfile.mkdtemp(prefix="foitrack-reading-"))
     paths = letter_pdfs(tmp, args.pages)

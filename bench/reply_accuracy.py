@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import parse_args  # noqa: E402
-from extract.confidence import review_threshold  # noqa: E402
+from extract.judging.confidence import review_threshold  # noqa: E402
 from tests.corpora import (  # noqa: E402
     CORPORA,
     LABELLED_SETS,

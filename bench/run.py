@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import TreeSampler, parse_args, tiny_out  # noqa: E402
-from extract.documents import read_document  # noqa: E402
-from extract.isolation import ReadJob, read_documents_isolated  # noqa: E402
+from extract.reading.documents import read_document  # noqa: E402
+from extract.reading.isolation import ReadJob, read_documents_isolated  # noqa: E402
 from flows.steps.extract import (  # noqa: E402
     ExtractReport,
     extract_campaign,

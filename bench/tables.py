@@ -176,7 +176,7 @@ def big_workbook(mb: int) -> None:
     import openpyxl
 
     from bench.harness import TreeSampler
-    from extract.isolation import ReadJob, read_documents_isolated
+    from extract.reading.isolation import ReadJob, read_documents_isolated
     from flows.steps.limits import ReadingLimits
     from flows.steps.tables import table_questions
     from foi.campaigns import read_campaign

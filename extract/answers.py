@@ -6,21 +6,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from extract.confidence import Evidence, judge
-from extract.extracted import ExtractedAnswer
-from extract.interpret import Reading, read_answer
-from extract.locate import (
+from extract.interpreting.extracted import ExtractedAnswer
+from extract.interpreting.interpret import Reading, read_answer
+from extract.interpreting.reply_wide import apply_whole_request, clause_answer, whole_text_answer
+from extract.interpreting.statuses import answer_status
+from extract.judging.confidence import Evidence, judge
+from extract.judging.outcomes import ReplyOutcome, classify_reply
+from extract.passages.locate import (
     STRONG_METHODS,
     Segment,
     candidates,
     cross_reference,
     find_segments,
 )
-from extract.outcomes import ReplyOutcome, classify_reply
-from extract.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply, arrange_reply
-from extract.reply_wide import apply_whole_request, clause_answer, whole_text_answer
-from extract.statuses import answer_status
-from extract.text import clean_text, sentences, snippet
+from extract.passages.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply, arrange_reply
+from extract.passages.text import clean_text, sentences, snippet
 
 ANSWER_TYPES = ("yes_no", "count", "number", "money", "date", "choice", "document", "text")
 

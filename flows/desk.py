@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from extract.isolation import WarmWorkers, draw_page_isolated
+from extract.reading.isolation import WarmWorkers, draw_page_isolated
 from flows.steps.limits import reading_limits
 from flows.steps.review import correct_answer
 from flows.steps.session import workspace_db

@@ -11,7 +11,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.futures import as_completed
 
-from extract.documents import DocumentText
+from extract.reading.documents import DocumentText
 from flows.artifacts import progress_artifact, run_summary
 from flows.credentials import secret_text, smtp_transport_from_block, with_secret_password
 from flows.runs import RETRY_WHEN_BUSY, document_task_runner, name_this_run, reading_batches

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from extract.answers import PageText, QuestionSpec
-from extract.documents import read_document
+from extract.reading.documents import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -433,7 +433,7 @@ def score(name: str, replies: Sequence[LabelledReply], questions: Sequence[Quest
           threshold: float) -> Scores:
     """Read every labelled reply with the product's reader and compare with its labels."""
     from extract.answers import read_whole_reply
-    from extract.reply import ANSWERING_ROLES
+    from extract.passages.reply import ANSWERING_ROLES
 
     scores = Scores(name)
     for reply in replies:

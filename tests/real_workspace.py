@@ -12,7 +12,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from extract.reply import QuestionSpec
+from extract.passages.reply import QuestionSpec
 from flows.cli import app
 from flows.steps.session import workspace_db
 from warehouse.db import rows

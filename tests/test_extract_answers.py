@@ -13,9 +13,15 @@ from reportlab.pdfgen import canvas
 from reportlab.platypus import SimpleDocTemplate, Table
 
 from extract.answers import ExtractedAnswer, PageText, QuestionSpec, extract_answers
-from extract.documents import read_document
-from extract.outcomes import classify_reply
-from extract.values import parse_count, parse_date, parse_money, parse_number, parse_yes_no
+from extract.interpreting.values import (
+    parse_count,
+    parse_date,
+    parse_money,
+    parse_number,
+    parse_yes_no,
+)
+from extract.judging.outcomes import classify_reply
+from extract.reading.documents import read_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cipfa-libraries-2017"
 needs_corpus = pytest.mark.skipif(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.counts import number_value, read_count
+from extract.interpreting.counts import number_value, read_count
 
 STAFF_QUESTION = ("How many specialist housing staff (for example housing officers, housing link "
                   "workers or homelessness leads) does the Trust employ to support inpatients with "
@@ -113,14 +113,14 @@ def test_number_value(token: str, value: int) -> None:
                                              ("Twenty-five thousand pounds", "25000.00"),
                                              ("five hundred pounds", "500.00")])
 def test_money_in_words(text: str, value: str) -> None:
-    from extract.values import parse_money
+    from extract.interpreting.values import parse_money
 
     assert parse_money(text)[0] == value
 
 
 def test_a_value_with_part_not_held_is_partly() -> None:
-    from extract.interpret import read_answer
-    from extract.reply import QuestionSpec
+    from extract.interpreting.interpret import read_answer
+    from extract.passages.reply import QuestionSpec
 
     question = QuestionSpec(1, "staff", STAFF_QUESTION, "count")
     reading = read_answer("We employ 3 housing officers. Figures before 2019 are not held "
@@ -199,7 +199,7 @@ def test_denials_with_a_contrast_generated(seed: int) -> None:
 def test_a_person_for_some_hours_a_week_is_not_a_sure_headcount() -> None:
     """Gedling (tuning half): 'one person at 20 hours per week', coded 0.5 FTE: read as 1, but
     as a doubt of its own calibration family, never sure."""
-    from extract.confidence import rule_family
+    from extract.judging.confidence import rule_family
     from tests.corpora import half_of_names
 
     assert half_of_names("Gedling Borough Council", "localgov") == "tuning"

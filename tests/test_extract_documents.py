@@ -14,8 +14,8 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from extract.documents import DocumentText, detect_kind, read_document
-from extract.isolation import ReadJob, read_documents_isolated
+from extract.reading.documents import DocumentText, detect_kind, read_document
+from extract.reading.isolation import ReadJob, read_documents_isolated
 
 RESPONSES = (
     Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cipfa-libraries-2017" / "responses"

@@ -10,7 +10,7 @@ import random
 import pytest
 
 from extract.answers import PageText, read_whole_reply
-from extract.confidence import review_threshold
+from extract.judging.confidence import review_threshold
 from tests.corpora import LOCALGOV_QUESTIONS, half_of_names, localgov_tuning
 
 _TUNING = {r.authority: r for r in localgov_tuning()}
@@ -91,8 +91,8 @@ def test_a_document_released_with_names_redacted_is_provided_not_refused(seed: i
     """'A redaction read as a refusal' (issue 19): no reply of the shared corpora redacts a
     document it releases, so a generated family, written from how officers say it; a
     document withheld whole stays a refusal."""
-    from extract.interpret import read_answer
-    from extract.reply import QuestionSpec
+    from extract.interpreting.interpret import read_answer
+    from extract.passages.reply import QuestionSpec
 
     rng = random.Random(seed)
     question = QuestionSpec(2, "protocol", "Please provide a copy of your discharge protocol "
@@ -117,8 +117,8 @@ def test_exempt_because_already_published_is_a_yes(seed: int) -> None:
     """'Do you publish…?' answered 'exempt under section 21 as it is already published' is a
     yes (issue 19; no A-M council wrote it, so a generated family); another section's
     refusal stays a refusal."""
-    from extract.interpret import read_answer
-    from extract.reply import QuestionSpec
+    from extract.interpreting.interpret import read_answer
+    from extract.passages.reply import QuestionSpec
 
     rng = random.Random(seed)
     question = QuestionSpec(4, "disclosure_log", "Do you publish a disclosure log?", "yes_no")
@@ -140,8 +140,8 @@ def test_no_document_but_a_description_when_the_question_allows_one(seed: int) -
     question asks for a description if there is no document, a reply that has none and
     describes what it does answers it; the same reply to a question that asks for the
     document alone is not held, as is a bare 'we have no protocol'."""
-    from extract.interpret import read_answer
-    from extract.reply import QuestionSpec
+    from extract.interpreting.interpret import read_answer
+    from extract.passages.reply import QuestionSpec
 
     rng = random.Random(seed)
     ask = "Please provide a copy of the Trust's protocol for discharging homeless inpatients"

@@ -17,9 +17,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
-from extract.containers import MAX_DEPTH
-from extract.documents import read_document
-from extract.isolation import ReadJob, read_documents_isolated
+from extract.reading.containers import MAX_DEPTH
+from extract.reading.documents import read_document
+from extract.reading.isolation import ReadJob, read_documents_isolated
 from tests.conftest import shared_path
 
 needs_tesseract = pytest.mark.skipif(not shutil.which("tesseract"),

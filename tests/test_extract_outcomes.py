@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from extract.answers import ExtractedAnswer, PageText, QuestionSpec, extract_answers
-from extract.documents import read_document
-from extract.outcomes import classify_reply
-from extract.sections import cited_sections
+from extract.interpreting.sections import cited_sections
+from extract.judging.outcomes import classify_reply
+from extract.reading.documents import read_document
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "cipfa-libraries-2017"
 needs_corpus = pytest.mark.skipif(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from extract.isolation import ReadJob, read_documents_isolated
+from extract.reading.isolation import ReadJob, read_documents_isolated
 from extract.tables.grids import Grid, column_letter
 from tests.conftest import ROOT
 from tests.test_extract_documents import ruled_grid_pdf
@@ -44,7 +44,7 @@ def readers_running() -> int:
         except (OSError, NotADirectoryError):
             continue
         parent = int(stat[stat.rindex(")") + 2:].split()[1])
-        found += parent == os.getpid() and b"extract.worker" in command
+        found += parent == os.getpid() and b"extract.reading.worker" in command
     return found
 
 

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from extract.reply import PageText, QuestionSpec, arrange_reply, clean_pages, strip_quoted_thread
+from extract.passages.reply import (
+    PageText,
+    QuestionSpec,
+    arrange_reply,
+    clean_pages,
+    strip_quoted_thread,
+)
 
 QUESTIONS = (
     QuestionSpec(1, "inpatient", "How many specialist housing staff does the Trust employ to "

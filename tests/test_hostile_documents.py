@@ -14,9 +14,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from typer.testing import CliRunner
 
-from extract.document_text import STATUSES
-from extract.isolation import ReadJob, read_documents_isolated
-from extract.kinds import KINDS
+from extract.reading.document_text import STATUSES
+from extract.reading.isolation import ReadJob, read_documents_isolated
+from extract.reading.kinds import KINDS
 from flows.cli import app
 from flows.steps.send import send_campaign
 from foi.mail.transports import FileOutbox

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.confidence import review_threshold
+from extract.judging.confidence import review_threshold
 from tests.conftest import shared_path
 from tests.corpora import CORPORA, score
 

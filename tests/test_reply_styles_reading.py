@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from extract.confidence import review_threshold
+from extract.judging.confidence import review_threshold
 from simulator.styles import FAMILIES
 from tests.corpora import LABELLED_SETS, generated_replies, score
 

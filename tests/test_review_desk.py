@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
-from extract.page_image import passage_boxes
+from extract.reading.page_image import passage_boxes
 from flows.desk import desk_config, desk_token
 from reports.desk import DeskConfig, create_app
 from reports.desk.app import REASON

@@ -25,7 +25,7 @@ import httpx
 import pytest
 from typer.testing import CliRunner
 
-from extract.page_image import MAX_ASPECT, MIN_SIDE_PT, refusal
+from extract.reading.page_image import MAX_ASPECT, MIN_SIDE_PT, refusal
 from flows.cli import app
 from flows.desk import desk_config
 from tests.hostile import Hostile, hostile_corpus, page_bombs

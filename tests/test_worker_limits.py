@@ -63,7 +63,7 @@ def processes_marked(mark: str) -> list[int]:
 RUN = """
 import sys
 from pathlib import Path
-from extract.isolation import ReadJob, read_documents_isolated
+from extract.reading.isolation import ReadJob, read_documents_isolated
 path = Path(sys.argv[1])
 read_documents_isolated([ReadJob(f"k{i}", path=path, filename="long.pdf") for i in range(2)],
                         timeout_s=300, workers=2)
@@ -92,7 +92,7 @@ def test_no_worker_outlives_a_killed_run_by_more_than_5_s(tmp_path: Path) -> Non
 
 
 def test_a_worker_stops_at_its_own_time_limit_with_no_parent_watching() -> None:
-    worker = subprocess.Popen([sys.executable, "-m", "extract.worker", "1024", "500",
+    worker = subprocess.Popen([sys.executable, "-m", "extract.reading.worker", "1024", "500",
                                str(os.getpid())], cwd=ROOT, stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
     # A job whose bytes never come: the worker is stuck, and nobody times it out but itself.

@@ -14,8 +14,8 @@ old generation or the new one, never half of each:
 A run killed while it publishes leaves a `.tmp` folder that the next publication removes;
 the generation before it stays in place, and a reader who finds it older than the warehouse
 publishes a new one when no run is writing. Killed after the switch and before tidying, it
-leaves old generations that the next reader removes, again when no run is writing. Publication happens only under the writer lock
-(warehouse.access), so no two publish at once.
+leaves old generations that the next reader removes, again when no run is writing.
+Publication happens only under the writer lock (warehouse.access), so no two publish at once.
 """
 
 from __future__ import annotations

@@ -27,10 +27,10 @@ import duckdb
 
 from extract import READER_VERSION
 from extract.answers import PageText, QuestionSpec, read_whole_reply
-from extract.confidence import calibration_digest, review_threshold
-from extract.documents import DocumentText
-from extract.isolation import ReadJob, read_documents_isolated
-from extract.outcomes import ReplyOutcome
+from extract.judging.confidence import calibration_digest, review_threshold
+from extract.judging.outcomes import ReplyOutcome
+from extract.reading.documents import DocumentText
+from extract.reading.isolation import ReadJob, read_documents_isolated
 from extract.tables.tidy import TABLES_VERSION
 from flows.steps.ingest import rematch
 from flows.steps.limits import ReadingLimits, reading_limits

@@ -4,7 +4,7 @@ Called by the extract step for the requests whose inputs changed, in its transac
 
     read_table_answers(con, campaign, references, store, limits)
 
-Each file is loaded in a worker process (extract/worker.py) with the same caps as documents.
+Each file is loaded in a worker process (extract/reading/worker.py) with the same caps as documents.
 A person's corrections (label -> code mappings, "this sheet answers question 2") are read
 from the warehouse each time, so they apply to every authority that wrote the same thing.
 """
@@ -19,7 +19,7 @@ from typing import Any
 
 import duckdb
 
-from extract.isolation import ReadJob, read_documents_isolated
+from extract.reading.isolation import ReadJob, read_documents_isolated
 from extract.tables.assign import TableQuestion
 from extract.tables.codes import Code, level_of, matcher, normalise
 from extract.tables.tidy import (

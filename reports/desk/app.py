@@ -29,7 +29,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp
 
 import reports.desk.queue as q
-from extract.isolation import draw_page_isolated
+from extract.reading.isolation import draw_page_isolated
 from foi.corrections import ANSWER_STATUSES, CorrectionError
 from reports.desk.guard import DeskAddress, DeskGuard, desk_address
 from reports.desk.pages import Drawer, PageImages

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from extract.page_image import PageImage
+from extract.reading.page_image import PageImage
 
-Drawer = Callable[[Path, int, str], PageImage]   # extract.isolation.draw_page_isolated
+Drawer = Callable[[Path, int, str], PageImage]   # extract.reading.isolation.draw_page_isolated
 _Key = tuple[Path, int, str]
 
 

@@ -1,5 +1,5 @@
 """The passage an answer was read from: the words to highlight (where they sit on a PDF page is
-extract.page_image's, drawn in the reader worker)."""
+extract.reading.page_image's, drawn in the reader worker)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 _SHEET_RE = re.compile(r"^\[Sheet: (.*)\]$")
 _MAX_ROWS = 400   # a page beyond this shows its first rows and says how many more
-_MAX_COLUMNS = 256   # as many as the reader keeps of a sheet (extract.document_text)
+_MAX_COLUMNS = 256   # as many as the reader keeps of a sheet (extract.reading.document_text)
 
 
 @dataclass(frozen=True)

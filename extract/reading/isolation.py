@@ -2,7 +2,7 @@
 per-document time limit.
 
 The parent never looks inside a document: a job names a stored file (or carries bytes the
-caller already holds) and a worker (`python -m extract.worker`) sniffs, opens and reads it.
+caller already holds) and a worker (`python -m extract.reading.worker`) sniffs, opens and reads it.
 Whatever happens there (an exception, a hang, running out of memory, a crash) costs that
 document only, and comes back as DocumentText(status='error', error=<why>).
 
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from extract.document_text import OUT_OF_MEMORY, DocumentText
-from extract.kinds import detect_kind
-from extract.page_image import PageImage
+from extract.reading.document_text import OUT_OF_MEMORY, DocumentText
+from extract.reading.kinds import detect_kind
+from extract.reading.page_image import PageImage
 
 _STARTUP_TIMEOUT_S = 120.0
 _LENGTH = struct.Struct(">Q")
@@ -81,7 +81,7 @@ class _Worker:
             p for p in (str(_ROOT), os.environ.get("PYTHONPATH")) if p)}
         stderr = tempfile.TemporaryFile()  # noqa: SIM115  # closed in stop()
         process = subprocess.Popen(
-            [sys.executable, "-m", "extract.worker", str(memory_mb), str(max_pages),
+            [sys.executable, "-m", "extract.reading.worker", str(memory_mb), str(max_pages),
              str(os.getpid())],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr, env=env,
             cwd=_ROOT, start_new_session=True)

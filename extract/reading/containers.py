@@ -13,8 +13,8 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from extract.document_text import DocumentText, decode_text
-from extract.markup import html_to_text, rtf_text
+from extract.reading.document_text import DocumentText, decode_text
+from extract.reading.markup import html_to_text, rtf_text
 
 MAX_DEPTH = 3                          # a zip in a zip in a zip, and no deeper
 MAX_INNER_FILES = 200

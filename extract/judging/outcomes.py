@@ -6,8 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extract.extracted import ExtractedAnswer
-from extract.sections import cited_sections
+from extract.interpreting.extracted import ExtractedAnswer
+from extract.interpreting.sections import cited_sections
 
 OUTCOMES = (
     "successful",

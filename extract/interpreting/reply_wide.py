@@ -9,14 +9,14 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from extract.extracted import ExtractedAnswer
-from extract.interpret import read_answer
-from extract.locate import CROSS_REFERENCE_RE, cut_boilerplate
-from extract.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply
-from extract.sections import cited_sections
-from extract.statuses import answer_status
-from extract.text import SNIPPET_CHARS, clean_text, normalise_text, sentences, snippet
-from extract.values import typed_value
+from extract.interpreting.extracted import ExtractedAnswer
+from extract.interpreting.interpret import read_answer
+from extract.interpreting.sections import cited_sections
+from extract.interpreting.statuses import answer_status
+from extract.interpreting.values import typed_value
+from extract.passages.locate import CROSS_REFERENCE_RE, cut_boilerplate
+from extract.passages.reply import ANSWERING_ROLES, PageText, QuestionSpec, Reply
+from extract.passages.text import SNIPPET_CHARS, clean_text, normalise_text, sentences, snippet
 
 _NAMED_QUESTION_RE = re.compile(
     r"\b(?:question|q|part|point|request)\s*\.?\s*(\d{1,2}|one|two|three|four|five|six)\b", re.I)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.counts import read_count
-from extract.sections import cited_sections
-from extract.statuses import NO_DOCUMENT_RE, answer_status, provided_with_redactions
-from extract.text import clean_text, sentences
-from extract.values import (
+from extract.interpreting.counts import read_count
+from extract.interpreting.sections import cited_sections
+from extract.interpreting.statuses import NO_DOCUMENT_RE, answer_status, provided_with_redactions
+from extract.interpreting.values import (
     LEADING_NO,
     LEADING_YES,
     NIL_RE,
@@ -19,6 +18,7 @@ from extract.values import (
     parse_yes_no,
     typed_value,
 )
+from extract.passages.text import clean_text, sentences
 
 
 @dataclass(frozen=True)

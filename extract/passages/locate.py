@@ -9,9 +9,15 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from extract.reply import PageText, QuestionSpec
-from extract.text import LINK_ONLY_RE, TRANSLATE, clean_text, normalise_text
-from extract.values import LEADING_NO, LEADING_YES
+from extract.passages.reply import PageText, QuestionSpec
+from extract.passages.text import (
+    LEADING_NO,
+    LEADING_YES,
+    LINK_ONLY_RE,
+    TRANSLATE,
+    clean_text,
+    normalise_text,
+)
 
 SEGMENT_CHARS = 1500
 RESTATED_MIN_SCORE = 78.0

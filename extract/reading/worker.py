@@ -1,6 +1,6 @@
-"""The document reader process: `python -m extract.worker MEMORY_MB MAX_PAGES`.
+"""The document reader process: `python -m extract.reading.worker MEMORY_MB MAX_PAGES`.
 
-It reads one document at a time, as extract/isolation.py asks over its stdin, and answers on
+It reads one document at a time, as extract/reading/isolation.py asks over its stdin, and answers on
 its stdout. Started as a module of its own, not by multiprocessing's 'spawn', so it imports
 only the readers, never the parent's main module (the CLI and Prefect: 100 MB and more).
 
@@ -11,7 +11,7 @@ reading {"kind", "status", "pages", "error", "ocr"}. It sends {"ready": true} on
 With "mode": "tables" and "tables" (extract.tables.tidy.reading_setup_to_json) the reading is
 the file's data tables read for those questions: one page, the TableReading as JSON.
 With "mode": "page" and "page" {"number", "passage"} the worker draws that page of the PDF at
-"path" (extract.page_image): one page, the JPEG in base64, or status "error" and why not.
+"path" (extract.reading.page_image): one page, the JPEG in base64, or status "error" and why not.
 
 The worker keeps its own limits, whatever becomes of its parent: it dies with the process
 that started it (Linux's parent-death signal, even when that one is killed outright), and
@@ -80,9 +80,9 @@ def _limit_job(hard_s: float | None) -> None:
 
 def _read_job(header: dict[str, Any], source: BinaryIO, out: BinaryIO,
               max_pages: int) -> dict[str, Any]:
-    from extract.document_text import OUT_OF_MEMORY
-    from extract.documents import read_document
-    from extract.kinds import detect_kind
+    from extract.reading.document_text import OUT_OF_MEMORY
+    from extract.reading.documents import read_document
+    from extract.reading.kinds import detect_kind
 
     started = time.monotonic()
     filename, media_type = header.get("filename") or "", header.get("media_type")
@@ -122,7 +122,7 @@ def _read_tables(data: bytes, filename: str, kind: str, setup: dict[str, Any],
 def _draw_page(path: Path, page: dict[str, Any]) -> dict[str, Any]:
     import base64
 
-    from extract.page_image import PageRefused, draw_page
+    from extract.reading.page_image import PageRefused, draw_page
 
     # a person waits on the process that asked (the review desk), not on this one: on a small
     # machine a page bomb must not take the desk's core while it is being refused
@@ -144,7 +144,7 @@ def main() -> None:
     """Read documents until the parent closes stdin."""
     memory_mb, max_pages = int(sys.argv[1]), int(sys.argv[2])
     if len(sys.argv) > 3:
-        from extract.lifetime import die_with
+        from extract.reading.lifetime import die_with
 
         die_with(int(sys.argv[3]))
     out = os.fdopen(os.dup(1), "wb")
@@ -155,7 +155,7 @@ def main() -> None:
     # document needs it: a worker that never meets a ruled table never loads pdfplumber.
     import pypdfium2  # noqa: F401
 
-    from extract.document_text import OUT_OF_MEMORY
+    from extract.reading.document_text import OUT_OF_MEMORY
 
     _cap_memory(memory_mb)
     write_frame(out, b'{"ready": true}')

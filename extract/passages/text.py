@@ -47,3 +47,8 @@ def snippet(text: str) -> str:
 
 # an answer that is only a link (a footnote marker before it, as mail converters write one)
 LINK_ONLY_RE = re.compile(r"^\W{0,4}(?:\[\d+\])?(?:https?://|www\.)\S+\s*$", re.I)
+
+
+# an answer that starts by saying yes or no
+LEADING_YES = re.compile(r"^\W{0,3}(yes|yeah|yep|correct|affirmative)\b", re.I)
+LEADING_NO = re.compile(r"^\W{0,3}no\b(?!\.?\s*(?:\d|of\b))", re.I)

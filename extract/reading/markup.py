@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from extract.document_text import decode_text
+from extract.reading.document_text import decode_text
 
 MAX_HTML_CHARS = 8_000_000  # the text cap is far below; lxml parses this in well under 1 s
 _HIDDEN = ("script", "style", "head", "title", "noscript", "template")

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extract.document_text import OUT_OF_MEMORY, DocumentText
-from extract.ocr import OcrError, ocr_image, pdf_render_scale, tesseract_available
+from extract.reading.document_text import OUT_OF_MEMORY, DocumentText
+from extract.reading.ocr import OcrError, ocr_image, pdf_render_scale, tesseract_available
 
 # A page ruled more densely than this is a data grid, not a Q/A table (2-4 columns, maybe a
 # few tables a page): pdfplumber's table finder would take seconds (20 s seen) to say so.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from extract.sections import cited_sections
-from extract.text import clean_text, sentences
+from extract.interpreting.sections import cited_sections
+from extract.passages.text import clean_text, sentences
 
 NOT_HELD_RE = re.compile(
     r"\b(?:do(?:es)?\s+not|don't|doesn't|did\s+not|cannot|can't)\s+hold\b"

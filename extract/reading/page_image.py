@@ -2,8 +2,8 @@
 
 Drawing a page is where a hostile PDF costs most (a page half a point wide drawn 900 pixels
 across is gigabytes of pixels; a form drawing a form ten times, nine deep, is a billion
-rectangles), so this runs only inside the reader worker (extract/worker.py, mode "page"),
-under the reading's memory and time caps: callers use extract.isolation.draw_page_isolated.
+rectangles), so this runs only inside the reader worker (extract/reading/worker.py, mode "page"),
+under the reading's memory and time caps: callers use extract.reading.isolation.draw_page_isolated.
 """
 
 from __future__ import annotations

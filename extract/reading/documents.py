@@ -2,7 +2,8 @@
 
 `read_document` never raises: whatever the bytes, it says what it read or why it could not.
 It trusts nothing about them, so callers run it in a worker process with a memory cap and a
-time limit (extract/isolation.py); the caps on size live in extract/document_text.py.
+time limit (extract/reading/isolation.py); the caps on size live in
+extract/reading/document_text.py.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import tempfile
 import time
 import zipfile
 
-from extract.containers import Budget, read_container
-from extract.document_text import (
+from extract.reading.containers import Budget, read_container
+from extract.reading.document_text import (
     MAX_DOCUMENT_CHARS,
     MAX_SHEET_COLUMNS,
     MAX_SHEET_ROWS,
@@ -27,10 +28,10 @@ from extract.document_text import (
     decode_text,
     failed,
 )
-from extract.kinds import KINDS, detect_kind
-from extract.markup import html_to_text
-from extract.ocr import MAX_OCR_PIXELS, OcrError, ocr_image, tesseract_available
-from extract.pdf import read_pdf
+from extract.reading.kinds import KINDS, detect_kind
+from extract.reading.markup import html_to_text
+from extract.reading.ocr import MAX_OCR_PIXELS, OcrError, ocr_image, tesseract_available
+from extract.reading.pdf import read_pdf
 
 __all__ = ["KINDS", "OUT_OF_MEMORY", "DocumentText", "decode_text", "detect_kind",
            "html_to_text", "read_document"]

@@ -1,9 +1,9 @@
 """Judging an answer: a confidence that is a probability of being right, and the reason for it.
 
 The rule that located the passage and the rule that read the value make a key; the share of
-answers with that key that were right on labelled replies (extract/calibration.json, written by
-bench/calibrate.py) becomes the confidence, shrunk towards the rules' own estimate where few
-labelled answers share the key.
+answers with that key that were right on labelled replies (extract/judging/calibration.json,
+written by bench/calibrate.py) becomes the confidence, shrunk towards the rules' own estimate
+where few labelled answers share the key.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _calibration_file() -> dict[str, object]:
     if _OVERRIDE:
         return _OVERRIDE[-1]
     try:
-        text = resources.files("extract").joinpath("calibration.json").read_text("utf-8")
+        text = resources.files("extract.judging").joinpath("calibration.json").read_text("utf-8")
     except FileNotFoundError:
         return {}
     loaded: dict[str, object] = json.loads(text)
@@ -80,8 +80,8 @@ def review_threshold() -> float:
 
 
 def reload_calibration(replacement: dict[str, object] | None = None) -> None:
-    """Read extract/calibration.json again, or use a replacement (to measure a calibration on
-    replies it was not made from)."""
+    """Read extract/judging/calibration.json again, or use a replacement (to measure a
+    calibration on replies it was not made from)."""
     _OVERRIDE.clear()
     if replacement is not None:
         _OVERRIDE.append(replacement)

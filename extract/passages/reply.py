@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
 
-from extract.text import normalise_text
+from extract.passages.text import normalise_text
 
 ROLES = ("body", "covering_letter", "answer_document", "data", "supporting")
 # Roles whose text may answer a question other than a document or data question.

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 from typing import Any
 
-from extract.lifetime import die_with_parent
+from extract.reading.lifetime import die_with_parent
 
 OCR_DPI = 300
 # A page rendered bigger than this is scaled down first: an A4 page at 300 dpi is 8.7 MP,

@@ -10,9 +10,15 @@ from typing import Protocol
 
 from rapidfuzz import fuzz, process
 
-from extract.counts import WORD_NUMBER, number_value, read_count
-from extract.statuses import NOT_HELD_RE
-from extract.text import LINK_ONLY_RE, clean_text, normalise_text
+from extract.interpreting.counts import WORD_NUMBER, number_value, read_count
+from extract.interpreting.statuses import NOT_HELD_RE
+from extract.passages.text import (
+    LEADING_NO,
+    LEADING_YES,
+    LINK_ONLY_RE,
+    clean_text,
+    normalise_text,
+)
 
 SNIPPET_CHARS = 300
 
@@ -26,8 +32,6 @@ class QuestionLike(Protocol):
 # ---------------------------------------------------------------------------
 # Parsers of one answer text
 
-LEADING_YES = re.compile(r"^\W{0,3}(yes|yeah|yep|correct|affirmative)\b", re.I)
-LEADING_NO = re.compile(r"^\W{0,3}no\b(?!\.?\s*(?:\d|of\b))", re.I)
 _CONFIRM_RE = re.compile(r"\b(?:can|could|would\s+like\s+to)\s+confirm\s+(?:that\s+)?", re.I)
 _NEGATION_RE = re.compile(
     r"\b(?:does\s+not|do\s+not|did\s+not|has\s+not|have\s+not|had\s+not|is\s+not|are\s+not"
@@ -199,7 +203,7 @@ def parse_money(text: str) -> tuple[str | None, float]:
 
 
 def parse_count(text: str, question_text: str = "") -> tuple[str | None, float]:
-    """A count as a string ('none'/'nil' are '0'), with confidence; see extract.counts."""
+    """A count as a string ('none'/'nil' are '0'), with confidence (interpreting.counts)."""
     reading = read_count(text, question_text)
     if reading.status != "answered":
         return None, 0.2 if reading.status == "suppressed" else 0.0

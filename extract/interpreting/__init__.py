@@ -1,0 +1,1 @@
+"""Interpreting a located passage: its status and its value in the question's type."""

@@ -1,0 +1,1 @@
+"""Judging an answer (a calibrated confidence) and classifying the whole reply."""
