@@ -129,7 +129,7 @@ def _located(index: int, question: QuestionSpec, segments: Sequence[Segment], n_
             reading = read_answer(first[0], question)
     answer = ExtractedAnswer(question.key, reading.status, reading.value, confidence,
                              segment.document_id, segment.page, snippet(segment.answer), method,
-                             reading.sections, reading.rule, reading.detail)
+                             reading.sections, reading.rule, reading.detail, reading.unit)
     return answer, competing, refers
 
 
@@ -139,7 +139,8 @@ def _follow(answer: ExtractedAnswer, target: ExtractedAnswer, number: int) -> Ex
         return answer
     return replace(answer, status=target.status, value=target.value, sections=target.sections,
                    confidence=round(min(0.8, target.confidence), 2), method="cross-reference",
-                   reason=f"refers to question {number}: {target.reason}", detail=target.detail)
+                   reason=f"refers to question {number}: {target.reason}", detail=target.detail,
+                   unit=target.unit)
 
 
 def read_reply(reply: Reply, questions: Sequence[QuestionSpec]) -> list[ExtractedAnswer]:

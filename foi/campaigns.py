@@ -105,6 +105,9 @@ class Question(_Strict):
     choices: tuple[str, ...] = ()
     only_if: str | None = None
     yes_means: str | None = None
+    # the unit a count is asked in: an answer in another ('2.5 WTE' where people are asked,
+    # '37 hours a week' where posts are) is a doubt for a person
+    unit: Literal["people", "posts", "fte", "hours"] | None = None
     # words an answer to this question uses that the question itself does not ("wards" for a
     # question about inpatients): how a sentence answering several questions is told apart
     keywords: tuple[str, ...] = ()
@@ -120,6 +123,9 @@ class Question(_Strict):
                              "categories")
         if self.type != "table" and self.table is not None:
             raise ValueError(f"only a 'table' question has a table (this one is {self.type!r})")
+        if self.unit is not None and self.type not in ("count", "number"):
+            raise ValueError(f"only a 'count' or 'number' question has a unit (this one is "
+                             f"{self.type!r})")
         return self
 
 

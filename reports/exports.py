@@ -124,7 +124,7 @@ def wide_table(asked: Sequence[Mapping[str, Any]], answers: Sequence[Mapping[str
 
 
 LONG_COLUMNS = ("reference", "authority_id", "authority_name", "question_number",
-                "question_key", "status", "value", "sections", "confidence", "needs_review",
+                "question_key", "status", "value", "unit", "sections", "confidence", "needs_review",
                 "checked", "document", "page", "passage", "reason", "detail", "overridden",
                 "override_reason", "override_author")
 

@@ -60,6 +60,10 @@ def test_letter_names_the_authority_the_reference_and_every_question() -> None:
      "letter.body", "template syntax error on line 1"),
     (('type = "yes_no"', 'type = "yes_no"\nonly_if = "nothing"'), "question 'q'",
      "not an earlier question"),
+    (('type = "yes_no"', 'type = "yes_no"\nunit = "people"'), "question 1 (key 'q')",
+     "only a 'count' or 'number' question has a unit"),
+    (('type = "yes_no"', 'type = "count"\nunit = "staff"'), "question 1 (key 'q').unit",
+     "'people', 'posts', 'fte' or 'hours'"),
 ])
 def test_validation_errors_say_which_field_and_why(change, field, why) -> None:
     with pytest.raises(CampaignFileError) as caught:

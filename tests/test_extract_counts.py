@@ -277,3 +277,101 @@ def test_posts_then_how_many_generated(seed: int) -> None:
     text = "The team: " + sep.join(f"{p} x {n}" for p, n in zip(posts, counts, strict=True))
     found = read_count(text, "How many people are employed to deal with FOI?")
     assert found.value == str(sum(counts)), (text, found)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("2.5 WTE housing specialists", "2.5", "fte"),
+        ("1.0 whole time equivalent housing officer", "1", "fte"),
+        ("We employ 3 housing officers.", "3", "people"),
+        ("Two posts, both vacant at present.", "2", "posts"),
+        ("The team spends 37 hours per week on housing.", "37", "hours"),
+        ("A total of 4 FTE.", "4", "fte"),
+        ("between 2 and 4 staff", "2", "people"),
+        ("3", "3", None),
+    ],
+)
+def test_a_count_carries_the_unit_its_answer_gives(text: str, value: str, unit: str | None
+                                                   ) -> None:
+    reading = read_count(text, STAFF_QUESTION)
+    assert (reading.value, reading.unit) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [("2.5 WTE housing specialists", "people"), ("2.5 WTE housing specialists", "posts"),
+     ("The team spends 37 hours per week on housing.", "people"),
+     ("We employ 3 housing officers.", "hours")],
+)
+def test_a_count_in_another_unit_than_asked_is_a_doubt(text: str, asked: str) -> None:
+    unasked = read_count(text, STAFF_QUESTION)
+    doubted = read_count(text, STAFF_QUESTION, asked)
+    assert doubted.value == unasked.value and doubted.unit == unasked.unit
+    assert doubted.rule.startswith("unit differs: ") and f"asked in {asked}" in doubted.detail
+    assert doubted.confidence <= min(0.5, unasked.confidence)
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [("We employ 3 housing officers.", "posts"), ("Two posts.", "people"),
+     ("We employ 3 full-time housing officers.", "fte"), ("2.5 WTE", "fte"), ("3", "people")],
+)
+def test_a_count_in_a_unit_that_stands_for_the_asked_one_is_not_doubted(text: str, asked: str
+                                                                        ) -> None:
+    assert read_count(text, STAFF_QUESTION, asked) == read_count(text, STAFF_QUESTION)
+
+
+def test_the_unit_asked_and_given_reach_the_warehouse(tmp_path) -> None:
+    """A campaign asks one count in people and one in FTE; replies by post give '2.5 WTE' and
+    '3 housing officers': v_answers says the unit of each figure and the unit asked, and the
+    figure in another unit than asked waits for a person."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from warehouse.db import connect, rows
+
+    from .conftest import ROOT
+    from .test_extract_answers import make_pdf
+
+    source = (ROOT / "examples" / "mh-housing-staff.toml").read_text(encoding="utf-8")
+    source = source.replace('keywords = ["ward", "wards", "hospital", "inpatient", "acute"]',
+                            'keywords = ["ward", "wards", "hospital", "inpatient", "acute"]\n'
+                            'unit = "people"')
+    source = source.replace('keywords = ["community", "outpatient", "teams"]',
+                            'keywords = ["community", "outpatient", "teams"]\nunit = "fte"')
+    campaign = tmp_path / "housing.toml"
+    campaign.write_text(source, encoding="utf-8")
+    home = ["--home", str(tmp_path / "ws")]
+    runner = CliRunner()
+    for command in (["init"], ["authorities", "import", str(ROOT / "simulator" / "data" /
+                                                            "mh-trusts.csv")],
+                    ["campaign", "add", str(campaign)], ["send", "mh-housing-staff", "--limit",
+                                                          "1"]):
+        done = runner.invoke(app, [*command, *home])
+        assert done.exit_code == 0, done.output
+    con = connect(tmp_path / "ws" / "foi.duckdb", read_only=True)
+    reference = con.execute("SELECT reference FROM requests").fetchone()[0]
+    con.close()
+    letter = tmp_path / "reply.pdf"
+    letter.write_bytes(make_pdf([[f"Freedom of Information request {reference}", "",
+                                  "1. The Trust employs 2.5 WTE housing specialists on its wards.",
+                                  "2. Please find our discharge policy attached.",
+                                  "3. 3 housing officers work with the community teams."]]))
+    for command in (["attach", reference, str(letter), "--received", "2023-05-03"], ["extract"]):
+        done = runner.invoke(app, [*command, *home])
+        assert done.exit_code == 0, done.output
+    con = connect(tmp_path / "ws" / "foi.duckdb", read_only=True)
+    try:
+        found = {r["question_key"]: r for r in rows(
+            con, "SELECT question_key, value, unit, asked_unit, needs_review, reason"
+                 " FROM v_answers")}
+    finally:
+        con.close()
+    inpatient, community = found["inpatient_housing_staff"], found["community_housing_staff"]
+    assert (inpatient["value"], inpatient["unit"], inpatient["asked_unit"]) == ("2.5", "fte",
+                                                                               "people")
+    assert inpatient["needs_review"], inpatient["reason"]
+    assert (community["value"], community["unit"], community["asked_unit"]) == ("3", "people",
+                                                                               "fte")
+    assert found["discharge_protocol"]["unit"] is None

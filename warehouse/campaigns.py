@@ -40,7 +40,7 @@ def save_campaign(con: duckdb.DuckDBPyConnection, campaign: Campaign, definition
         upsert(con, "questions", [
             {"campaign_id": campaign.id, "number": n, "key": q.key, "text": q.text,
              "type": q.type, "choices": list(q.choices), "only_if": q.only_if,
-             "yes_means": q.yes_means}
+             "yes_means": q.yes_means, "unit": q.unit}
             for n, q in campaign.numbered()
         ])
     return not old

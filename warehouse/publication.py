@@ -24,7 +24,7 @@ def answer_detail_rows(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list
     """Every answer of the campaign with where it was read and who corrected it."""
     return rows(con, """
         SELECT request_reference AS reference, authority_id, authority_name, question_number,
-               question_key, question_type, status, value, value_number, sections,
+               question_key, question_type, status, value, value_number, unit, sections,
                round(confidence, 2) AS confidence, needs_review, checked,
                document_filename AS document, page, snippet AS passage, reason, detail,
                overridden, override_reason, override_author

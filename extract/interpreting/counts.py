@@ -4,7 +4,7 @@ breakdown by site, 'approximately', ranges and suppressed small numbers."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from extract.passages.text import clean_text
@@ -96,6 +96,28 @@ _LABEL_ITEM = re.compile(
     r"\s*\.?\s*$", re.I | re.M)
 
 
+# The units a count of people comes in, each with the nouns that say it, tried in this order
+UNITS = ("fte", "hours", "posts", "people")
+_UNIT_AFTER = {
+    "fte": _noun_after(r"fte|wte|whole[\s-]time\s+equivalents?|full[\s-]time\s+equivalents?"),
+    "hours": _noun_after(r"hours?|hrs?"),
+    "posts": _noun_after(r"posts?|roles?|positions?|vacanc(?:y|ies)"),
+    "people": _noun_after(_PEOPLE_NOUNS),
+}
+# a headcount of full-time staff is their FTE; a part-time headcount is doubted apart
+_UNITS_AGREE = {("people", "posts"), ("posts", "people"), ("people", "fte"), ("posts", "fte")}
+
+
+def unit_after(text: str) -> str | None:
+    """The unit the words right after a figure give it ('2.5 WTE' -> 'fte'), if any."""
+    return next((unit for unit in UNITS if _UNIT_AFTER[unit].match(text)), None)
+
+
+def units_disagree(read: str | None, asked: str | None) -> bool:
+    """Whether a count read in one unit cannot stand for the unit the question asked in."""
+    return bool(read and asked and read != asked and (read, asked) not in _UNITS_AGREE)
+
+
 # a table row read as "Site | Post | 1.0": its first cell and its last, a number
 _ROW_ITEM = re.compile(rf"^([A-Za-z][^|\n]{{1,60}}?)\s*\|[^\n]*?\|?\s*({_FIGURE})\s*$", re.M)
 
@@ -109,6 +131,7 @@ class CountReading:
     rule: str
     detail: str | None = None
     status: str = "answered"  # or 'suppressed' | 'unclear'
+    unit: str | None = None  # 'people' | 'posts' | 'fte' | 'hours', when the answer says
 
 
 def number_value(token: str) -> Decimal | None:
@@ -182,8 +205,20 @@ def _breakdown(clean_lines: str) -> list[tuple[str, Decimal]]:
             if v is not None and not re.match(r"(?:grand\s+)?total\b", label, re.I)]
 
 
-def read_count(text: str, question_text: str = "") -> CountReading:
-    """The count an answer gives, with the rule that read it; value None when it gives none."""
+def read_count(text: str, question_text: str = "", unit: str | None = None) -> CountReading:
+    """The count an answer gives, in the unit it gives it, with the rule that read it (a unit
+    other than the question's `unit` a doubt); value None when it gives none."""
+    reading = _read_count(text, question_text)
+    if not units_disagree(reading.unit, unit) or reading.value is None:
+        return reading
+    # "2.5 WTE" where people were asked, "37 hours a week" where posts were: a person decides
+    return replace(reading, confidence=max(0.0, min(round(reading.confidence - 0.3, 2), 0.5)),
+                   rule=f"unit differs: {reading.rule}, {reading.unit} where {unit} asked",
+                   detail=(f"{reading.detail}; " if reading.detail else "")
+                   + f"in {reading.unit}, asked in {unit}")
+
+
+def _read_count(text: str, question_text: str) -> CountReading:
     clean = clean_text(text)
     if not clean:
         return CountReading(None, 0.0, "empty")
@@ -230,11 +265,13 @@ def read_count(text: str, question_text: str = "") -> CountReading:
         low_value, high_value = number_value(low), number_value(high)
         if low_value is not None and high_value is not None and low_value < high_value:
             return CountReading(_format(low_value), 0.6, "range: the lower bound",
-                                f"range {_format(low_value)}-{_format(high_value)}")
+                                f"range {_format(low_value)}-{_format(high_value)}",
+                                unit=unit_after(first[ranged.end():]))
     if total:
         stated = number_value(next(g for g in total.groups() if g))
         if stated is not None:
-            return CountReading(_format(stated), 0.85, "stated total")
+            return CountReading(_format(stated), 0.85, "stated total",
+                                unit=unit_after(clean[total.end():]))
     pool = counted or figures
     if not pool:
         return CountReading(None, 0.0, "no number")
@@ -274,7 +311,8 @@ def read_count(text: str, question_text: str = "") -> CountReading:
         confidence = min(confidence - 0.3, 0.5)
         rule = f"doubtful {rule}, part-time"
         detail = (f"{detail}; " if detail else "") + shared.group(0)
-    return CountReading(_format(chosen.value), round(confidence, 2), rule, detail)
+    return CountReading(_format(chosen.value), round(confidence, 2), rule, detail,
+                        unit=unit_after(clean[chosen.end:]))
 
 
 _STOP = frozenset((

@@ -22,3 +22,4 @@ class ExtractedAnswer:
     sections: tuple[str, ...] = ()
     reason: str = ""  # why this confidence: the rule that read it, what competed with it
     detail: str | None = None  # a total's breakdown, or why information is not held
+    unit: str | None = None  # a count's unit as the answer gave it: people, posts, fte, hours

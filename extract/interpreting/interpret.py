@@ -31,6 +31,7 @@ class Reading:
     sections: tuple[str, ...]
     rule: str = ""
     detail: str | None = None
+    unit: str | None = None   # of a count, when the answer gives one
 
 
 _LEADING_FIGURE = re.compile(
@@ -81,7 +82,7 @@ def read_answer(text: str, question: QuestionLike) -> Reading:
             given = _value(clause, clause, question)
             if given.status == "answered" and given.value is not None:
                 return Reading("partly", given.value, min(given.confidence, 0.6), (),
-                               f"{given.rule}, part not held", status.detail)
+                               f"{given.rule}, part not held", status.detail, given.unit)
     if status is not None and question.type == "yes_no" and status.status == "refused" and (
             status.sections and all(x.startswith("s21") for x in status.sections)):
         # "exempt under section 21: it is already published" answers "do you publish…?"
@@ -117,10 +118,10 @@ def described_instead(clean: str, question_text: str) -> bool:
 def _value(text: str, clean: str, question: QuestionLike) -> Reading:
     """The value of an answer in the question's type (a count from the text with its lines)."""
     if question.type == "count":
-        count = read_count(text, getattr(question, "text", ""))
+        count = read_count(text, getattr(question, "text", ""), getattr(question, "unit", None))
         if count.status != "answered" or count.value is not None:
             return Reading(count.status, count.value, count.confidence, (), count.rule,
-                           count.detail)
+                           count.detail, count.unit)
         return Reading("answered", None, 0.25, (), "no count in the answer")
     hedged = hedged_yes_no(clean) if question.type == "yes_no" else None
     if hedged:
@@ -140,4 +141,4 @@ def _partly(reading: Reading, clean: str) -> Reading:
     if held is None or held.status != "not_held":
         return reading
     return Reading("partly", reading.value, min(reading.confidence, 0.6), (),
-                   f"{reading.rule}, part not held", held.detail)
+                   f"{reading.rule}, part not held", held.detail, reading.unit)

@@ -42,7 +42,8 @@ def _named_in_text(question: QuestionSpec, pages: Sequence[PageText]) -> Extract
                 return ExtractedAnswer(question.key, reading.status, reading.value,
                                        round(min(0.7, reading.confidence), 2), page.document_id,
                                        page.page, sentence[:SNIPPET_CHARS], "named-in-text",
-                                       reading.sections, reading.rule, reading.detail)
+                                       reading.sections, reading.rule, reading.detail,
+                                       reading.unit)
     return None
 
 
@@ -257,7 +258,7 @@ def clause_answer(question: QuestionSpec, questions: Sequence[QuestionSpec],
     return ExtractedAnswer(question.key, reading.status, reading.value,
                            round(min(0.6, reading.confidence), 2), page.document_id, page.page,
                            snippet(clause), "clause", reading.sections, reading.rule,
-                           reading.detail)
+                           reading.detail, reading.unit)
 
 
 def _whole_request_statement(

@@ -41,6 +41,7 @@ class QuestionSpec:
     type: str
     choices: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
+    unit: str | None = None   # a count's unit as the campaign asks it
 
 
 @dataclass(frozen=True)

@@ -273,7 +273,8 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
         return
     # a table question's answer in the text is whether data was sent: a document's
     specs = [QuestionSpec(n, q.key, q.text, "document" if q.type == "table" else q.type,
-                          tuple(q.choices), tuple(q.keywords)) for n, q in campaign.numbered()]
+                          tuple(q.choices), tuple(q.keywords), q.unit)
+             for n, q in campaign.numbered()]
     pages_by_request: dict[str, list[PageText]] = defaultdict(list)
     for r in reply_pages(con, campaign_id, stale.changed):
         pages_by_request[r["reference"]].append(PageText(
@@ -296,7 +297,8 @@ def extract_campaign(con: duckdb.DuckDBPyConnection, campaign_id: str,
                      "status": a.status, "value": a.value, "confidence": a.confidence,
                      "document_id": a.document_id, "page": a.page, "snippet": a.snippet,
                      "method": a.method, "sections": list(a.sections), "reason": a.reason,
-                     "detail": a.detail, "review_below": threshold} for a in found]
+                     "detail": a.detail, "unit": a.unit, "review_below": threshold}
+                    for a in found]
         if progress:
             progress(n, len(stale.changed), reference)
     with transaction(con):

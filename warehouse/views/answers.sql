@@ -41,6 +41,10 @@ SELECT
                                                          AS needs_review,
     a.reason,
     a.detail,
+    -- the figure's unit: as the answer gave it, else as the question asked (a person's
+    -- correction is in the unit asked)
+    CASE WHEN o.id IS NOT NULL THEN q.unit ELSE coalesce(a.unit, q.unit) END AS unit,
+    q.unit                                               AS asked_unit,
     c.id IS NOT NULL                                     AS checked,
     c.author                                             AS checked_by,
     o.author                                             AS override_author,
