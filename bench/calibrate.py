@@ -2,12 +2,15 @@
 
     python bench/calibrate.py [--write] [--target 0.95] [--limit N] [--tiny]
 
-Reads every labelled reply (the real corpora, and the generated replies in real styles),
-counts per calibration key (how the passage was located, which rule read it, the status, and
+Reads the tuning halves of the real corpora and the generated replies in real styles (never
+a sealed half: those measure the calibration, bench/reply_accuracy.py), counts per calibration
+key (how the passage was located, which rule read it, the status, and
 whether other passages disagreed) how many answers were right, and chooses the review
-threshold: the lowest confidence at which the auto-accepted answers on the real replies are
-right at least --target of the time. Prints the reliability table in-sample and held out
-(each set scored with a calibration made from the other sets only). --write saves
+threshold on held-out figures: each set scored with a calibration made from the other sets
+only, the threshold is the lowest confidence at which the auto-accepted real answers are right
+at least --target of the time. A confidence is the lower end of an interval (--z standard
+errors below the share right), so few examples mean less certainty. Prints the reliability
+tables in-sample and held out. --write saves
 extract/judging/calibration.json, which the reader ships.
 """
 
@@ -25,8 +28,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.harness import parse_args  # noqa: E402
 from extract.answers import extract_answers  # noqa: E402
-from extract.judging.confidence import answer_key, reload_calibration  # noqa: E402
-from tests.corpora import LABELLED_SETS, is_right, reliability  # noqa: E402
+from extract.judging.confidence import (  # noqa: E402
+    INTERVAL_Z,
+    answer_key,
+    reload_calibration,
+)
+from tests.corpora import CALIBRATION_SETS, is_right, reliability  # noqa: E402
 
 OUT = ROOT / "extract" / "judging" / "calibration.json"
 GRID = [round(0.3 + 0.05 * i, 2) for i in range(14)]
@@ -37,7 +44,7 @@ def judged(sets: Sequence[str], limit: int | None = None) -> list[tuple[str, str
     replies of each)."""
     found = []
     for name in sets:
-        load, questions = LABELLED_SETS[name]
+        load, questions = CALIBRATION_SETS[name]
         for reply in load(limit=limit):
             answers = extract_answers(list(reply.pages), list(questions))
             for spec, answer in zip(questions, answers, strict=True):
@@ -63,13 +70,28 @@ def counts(rows: Sequence[tuple[str, str, float, bool]]) -> dict[str, list[int]]
     return {key: [right[key], total[key]] for key in sorted(total)}
 
 
+MAX_REVIEW = 0.30   # issue 19: at most this share sent to review
+
+
 def threshold(rows: Sequence[tuple[str, str, float, bool]], target: float) -> float:
-    """The lowest threshold whose auto-accepted answers are right >= target of the time."""
+    """The lowest threshold whose auto-accepted answers are right >= target of the time; when
+    none is (held out, none may be), the highest that sends at most MAX_REVIEW to review: as
+    careful as the review budget allows."""
+    within = []
     for t in GRID:
         accepted = [ok for _n, _k, c, ok in rows if c >= t]
-        if len(accepted) >= 10 and sum(accepted) / len(accepted) >= target:
+        if len(accepted) < 10:
+            continue
+        precision = sum(accepted) / len(accepted)
+        if precision >= target:
             return t
-    return GRID[-1]
+        if 1 - len(accepted) / len(rows) <= MAX_REVIEW:
+            within.append(t)
+    if not within:
+        return GRID[-1]
+    print(f"no threshold reaches {target:.0%}: the highest sending at most {MAX_REVIEW:.0%} to "
+          f"review")
+    return max(within)
 
 
 def print_table(title: str, rows: Sequence[tuple[str, str, float, bool]], t: float) -> None:
@@ -89,30 +111,33 @@ def main() -> None:
     parser.add_argument("--write", action="store_true",
                         help="save extract/judging/calibration.json")
     parser.add_argument("--target", type=float, default=0.95)
+    parser.add_argument("--z", type=float, default=INTERVAL_Z,
+                        help="standard errors below the share right (0: the share itself)")
     parser.add_argument("--limit", type=int,
                         help="only the first N replies of each set (not with --write)")
     args = parse_args(parser, limit=1)
     if args.write and args.limit is not None:
         parser.error("--write calibrates on every reply: leave out --limit and --tiny")
-    sets = sorted(LABELLED_SETS)
+    sets = sorted(CALIBRATION_SETS)
     real = [s for s in sets if not s.startswith("generated")]
-    reload_calibration({})
+    reload_calibration({"interval_z": args.z})
     raw = judged(sets, args.limit)
-    calibration: dict[str, object] = {"counts": counts(raw)}
+    calibration: dict[str, object] = {"counts": counts(raw), "interval_z": args.z}
+    held_out = []
+    for name in sets:
+        reload_calibration({"counts": counts([r for r in raw if r[0] != name]),
+                            "interval_z": args.z})
+        held_out += [r for r in judged([name], args.limit) if r[0] in real]
+    calibration["review_threshold"] = threshold(held_out, args.target)
     reload_calibration(calibration)
     fitted = judged(sets, args.limit)
-    calibration["review_threshold"] = threshold([r for r in fitted if r[0] in real],
-                                                args.target)
     calibration["made_from"] = dict(Counter(r[0] for r in raw))
     t = float(calibration["review_threshold"])  # type: ignore[arg-type]
     print_table("before calibration (the rules' own estimates), real replies:",
                 [r for r in raw if r[0] in real], t)
+    print_table("calibrated on the other sets only (held out; the threshold chosen here), "
+                "real replies:", held_out, t)
     print_table("calibrated, in-sample, real replies:", [r for r in fitted if r[0] in real], t)
-    held_out = []
-    for name in sets:
-        reload_calibration({"counts": counts([r for r in raw if r[0] != name])})
-        held_out += [r for r in judged([name], args.limit) if r[0] in real]
-    print_table("calibrated on the other sets only (held out), real replies:", held_out, t)
     generated = [r for r in fitted if r[0] not in real]
     if generated:
         print_table("calibrated, in-sample, generated replies:", generated, t)

@@ -13,7 +13,7 @@ import itertools
 import os
 import pickle
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -527,6 +527,22 @@ def generated_replies(seed: int = 2023, rounds: int = 3,
 # The labelled sets calibration and the benchmarks read: name -> (loader, questions).
 LABELLED_SETS = {**CORPORA, "generated-housing": (generated_replies, _housing_questions()),
                  "localgov-tuning": (localgov_tuning, LOCALGOV_QUESTIONS)}
+
+
+def _tuning_half(load: Callable[..., list[LabelledReply]]) -> Callable[..., list[LabelledReply]]:
+    def tuning(limit: int | None = None) -> list[LabelledReply]:
+        return halves(load())["tuning"][:limit]
+    return tuning
+
+
+# What the confidence is calibrated on: the tuning halves only (the sealed halves are what
+# the calibration is measured on, EVALUATION.md), and the generated replies
+CALIBRATION_SETS = {
+    "cipfa-tuning": (_tuning_half(cipfa_libraries), CIPFA_QUESTIONS),
+    "mh-tuning": (_tuning_half(mh_accommodation), MH_QUESTIONS),
+    "localgov-tuning": (localgov_tuning, LOCALGOV_QUESTIONS),
+    "generated-housing": LABELLED_SETS["generated-housing"],
+}
 
 # ---------------------------------------------------------------------------
 # Data returns: the tables of the accommodation round-robin

@@ -20,6 +20,7 @@ from extract.interpreting.values import (
     parse_number,
     parse_yes_no,
 )
+from extract.judging.confidence import review_threshold
 from extract.judging.outcomes import classify_reply
 from extract.reading.documents import read_document
 
@@ -191,14 +192,14 @@ def test_generated_pdf_reply_styles(pages: list[list[str]], expected: dict) -> N
 def test_style_a_keeps_page_and_confidence() -> None:
     answers = by_key(extract_answers(pages_of(make_pdf(STYLE_A), "a.pdf"), AMBULANCE_QUESTIONS))
     assert answers["policy"].page == 1 and answers["complaints"].page == 2
-    assert 0.5 < answers["policy"].confidence < 0.9  # inferred from "I can confirm"
-    assert answers["spend"].confidence >= 0.85
+    # inferred from "I can confirm": less sure than a figure stated, and both accepted
+    assert review_threshold() <= answers["policy"].confidence < answers["spend"].confidence
 
 
 def test_style_c_refusal_sections() -> None:
     answers = by_key(extract_answers(pages_of(make_pdf(STYLE_C), "c.pdf"), AMBULANCE_QUESTIONS))
     assert answers["copy"].sections == ("s43(2)",)
-    assert answers["policy"].confidence >= 0.9
+    assert answers["policy"].confidence >= review_threshold()
 
 
 def test_answers_on_one_line_in_the_email_body() -> None:
@@ -470,7 +471,7 @@ def test_real_reply_question_1_matches_label(filename: str) -> None:
     label = corpus_labels()[filename]
     answer = corpus_answers(filename)["completes_return"]
     assert (answer.status, answer.value) == ("answered", label["q1_completes_return"])
-    assert answer.method == "numbered" and answer.confidence >= 0.8
+    assert answer.method == "numbered" and answer.confidence >= review_threshold()
 
 
 @needs_corpus
@@ -489,7 +490,7 @@ def test_birmingham_q2_not_held() -> None:
     label = corpus_labels()["BirminghamResponse.docx"]
     q2 = corpus_answers("BirminghamResponse.docx")["return_provided"]
     assert label["q2_return_provided"] == "no" and q2.status == "not_held"
-    assert q2.confidence >= 0.8
+    assert q2.confidence >= review_threshold()
 
 
 @needs_corpus

@@ -160,3 +160,14 @@ def test_no_document_but_a_description_when_the_question_allows_one(seed: int) -
     assert (reading.status, reading.value) == ("answered", "described"), reading
     assert read_answer(f"{denial} {how}", only).status == "not_held"
     assert read_answer(denial, allows).status == "not_held"
+
+
+@pytest.mark.parametrize(("council", "count", "unit"), [
+    ("Boston Borough Council", "1", "fte"),          # "1FTE": the unit glued to its figure
+    ("Hyndburn Borough Council", "1", None),         # "One (as a part of a role)"
+    ("Canterbury City Council", "1", "posts"),       # "one full time position employed"
+])
+def test_a_count_written_tight_or_with_an_aside_is_read(council: str, count: str,
+                                                        unit: str | None) -> None:
+    answer = _read(council, 1)
+    assert (answer.status, answer.value, answer.unit) == ("answered", count, unit), answer

@@ -23,7 +23,7 @@ _FIGURE = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?<![\w.])\.\d+)"
 _NUMBER = rf"(?:{_FIGURE}|{WORD_NUMBER})"
 
 # Nouns of people or posts; with things counted, the nouns of a count besides the question's.
-_PEOPLE_NOUNS = (r"staff|posts?|roles?|workers?|officers?|specialists?|professionals?|leads?"
+_PEOPLE_NOUNS = (r"staff|posts?|positions?|roles?|workers?|officers?|specialists?|professionals?|leads?"
                  r"|practitioners?|employees?|peoples?|persons?|individuals?|members?|advisers?"
                  r"|advisors?|coordinators?|co-ordinators?|navigators?|managers?|nurses?"
                  r"|social\s+workers?|clinicians?|wte|fte|whole\s+time\s+equivalents?")
@@ -168,7 +168,8 @@ def _figures(clean: str, nouns: str) -> list[_Figure]:
     masked = _YEAR_SPAN.sub(lambda m: " " * len(m.group(0)), clean)
     found: list[_Figure] = []
     noun_re = _noun_after(nouns)
-    for m in re.finditer(rf"(?<![\w.£$€/])({_NUMBER})(?![\w%/]|[.,]\d)", masked, re.I):
+    for m in re.finditer(rf"(?<![\w.£$€/])({_NUMBER})(?=(?:fte|wte)\b|(?![\w%/]|[.,]\d))", masked,
+                         re.I):
         token = m.group(1)
         digits = token[0].isdigit()
         if digits and (_YEAR.match(token) or (token.startswith("0") and len(token) > 1
@@ -185,7 +186,8 @@ def _figures(clean: str, nouns: str) -> list[_Figure]:
         if value is None:
             continue
         counted = bool(noun_re.match(after))
-        alone = m.start() <= 3 and re.match(r"^\W*$", after[:3])
+        # "One", "One (as part of a role)": the number the answer starts with, and no more
+        alone = m.start() <= 3 and re.match(r"^\W*$|^\s*\(", after[:3])
         if not digits and not counted and not alone:
             continue  # "one of the reasons", "two weeks": a number word needs its noun
         found.append(_Figure(value, m.start(), m.end(), counted, not digits))

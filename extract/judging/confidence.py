@@ -2,20 +2,25 @@
 
 The rule that located the passage and the rule that read the value make a key; the share of
 answers with that key that were right on labelled replies (extract/judging/calibration.json,
-written by bench/calibrate.py) becomes the confidence, shrunk towards the rules' own estimate
-where few labelled answers share the key.
+written by bench/calibrate.py from the tuning halves) becomes the confidence, shrunk towards
+the rules' own estimate and taken at the lower end of an interval, so a key few labelled
+answers share is less certain.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 PRIOR_WEIGHT = 4.0  # labelled answers the rules' own estimate is worth
+# how far below the share right a confidence sits: the lower end of a 90% interval
+# (EVALUATION.md), so a key few labelled answers share is less certain than one many share
+INTERVAL_Z = 1.645
 DEFAULT_REVIEW_THRESHOLD = 0.6
 
 
@@ -106,11 +111,23 @@ def prior(evidence: Evidence) -> float:
     return max(0.0, estimate)
 
 
+# rules that found two readings of one answer (a denial and a count, a headcount where an FTE
+# may be meant, a figure in another unit than asked, a thing planned): doubts by construction
+DOUBT_RULES = ("doubtful", "unit differs", "a denial, then")
+
+
+def is_doubt(rule: str) -> bool:
+    """Whether the rule that read an answer found it doubtful by construction."""
+    return rule.startswith(DOUBT_RULES)
+
+
 def judge(evidence: Evidence) -> tuple[float, str]:
     """(confidence, reason): a probability of being right, and why."""
     estimate = prior(evidence)
     right, total = _counts().get(calibration_key(evidence), (0, 0))
-    probability = (right + PRIOR_WEIGHT * estimate) / (total + PRIOR_WEIGHT)
+    if is_doubt(evidence.rule):
+        right = total = 0   # two readings: a person decides, however often one was right
+    probability = lower_end(right + PRIOR_WEIGHT * estimate, total + PRIOR_WEIGHT)
     reason = f"{evidence.method} passage in the {evidence.role.replace('_', ' ')}; {evidence.rule}"
     if evidence.competing:
         reason += f"; other passages say {', '.join(evidence.competing[:3])}"
@@ -119,6 +136,18 @@ def judge(evidence: Evidence) -> tuple[float, str]:
     if total:
         reason += f"; {right} of {total} such answers were right"
     return round(probability, 2), reason
+
+
+def interval_z() -> float:
+    """How many standard errors below the share right a confidence sits (0: the share itself)."""
+    return float(_calibration_file().get("interval_z", INTERVAL_Z))  # type: ignore[arg-type]
+
+
+def lower_end(right: float, total: float) -> float:
+    """The lower end of the interval around a share right out of total (normal approximation of
+    the Beta posterior): the fewer answers, the further below the share."""
+    share = right / total
+    return max(0.0, share - interval_z() * math.sqrt(share * (1 - share) / (total + 1)))
 
 
 def answer_key(method: str, status: str, reason: str) -> str:
