@@ -23,8 +23,8 @@ _FIGURE = r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?<![\w.])\.\d+)"
 _NUMBER = rf"(?:{_FIGURE}|{WORD_NUMBER})"
 
 # Nouns of people or posts; with things counted, the nouns of a count besides the question's.
-_PEOPLE_NOUNS = (r"staff|posts?|positions?|roles?|workers?|officers?|specialists?|professionals?|leads?"
-                 r"|practitioners?|employees?|peoples?|persons?|individuals?|members?|advisers?"
+_PEOPLE_NOUNS = (r"staff|posts?|positions?|roles?|workers?|officers?|specialists?|professionals?"
+                 r"|leads?|practitioners?|employees?|peoples?|persons?|individuals?|members?|advisers?"
                  r"|advisors?|coordinators?|co-ordinators?|navigators?|managers?|nurses?"
                  r"|social\s+workers?|clinicians?|wte|fte|whole\s+time\s+equivalents?")
 _COUNT_NOUNS = (_PEOPLE_NOUNS + r"|patients?|cases?|incidents?|complaints?|claims?|requests?"
