@@ -171,3 +171,29 @@ def test_a_count_written_tight_or_with_an_aside_is_read(council: str, count: str
                                                         unit: str | None) -> None:
     answer = _read(council, 1)
     assert (answer.status, answer.value, answer.unit) == ("answered", count, unit), answer
+
+
+@pytest.mark.parametrize("council", ["Cambridge City Council", "Mansfield District Council",
+                                     "Bromsgrove District Council"])
+def test_a_count_for_a_service_shared_with_other_councils_is_a_doubt(council: str) -> None:
+    """'One full time officer for 3C Shared Services' (coded 0.3), 'Three people - for
+    Mansfield and Ashfield' (1.8), '3 posts … a shared service across Redditch and Bromsgrove'
+    (0): the figure is the shared team's; this council's share is for a person to judge."""
+    answer = _read(council, 1)
+    assert "shared with other bodies" in answer.reason, answer
+    assert answer.confidence < review_threshold(), answer
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_shared_services_generated(seed: int) -> None:
+    rng = random.Random(seed)
+    figure = rng.choice(["Two officers", "3 members of staff", "One full time post"])
+    shared = rng.choice(["as part of a shared service with Northtown Borough Council",
+                         "for Northtown District Council and Southby District Council",
+                         "within the Anyshire strategic partnership"])
+    alone = read_whole_reply(_reply(f"{figure}.", "Yes.", seed % 2), list(LOCALGOV_QUESTIONS))
+    assert alone.answers[0].confidence >= review_threshold(), alone.answers[0]
+    doubted = read_whole_reply(_reply(f"{figure} {shared}.", "Yes.", seed % 2),
+                               list(LOCALGOV_QUESTIONS)).answers[0]
+    assert doubted.value == alone.answers[0].value
+    assert doubted.confidence < review_threshold(), doubted

@@ -84,6 +84,12 @@ _PEOPLE = _noun_after(_PEOPLE_NOUNS)
 # full-time equivalent another
 _PART_TIME = re.compile(
     r"\bhours?\s+(?:per|a|each)\s+week\b|\bpart[-\s]time\b|\d\s*%|\bper\s?cent\b", re.I)
+# a count for a service shared with other bodies: the whole team's figure, of which this body's
+# share is a judgement ("one officer for 3C Shared Services", "for Mansfield and Ashfield")
+_SHARED = re.compile(
+    r"\bshared\s+services?\b|\bstrategic\s+partnership\b|\bpartnership\s+between\b"
+    r"|\bcouncil\s+and\s+(?:[\w-]+\s+){1,4}?council\b|\bacross\s+(?:[\w-]+\s+){1,4}?councils\b",
+    re.I)
 _TOTAL = re.compile(
     rf"\b(?:a\s+)?total(?:\s+of)?\s*[:=]?\s*({_NUMBER})\b|\b({_NUMBER})\s+in\s+total\b", re.I)
 _TIMES_ITEM = re.compile(
@@ -211,6 +217,13 @@ def read_count(text: str, question_text: str = "", unit: str | None = None) -> C
     """The count an answer gives, in the unit it gives it, with the rule that read it (a unit
     other than the question's `unit` a doubt); value None when it gives none."""
     reading = _read_count(text, question_text)
+    shared = _SHARED.search(clean_text(text)) if reading.value not in (None, "0") else None
+    if shared and not reading.rule.startswith("doubtful"):
+        reading = replace(reading, confidence=max(0.0, min(round(reading.confidence - 0.3, 2),
+                                                           0.5)),
+                          rule=f"doubtful {reading.rule}, shared with other bodies",
+                          detail=(f"{reading.detail}; " if reading.detail else "")
+                          + shared.group(0))
     if not units_disagree(reading.unit, unit) or reading.value is None:
         return reading
     # "2.5 WTE" where people were asked, "37 hours a week" where posts were: a person decides
