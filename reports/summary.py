@@ -63,7 +63,8 @@ def headline(row: Mapping[str, Any], noun: str, nouns: str,
     elif kind in ("money", "count", "number") and answered and row["total"] is not None:
         fmt: Callable[[float], str] = money if kind == "money" else (
             lambda v: humanize.intcomma(round(v)))
-        sentence = (f"Of the {who}, {count_words(answered)} gave a figure: "
+        in_unit = answered - (row.get("other_unit") or 0)
+        sentence = (f"Of the {who}, {count_words(in_unit)} gave a figure: "
                     f"{fmt(row['total'])} in total, median {fmt(row['median'])}")
     else:
         sentence = f"Of the {who}, {count_words(answered)} answered"
@@ -74,6 +75,8 @@ def headline(row: Mapping[str, Any], noun: str, nouns: str,
                           ("refused", "refused to answer"),
                           ("not_applicable", "said the question did not apply"),
                           ("unclear", "gave an answer that was not clear"),
+                          ("other_unit", "gave a figure in another unit than asked, left out "
+                                         "of the total"),
                           ("unanswered", "gave no answer we could read")):
         if asked and row.get(column):
             extras.append(f"{count_words(row[column])} {words}")

@@ -329,6 +329,7 @@ def test_the_unit_asked_and_given_reach_the_warehouse(tmp_path) -> None:
     from typer.testing import CliRunner
 
     from flows.cli import app
+    from reports.summary import headline
     from warehouse.db import connect, rows
 
     from .conftest import ROOT
@@ -375,3 +376,19 @@ def test_the_unit_asked_and_given_reach_the_warehouse(tmp_path) -> None:
     assert (community["value"], community["unit"], community["asked_unit"]) == ("3", "people",
                                                                                "fte")
     assert found["discharge_protocol"]["unit"] is None
+    # the published figures: a total only of figures in the unit asked
+    con = connect(tmp_path / "ws" / "foi.duckdb", read_only=True)
+    try:
+        summary = {r["question_key"]: r for r in rows(
+            con, "SELECT question_key, asked, answered, total, other_unit FROM v_campaign_summary")}
+    finally:
+        con.close()
+    assert summary["inpatient_housing_staff"]["asked"] == 1, summary
+    assert (summary["inpatient_housing_staff"]["total"],
+            summary["inpatient_housing_staff"]["other_unit"]) == (None, 1)
+    assert (summary["community_housing_staff"]["total"],
+            summary["community_housing_staff"]["other_unit"]) == (3, 0)
+    sentence = headline({**summary["inpatient_housing_staff"], "question_type": "count",
+                         "question_number": 1, "question_text": "", "yes": 0, "no": 0},
+                        "trust", "trusts").sentence
+    assert "one gave a figure in another unit than asked, left out of the total" in sentence

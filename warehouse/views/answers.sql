@@ -76,7 +76,12 @@ WITH sent AS (
     FROM requests GROUP BY campaign_id
 ), asked AS (
     SELECT q.campaign_id, q.key AS question_key, r.reference, a.status, a.value,
-           a.value_number, a.needs_review
+           a.value_number, a.needs_review,
+           -- a figure in the unit asked, or one that stands for it (a headcount where FTE or
+           -- posts were asked): only those are summed
+           (a.asked_unit IS NULL OR a.unit IS NULL OR a.unit = a.asked_unit
+            OR (a.unit IN ('people', 'posts') AND a.asked_unit IN ('people', 'posts', 'fte')))
+                                                               AS in_unit
     FROM questions q
     JOIN requests r ON r.campaign_id = q.campaign_id
     LEFT JOIN v_answers a ON a.request_reference = r.reference AND a.question_key = q.key
@@ -105,8 +110,9 @@ SELECT
     count(*) FILTER (WHERE a.reference IS NOT NULL
                      AND coalesce(a.status, 'unanswered') = 'unanswered') AS unanswered,
     count(*) FILTER (WHERE a.needs_review)                     AS needs_review,
-    sum(a.value_number) FILTER (WHERE a.status = 'answered')   AS total,
-    median(a.value_number) FILTER (WHERE a.status = 'answered') AS median,
+    sum(a.value_number) FILTER (WHERE a.status = 'answered' AND a.in_unit) AS total,
+    median(a.value_number) FILTER (WHERE a.status = 'answered' AND a.in_unit) AS median,
+    count(*) FILTER (WHERE a.status = 'answered' AND NOT a.in_unit) AS other_unit,
     count(*) FILTER (WHERE a.status = 'partly')                AS partly,
     count(*) FILTER (WHERE a.status = 'suppressed')            AS suppressed,
     count(*) FILTER (WHERE a.status = 'unclear')               AS unclear
