@@ -392,3 +392,29 @@ def test_the_unit_asked_and_given_reach_the_warehouse(tmp_path) -> None:
                          "question_number": 1, "question_text": "", "yes": 0, "no": 0},
                         "trust", "trusts").sentence
     assert "one gave a figure in another unit than asked, left out of the total" in sentence
+
+
+@pytest.mark.parametrize(("text", "parts"), [
+    ("In our North locality there are 2 housing officers. In the South locality there is 1 "
+     "housing officer.", "2 housing officers + 1 housing officer = 3"),
+    ("The North team has 2 officers; the South team has 1 officer.", "2 officers + 1 officer = 3"),
+    ("Two officers in the Housing department, one officer in Planning and three officers in "
+     "Social Care.", "Two officers + one officer + three officers = 6"),
+])
+def test_counts_given_part_by_part_are_summed_and_doubted(text: str, parts: str) -> None:
+    """A figure per locality, team or department: the first figure was taken for the whole
+    (2, at 0.93); their sum is one reading, for a person to confirm."""
+    reading = read_count(text, STAFF_QUESTION)
+    assert reading.value == parts.rsplit(" ", 1)[1] and reading.detail == parts
+    assert reading.rule.startswith("doubtful") and reading.confidence <= 0.5
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("There are 5 posts (4.2 WTE) in the Trust's community teams.", "5"),
+    ("There is a team of five accommodation officers (one housing link worker at Band 6 in "
+     "each locality).", "5"),
+    ("We have 3 housing officers, and 1 officer was recruited in May.", "3"),
+])
+def test_a_count_and_its_breakdown_or_other_unit_are_not_parts(text: str, value: str) -> None:
+    reading = read_count(text, STAFF_QUESTION)
+    assert reading.value == value and not reading.rule.startswith("doubtful"), reading

@@ -80,6 +80,7 @@ _CONTRAST = re.compile(r"\b(?:however|but|although|though|whereas|except|apart\s
                        r"|that\s+said|nevertheless)\b", re.I)
 # a figure of people or posts after a denial is a second reading of the answer
 _PEOPLE = _noun_after(_PEOPLE_NOUNS)
+_COUNTED = _noun_after(_COUNT_NOUNS)
 # a figure of people working part of a week: a headcount is one reading of "how many", a
 # full-time equivalent another
 _PART_TIME = re.compile(
@@ -90,6 +91,17 @@ _SHARED = re.compile(
     r"\bshared\s+services?\b|\bstrategic\s+partnership\b|\bpartnership\s+between\b"
     r"|\bcouncil\s+and\s+(?:[\w-]+\s+){1,4}?council\b|\bacross\s+(?:[\w-]+\s+){1,4}?councils\b",
     re.I)
+# a part of the body a figure counts for: "in the North locality", "at each hospital"
+_PART_NAMED = re.compile(
+    r"\b(?:in|at|for|within|across)\s+(?:the\s+|our\s+|each\s+|its\s+)?(?:[\w'-]+\s+){0,3}?"
+    r"(?:localit(?:y|ies)|areas?|teams?|sites?|hospitals?|wards?|directorates?|divisions?"
+    r"|regions?|departments?|offices?|boroughs?|districts?|units?)\b"
+    r"|\b(?:localit(?:y|ies)|area|team|site|hospital|ward|directorate|division|region"
+    r"|department|office)\s+(?:has|have|had|employs?|there\s+(?:is|are))\b", re.I)
+# or a unit named by its name: "one officer in Planning", "three in Social Care"
+_PART_NAME = re.compile(r"\b(?:in|at|for)\s+(?!(?:January|February|March|April|May|June|July"
+                        r"|August|September|October|November|December|England|Wales|Scotland"
+                        r"|Total|Addition|Post)\b)[A-Z][a-z]+")
 _TOTAL = re.compile(
     rf"\b(?:a\s+)?total(?:\s+of)?\s*[:=]?\s*({_NUMBER})\b|\b({_NUMBER})\s+in\s+total\b", re.I)
 _TIMES_ITEM = re.compile(
@@ -200,6 +212,13 @@ def _figures(clean: str, nouns: str) -> list[_Figure]:
     return found
 
 
+def _with_noun(clean: str, figure: _Figure, nouns: str) -> str:
+    """A figure with the words up to its noun: '2 housing officers'."""
+    after = clean[figure.end:]
+    noun = _COUNTED.match(after) or _noun_after(nouns).match(after)
+    return clean[figure.start: figure.end + (noun.end() if noun else 0)].strip()
+
+
 def _breakdown(clean_lines: str) -> list[tuple[str, Decimal]]:
     """Items of a list of counts: '2 x Housing Officer', 'Camden: 2', one per line or clause."""
     items: list[tuple[str, Decimal | None]] = []
@@ -287,6 +306,20 @@ def _read_count(text: str, question_text: str) -> CountReading:
         if stated is not None:
             return CountReading(_format(stated), 0.85, "stated total",
                                 unit=unit_after(clean[total.end():]))
+    # figures in brackets break down the one before ("five officers (one at Band 6 …)"), and
+    # "5 posts (4.2 WTE)" is one count in two units: neither is a count of parts
+    parts = [f for f in counted if f.value
+             and clean.count("(", 0, f.start) == clean.count(")", 0, f.start)]
+    if len(parts) >= 2 and len({unit_after(clean[f.end:]) for f in parts}) == 1 and not (
+            figures[0].start <= 3 and not figures[0].counted) and all(
+            _PART_NAMED.search(window) or _PART_NAME.search(window)
+            for window in (clean[max(0, f.start - 50): f.end + 60] for f in parts)):
+        # "2 officers in the North locality, 1 in the South": each figure counts a part; their
+        # sum is one reading, the first figure another, "3 now, 2 last year" a third
+        summed = sum((f.value for f in parts), Decimal(0))
+        return CountReading(_format(summed), 0.5, "doubtful sum of counts given in parts",
+                            " + ".join(_with_noun(clean, f, nouns) for f in parts)
+                            + f" = {_format(summed)}", unit=unit_after(clean[parts[0].end:]))
     pool = counted or figures
     if not pool:
         return CountReading(None, 0.0, "no number")
