@@ -362,3 +362,64 @@ def test_the_template_relabelled_with_months_and_quantities_in_cells() -> None:
         ("2013-01", "TOB"): (250, "kg", "B4"),
         ("2013-01", "CLO"): (1000, "", "B5"), ("2013-02", "CLO"): (537, "", "C5"),
         ("2013-03", "CLO"): (2500, "", "D5")}
+
+
+def test_labels_that_read_alike_are_grouped_and_opposites_are_not() -> None:
+    """Outcome and hospital names as forces write them: numbered or not, '/' for 'or', plural
+    or not, a word more; never a label and its negation, two hospitals of one trust, or a
+    caution and a conditional caution."""
+    from extract.tables.codes import similar_groups
+
+    groups = similar_groups([
+        "Charged/Summonsed", "Charged or Summonsed", "Caution - adults", "Caution - youths",
+        "Investigation complete – no suspect identified",
+        "Investigation Complete - No Suspect Identified",
+        "Named Suspect Identified - Evidential Difficulties: Victim NOT Supportive",
+        "Named Suspect Identified - Evidential Difficulties: Victim Supportive",
+        "Darlington Memorial Hospital", "Darlington Memorial",
+        "University Hospital of North Durham", "University Hospital of North Tees",
+        "Theft", "Theft from the person", "2: Youth caution", "2: Youth conditional caution"])
+    assert groups == [["Charged/Summonsed", "Charged or Summonsed"],
+                      ["Caution - youths", "2: Youth caution"],
+                      ["Investigation complete – no suspect identified",
+                       "Investigation Complete - No Suspect Identified"],
+                      ["Darlington Memorial Hospital", "Darlington Memorial"]]
+
+
+def test_outcomes_three_forces_wrote_alike_are_listed_together(workspace) -> None:
+    """Durham, Cumbria and Humberside name the Home Office outcomes each their own way
+    ('Offender has Died', '5: Offender has died'): `foi tables review` lists such labels, kept
+    as sent, side by side, so a person sees them at once."""
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.steps.tables import free_label_groups, read_table_answers
+    from tests.corpora import POLICE, POLICE_CAMPAIGN, reply_files
+    from tests.table_workspace import add_campaign, add_reply
+    from warehouse.data_returns import tables_to_review
+    from warehouse.db import connect
+
+    con = connect(workspace.database)
+    try:
+        campaign = add_campaign(con, POLICE_CAMPAIGN)
+        refs = [add_reply(con, workspace, code, name, reply_files(POLICE, name), campaign)
+                for code, name in (("DUR", "Durham Constabulary"),
+                                   ("CUM", "Cumbria Constabulary"), ("HUM", "Humberside Police"))]
+        read_table_answers(con, campaign, refs, workspace.store)
+        groups = free_label_groups(tables_to_review(con, campaign.id)["free"])
+    finally:
+        con.close()
+    listed = [set(g["labels"]) for g in groups]
+    for pair in ({"Offender has Died", "5: Offender has died"},
+                 {"Investigation Complete - No Suspect Identified",
+                  "18: Investigation complete no suspect identified"},
+                 {"Community Resolution", "8: Community resolution"}):
+        assert pair in listed, groups
+    assert all(g["dimension"] == "outcome" and g["authorities"] >= 2 for g in groups), groups
+    assert not [g for g in listed if any("NOT Supportive" in x for x in g)
+                and any(x.endswith("Victim Supportive") for x in g)]
+    shown = CliRunner().invoke(app, ["tables", "review", campaign.id, "--home",
+                                     str(workspace.home)], env={"COLUMNS": "250"})
+    assert shown.exit_code == 0, shown.output
+    assert f"{len(groups)} groups of labels kept as sent that read alike" in shown.output
+    assert "Offender has Died" in shown.output

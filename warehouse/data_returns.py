@@ -94,7 +94,7 @@ def set_sheet_question(con: duckdb.DuckDBPyConnection, campaign_id: str, grid: s
 
 def tables_to_review(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str, list]:
     """What waits for a person: unmatched labels (with how many authorities wrote each),
-    layouts not read and totals that do not add up."""
+    layouts not read, totals that do not add up, and the labels kept as sent (free)."""
     labels = rows(con, """
         SELECT question_key, category_as_sent AS label, count(DISTINCT reference) AS authorities,
                count(*) AS figures, min(filename) AS example_file
@@ -111,7 +111,12 @@ def tables_to_review(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[s
                t.sheet, t.cell
         FROM table_totals t JOIN requests r ON r.reference = t.request_reference
         WHERE r.campaign_id = ? AND t.adds_up = false ORDER BY 1, 2, 3, 8, 9""", [campaign_id])
-    return {"labels": labels, "problems": problems, "totals": totals}
+    free = rows(con, """
+        SELECT question_key, dimension, category_as_sent AS label,
+               count(DISTINCT reference) AS authorities, count(*) AS figures
+        FROM v_table_answers WHERE campaign_id = ? AND match = 'free' AND NOT repeat
+        GROUP BY ALL ORDER BY question_key, dimension, authorities DESC, label""", [campaign_id])
+    return {"labels": labels, "problems": problems, "totals": totals, "free": free}
 
 
 def table_documents(con: duckdb.DuckDBPyConnection, campaign_id: str) -> list[dict[str, Any]]:

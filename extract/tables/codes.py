@@ -183,6 +183,46 @@ def loose(label: str) -> str:
     return " ".join(sorted(words))
 
 
+SIMILAR = 90   # token_sort_ratio of two labels kept as sent that a person should see together
+
+
+def similar_groups(labels: Sequence[str], score: float = SIMILAR) -> list[list[str]]:
+    """Labels kept as sent that read alike ('Investigation complete - no suspect identified',
+    '…– No Suspect Identified'), grouped so a person sees them together; groups of two or
+    more, each in its labels' order."""
+    keys = [loose(label) or normalise(label) for label in labels]
+    group = list(range(len(labels)))
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for i in range(len(labels)):
+        for j in range(i + 1, len(labels)):
+            if _alike(keys[i], keys[j], score):
+                group[root(j)] = root(i)
+    found: dict[int, list[str]] = {}
+    for i, label in enumerate(labels):
+        found.setdefault(root(i), []).append(label)
+    return [g for g in found.values() if len(g) > 1]
+
+
+# words a place's name may carry or drop ('Darlington Memorial' and '… Hospital')
+_PLACE_WORDS = frozenset({"hospital", "hospitals", "general", "nhs", "site", "campus", "the",
+                          "of", "and", "&"})
+
+
+def _alike(a: str, b: str, score: float) -> bool:
+    if _negations(a) != _negations(b):   # 'victim supportive', 'victim not supportive'
+        return False
+    if a == b or fuzz.token_sort_ratio(a, b) >= score:
+        return True
+    shorter, longer = sorted((set(a.split()), set(b.split())), key=len)
+    return len(shorter) >= 2 and shorter <= longer and longer - shorter <= _PLACE_WORDS
+
+
 @dataclass(frozen=True)
 class Matcher:
     """A code list ready to match labels, with the mappings people have made."""

@@ -57,16 +57,20 @@ def tables_review(campaign: CampaignArgument,
     """List what waits in the data returns.
 
     The labels not matched to a code (most authorities first), the tables that could not be read
-    or name no question, and the totals that do not add up."""
+    or name no question, the totals that do not add up, and labels kept as sent that read alike
+    across authorities."""
     from flows.steps.session import workspace_db
+    from flows.steps.tables import free_label_groups
     from warehouse.campaigns import load_campaign
     from warehouse.data_returns import tables_to_review
 
     with workspace_db(home, publish=False) as (_, con):
         load_campaign(con, campaign)
         found = tables_to_review(con, campaign)
+    groups = free_label_groups(found["free"])
     if fmt != "table":
-        print_rows(found["labels"] + found["problems"] + found["totals"], fmt)
+        print_rows(found["labels"] + found["problems"] + found["totals"]
+                   + [{**g, "labels": " | ".join(g["labels"])} for g in groups], fmt)
         return
     labels = Table("question", "label as sent", "authorities", "figures", "e.g. file",
                    title=f"{len(found['labels'])} labels not matched: `foi tables map`")
@@ -87,6 +91,12 @@ def tables_review(campaign: CampaignArgument,
                        Text(r["label"]), "" if r["value"] is None else f"{r['value']:g}",
                        f"{r['parts']:g}", Text(f"{r['filename']} {r['sheet']} {r['cell']}"))
     console.print(totals)
+    alike = Table("question", "dimension", "labels as sent", "authorities",
+                  title=f"{len(groups)} groups of labels kept as sent that read alike")
+    for g in groups:
+        alike.add_row(Text(g["question_key"]), Text(g["dimension"]),
+                      Text(" | ".join(g["labels"])), str(g["authorities"]))
+    console.print(alike)
 
 
 @tables_app.command("map")

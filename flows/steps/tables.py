@@ -21,7 +21,7 @@ import duckdb
 
 from extract.reading.isolation import ReadJob, read_documents_isolated
 from extract.tables.assign import TableQuestion
-from extract.tables.codes import Code, level_of, matcher, normalise
+from extract.tables.codes import Code, level_of, matcher, normalise, similar_groups
 from extract.tables.tidy import (
     TableProblem,
     TableReading,
@@ -41,6 +41,21 @@ from warehouse.data_returns import (
     sheet_questions,
     table_documents,
 )
+
+
+def free_label_groups(free: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Labels kept as sent (a free category, a breakdown such as outcome or hospital) that read
+    alike across authorities, per question and dimension, most authorities first."""
+    by_dimension: dict[tuple[str, str], list[Mapping[str, Any]]] = defaultdict(list)
+    for r in free:
+        by_dimension[(r["question_key"], r["dimension"])].append(r)
+    groups = []
+    for (question_key, dimension), found in by_dimension.items():
+        counts = {r["label"]: r["authorities"] for r in found}
+        for labels in similar_groups(list(counts)):
+            groups.append({"question_key": question_key, "dimension": dimension or "category",
+                           "labels": labels, "authorities": sum(counts[x] for x in labels)})
+    return sorted(groups, key=lambda g: (-g["authorities"], g["question_key"], g["labels"][0]))
 
 
 def table_questions(campaign: Campaign) -> list[TableQuestion]:
