@@ -423,3 +423,23 @@ def test_outcomes_three_forces_wrote_alike_are_listed_together(workspace) -> Non
     assert shown.exit_code == 0, shown.output
     assert f"{len(groups)} groups of labels kept as sent that read alike" in shown.output
     assert "Offender has Died" in shown.output
+    # decided once, for every force that wrote either: one name, and the group is gone
+    home = ["--home", str(workspace.home)]
+    named = CliRunner().invoke(app, ["tables", "name", campaign.id, "crimes", "Offender died",
+                                     "Offender has Died", "5: Offender has died", "--dimension",
+                                     "outcome", *home])
+    assert named.exit_code == 0, named.output
+    wrong = CliRunner().invoke(app, ["tables", "name", campaign.id, "crimes", "Died",
+                                     "Offender has died", "--dimension", "outcome", *home])
+    assert wrong.exit_code == 1 and "no body sent 'Offender has died'" in wrong.output
+    con = connect(workspace.database, read_only=True)
+    try:
+        names = dict(con.execute(
+            "SELECT DISTINCT category_as_sent, category_name FROM v_table_answers"
+            " WHERE dimension = 'outcome' AND category_as_sent LIKE '%ffender has%'").fetchall())
+        now = free_label_groups(tables_to_review(con, campaign.id)["free"])
+    finally:
+        con.close()
+    assert names == {"Offender has Died": "Offender died", "5: Offender has died": "Offender died"}
+    died = {"Offender has Died", "5: Offender has died"}
+    assert [set(g["labels"]) for g in now] == [g for g in listed if g != died]

@@ -73,6 +73,30 @@ def map_label(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: st
     return len(keys)
 
 
+def name_labels(con: duckdb.DuckDBPyConnection, campaign_id: str, question_key: str,
+                dimension: str, labels: list[str], name: str, author: str) -> int:
+    """Record one name for labels kept as sent (exactly as sent) of a table question's
+    dimension ('' for its categories); how many labels were named."""
+    found = con.execute("SELECT type FROM questions WHERE campaign_id = ? AND key = ?",
+                        [campaign_id, question_key]).fetchone()
+    if found is None or found[0] != "table":
+        raise WarehouseError(f"campaign {campaign_id!r} has no table question {question_key!r}")
+    sent = {r[0] for r in con.execute(
+        "SELECT DISTINCT category_as_sent FROM v_table_answers WHERE campaign_id = ? AND"
+        " question_key = ? AND dimension = ? AND match = 'free'",
+        [campaign_id, question_key, dimension]).fetchall()}
+    unknown = [label for label in labels if label not in sent]
+    if unknown:
+        raise WarehouseError(f"no body sent {', '.join(map(repr, unknown))} as a label kept as "
+                             f"sent of {question_key!r}"
+                             + (f" ({dimension})" if dimension else ""))
+    for label in labels:
+        con.execute("INSERT OR REPLACE INTO table_label_names (campaign_id, question_key,"
+                    " dimension, label, name, author) VALUES (?, ?, ?, ?, ?, ?)",
+                    [campaign_id, question_key, dimension, label, name, author])
+    return len(labels)
+
+
 def sheet_questions(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[str, str]:
     """A person's 'this file or sheet answers question …' ('file#sheet' -> question key)."""
     return dict(con.execute("SELECT grid, question_key FROM table_sheet_questions"
@@ -112,7 +136,7 @@ def tables_to_review(con: duckdb.DuckDBPyConnection, campaign_id: str) -> dict[s
         FROM table_totals t JOIN requests r ON r.reference = t.request_reference
         WHERE r.campaign_id = ? AND t.adds_up = false ORDER BY 1, 2, 3, 8, 9""", [campaign_id])
     free = rows(con, """
-        SELECT question_key, dimension, category_as_sent AS label,
+        SELECT question_key, dimension, category_as_sent AS label, category_name AS name,
                count(DISTINCT reference) AS authorities, count(*) AS figures
         FROM v_table_answers WHERE campaign_id = ? AND match = 'free' AND NOT repeat
         GROUP BY ALL ORDER BY question_key, dimension, authorities DESC, label""", [campaign_id])

@@ -124,6 +124,32 @@ def tables_map(
                        "reads again every request that sent it"))
 
 
+@tables_app.command("name")
+def tables_name(
+    campaign: CampaignArgument,
+    question: Annotated[str, typer.Argument(help="The table question's key.")],
+    name: Annotated[str, typer.Argument(help="The one name the labels mean.")],
+    labels: Annotated[list[str], typer.Argument(help="Labels exactly as sent, as `foi tables "
+                                                     "review` lists them.")],
+    dimension: Annotated[str, typer.Option(help="The breakdown (outcome, hospital); none for "
+                                                "the question's categories.")] = "",
+    author: Annotated[str, typer.Option(help="Who decided.")] = os.environ.get("USER", "someone"),
+    home: HomeOption = None,
+) -> None:
+    """Give labels kept as sent one name.
+
+    For every body that wrote them: v_table_answers.category_name, and they leave the groups
+    `foi tables review` lists."""
+    from flows.steps.session import workspace_db
+    from warehouse.data_returns import name_labels
+    from warehouse.sql import transaction
+
+    with workspace_db(home) as (_, con), transaction(con):
+        n = name_labels(con, campaign, question, dimension, labels, name, author)
+    console.print(Text(f"{n} label(s) of {question}{f' ({dimension})' if dimension else ''} "
+                       f"named {name!r}"))
+
+
 @tables_app.command("answers")
 def tables_answers(
     campaign: CampaignArgument,

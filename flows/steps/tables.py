@@ -52,7 +52,10 @@ def free_label_groups(free: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
     groups = []
     for (question_key, dimension), found in by_dimension.items():
         counts = {r["label"]: r["authorities"] for r in found}
+        named = {r["label"]: r["name"] for r in found if r["name"] != r["label"]}
         for labels in similar_groups(list(counts)):
+            if all(x in named for x in labels) and len({named[x] for x in labels}) == 1:
+                continue   # a person gave them one name
             groups.append({"question_key": question_key, "dimension": dimension or "category",
                            "labels": labels, "authorities": sum(counts[x] for x in labels)})
     return sorted(groups, key=lambda g: (-g["authorities"], g["question_key"], g["labels"][0]))

@@ -3,11 +3,14 @@
 -- One row per figure an authority sent, repeats included (filter NOT repeat to count once).
 -- dimension is '' for the question's categories, else the further breakdown the table is by
 -- (outcome, hospital); category_level the level of a hierarchy the label matched at; unit
--- the unit a quantity was written with in its cell ('' for a count).
+-- the unit a quantity was written with in its cell ('' for a count); category_name the name a
+-- person gave a label kept as sent (`foi tables name`), else the code's label, else as sent:
+-- what to group by across bodies.
 CREATE VIEW v_table_answers AS
 SELECT r.reference, r.campaign_id, r.authority_id, a.name AS authority_name,
        t.question_key, q.number AS question_number, t.period, t.dimension, t.category_code,
-       t.category_level, c.label AS category_label, t.category_as_sent, t.match, t.value,
+       t.category_level, c.label AS category_label, t.category_as_sent,
+       coalesce(n.name, c.label, t.category_as_sent) AS category_name, t.match, t.value,
        t.unit, t.value_as_sent,
        t.suppressed, t.repeat, t.filename, t.sheet, t.cell, t.layout, t.document_id
 FROM table_answers t
@@ -15,7 +18,10 @@ JOIN requests r ON r.reference = t.request_reference
 JOIN authorities a ON a.id = r.authority_id
 JOIN questions q ON q.campaign_id = r.campaign_id AND q.key = t.question_key
 LEFT JOIN code_lists c ON c.campaign_id = r.campaign_id AND c.question_key = t.question_key
-                      AND c.code = t.category_code;
+                      AND c.code = t.category_code
+LEFT JOIN table_label_names n ON n.campaign_id = r.campaign_id
+                             AND n.question_key = t.question_key
+                             AND n.dimension = t.dimension AND n.label = t.category_as_sent;
 
 -- Per request and table question: what was sent, and what waits for a person. Unmatched
 -- means a label with no code that no person mapped (a label a person called the authority's
